@@ -1,0 +1,38 @@
+import type { Logger } from 'pino';
+import type { Clock } from './clock';
+import type { Config } from './config';
+import type { Database } from './db/database';
+import type { AppEnv } from './http/env';
+import { requestContext, securityHeaders } from './http/middleware';
+import { handleError, notFoundHandler } from './http/problem';
+import { newRouter } from './http/router';
+import { adminRoutes } from './routes/admin/index';
+import { docsRoutes } from './routes/docs';
+import { healthRoutes } from './routes/health';
+
+/** Everything the app needs, made by a shell (Node server, Workers entry, CLI, tests) and passed in. */
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  clock: Clock;
+  logger: Logger;
+  /** Skip the per-request log line (benchmarks). */
+  quietRequests?: boolean;
+}
+
+/** Builds the app. No I/O happens here: the shells open the database and load keys before calling it. */
+export function createApp(deps: AppDeps) {
+  const app = newRouter();
+  app.use('*', requestContext(deps));
+  app.use('*', securityHeaders());
+  app.onError(handleError);
+  app.notFound(notFoundHandler);
+
+  app.route('/', healthRoutes());
+  app.route('/api/v1/admin', adminRoutes());
+  app.route('/', docsRoutes(app, deps));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;
+export type { AppEnv };

@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Clock } from './clock';
+import type { Config } from './config';
+import { migrateToLatest, type Database } from './db/database';
+import { seedDemo } from './demo/seed';
+import type { Logger } from './logger';
+import { countStaffTokens, findStaffByToken, insertStaffToken, newSecret } from './repositories/staff';
+import { countServicesForDemo } from './demo/seed';
+
+export interface BootstrapReport {
+  migrations: string[];
+  adminTokenFile: string | null;
+  demoSeeded: boolean;
+}
+
+/**
+ * What a start does before serving: migrate, make sure staff can get in (CONTRACT.md: CERTMARK_ADMIN_TOKEN, or
+ * one generated, printed once and written to {DATA_DIR}/admin-token), and seed the demo into an empty database.
+ */
+export async function bootstrap(config: Config, database: Database, clock: Clock, logger: Logger): Promise<BootstrapReport> {
+  const migrations = await migrateToLatest(database.db, database.schema);
+  if (migrations.length) logger.info({ migrations }, 'migrated');
+  let adminTokenFile: string | null = null;
+  if (config.adminToken) {
+    if (!(await findStaffByToken(database.db, config.adminToken))) {
+      await insertStaffToken(database.db, { id: randomUUID(), name: 'bootstrap (CERTMARK_ADMIN_TOKEN)', role: 'admin', token: config.adminToken, at: clock.now() });
+    }
+  } else if ((await countStaffTokens(database.db)) === 0) {
+    const token = newSecret('cmadm');
+    await insertStaffToken(database.db, { id: randomUUID(), name: 'bootstrap (generated)', role: 'admin', token, at: clock.now() });
+    await mkdir(config.dataDir, { recursive: true });
+    adminTokenFile = join(config.dataDir, 'admin-token');
+    await writeFile(adminTokenFile, `${token}\n`, { mode: 0o600 });
+    logger.warn({ adminTokenFile }, 'generated the bootstrap admin token (shown once on the console, kept in the file)');
+    process.stdout.write(`\ncertmark: admin token (shown once; also in ${adminTokenFile}):\n  ${token}\n\n`);
+  }
+  let demoSeeded = false;
+  if (config.demo && (await countServicesForDemo(database.db)) === 0) {
+    await seedDemo(database.db, clock);
+    demoSeeded = true;
+    logger.info('seeded demo data');
+  }
+  return { migrations, adminTokenFile, demoSeeded };
+}

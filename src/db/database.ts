@@ -1,0 +1,44 @@
+import type { Kysely, PGliteDialect, PostgresDialect, Transaction } from 'kysely';
+import { Migrator, type MigrationProvider } from 'kysely/migration';
+import { migrations } from '../../migrations/index';
+import type { DB } from './schema';
+
+export type Db = Kysely<DB>;
+export type Tx = Transaction<DB>;
+
+/** Channel on which every committed lifecycle change is announced (payload: the service id). */
+export const CHANGES_CHANNEL = 'certmark_changes';
+
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** The PostgreSQL schema the connection works in (search_path), when not the default. */
+  schema: string | null;
+  /** Calls fn with the payload of every NOTIFY on the channel (from this or any other process). */
+  listen(channel: string, fn: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export function migrator(db: Kysely<any>, schema: string | null = null): Migrator {
+  // Name the schema: otherwise Kysely finds its tables in any schema and skips creating its own.
+  return new Migrator({ db, provider, ...(schema ? { migrationTableSchema: schema } : {}) });
+}
+
+export async function migrateToLatest(db: Kysely<any>, schema: string | null = null): Promise<string[]> {
+  const { error, results } = await migrator(db, schema).migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * Runs fn in a transaction, or inside the caller's transaction when there is one already:
+ * a domain operation composed of others is still one transaction.
+ */
+export async function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  if (db.isTransaction) return fn(db as Tx);
+  return db.transaction().execute(fn);
+}
+
+export type { PGliteDialect, PostgresDialect };

@@ -1,0 +1,230 @@
+import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
+
+/** Calendar dates (Asia/Tokyo) are stored as 'YYYY-MM-DD' text: no time zone can shift them. */
+type CalendarDate = string;
+type Instant = ColumnType<Date, Date | string, Date | string>;
+type Json<T extends object | null> = JSONColumnType<T, T, T>;
+
+export interface VendorTable {
+  id: string;
+  name_ja: string;
+  name_en: string | null;
+  /** Art. 20: confidential (contact people, documents); never in a public output. */
+  contact: Json<Record<string, unknown>>;
+  created_at: Instant;
+}
+
+export interface ServiceTable {
+  id: string;
+  vendor_id: string;
+  name_ja: string;
+  name_en: string | null;
+  /** Set at first certification; the number is the service's for life. */
+  serial: number | null;
+  number: string | null;
+  created_at: Instant;
+}
+
+/** Web origins registered for the service (Art. 10.2): where the mark may appear. */
+export interface ServiceOriginTable {
+  service_id: string;
+  origin: string;
+  added_at: Instant;
+}
+
+/** One row per certification period (Art. 9.1); written in the transaction of the decision event. */
+export interface PeriodTable {
+  id: string;
+  service_id: string;
+  seq: number;
+  kind: 'initial' | 'renewal';
+  certified_on: CalendarDate;
+  valid_through: CalendarDate;
+  event_id: number;
+}
+
+/** Art. 11.1(1), 13.1: application content (form B) as versioned disclosure items. */
+export interface DisclosureItemTable {
+  service_id: string;
+  version: number;
+  position: number;
+  key: string;
+  label_ja: string;
+  label_en: string | null;
+  value_ja: string;
+  value_en: string | null;
+  /** Art. 11.2: withheld on the vendor's justified request; never in any public output. */
+  withheld: boolean;
+  withheld_reason: string | null;
+  event_id: number;
+}
+
+/** Append-only and hash-chained; a trigger refuses UPDATE and DELETE. */
+export interface EventTable {
+  id: Generated<number>;
+  service_id: string | null;
+  actor: string;
+  occurred_at: Instant;
+  type: string;
+  article: string | null;
+  payload: Json<Record<string, unknown>>;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface EventChainHeadTable {
+  id: number;
+  last_id: number;
+  last_hash: string;
+}
+
+export interface StaffTokenTable {
+  id: string;
+  name: string;
+  role: 'admin' | 'reviewer' | 'auditor';
+  token_hash: string;
+  created_at: Instant;
+  revoked_at: Instant | null;
+}
+
+/** Art. 20: every staff read of confidential material. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  staff_token_id: string;
+  at: Instant;
+  action: string;
+  subject: string;
+}
+
+/** Art. 19.2: bodies to whom certification work is delegated, published. */
+export interface DelegateTable {
+  id: string;
+  name_ja: string;
+  name_en: string | null;
+  scope_ja: string;
+  scope_en: string | null;
+  delegated_on: CalendarDate;
+  ended_on: CalendarDate | null;
+}
+
+export interface SigningKeyTable {
+  kid: string;
+  alg: string;
+  public_jwk: Json<Record<string, unknown>>;
+  /** The private key, encrypted under the configured key secret. */
+  private_enc: string;
+  created_at: Instant;
+  retired_at: Instant | null;
+}
+
+export interface EmbedTokenTable {
+  jti: string;
+  service_id: string;
+  kid: string;
+  origins: Json<string[]>;
+  token: string;
+  issued_at: Instant;
+  retired_at: Instant | null;
+}
+
+export interface CrawlerKeyTable {
+  id: string;
+  name: string;
+  key_hash: string;
+  created_at: Instant;
+  revoked_at: Instant | null;
+}
+
+export interface ImageTable {
+  sha256: string;
+  type: string;
+  width: number;
+  height: number;
+  bytes: Buffer;
+  created_at: Instant;
+}
+
+export interface SightingTable {
+  id: string;
+  crawler_key_id: string;
+  page_url: string;
+  page_origin: string;
+  seen_at: Instant;
+  image_sha256: string | null;
+  link_href: string | null;
+  token: string | null;
+  service_id: string | null;
+  findings: Json<string[]>;
+  evidence: Json<Record<string, unknown>>;
+  created_at: Instant;
+}
+
+export interface IdempotencyKeyTable {
+  crawler_key_id: string;
+  key: string;
+  request_hash: string;
+  state: 'in_flight' | 'done';
+  response_status: number | null;
+  response_body: Json<Record<string, unknown>> | null;
+  created_at: Instant;
+}
+
+export interface MisuseCaseTable {
+  id: string;
+  /** service id (or '-'), page URL and finding: one case per triple. */
+  case_key: string;
+  service_id: string | null;
+  page_url: string;
+  page_origin: string;
+  finding: string;
+  status: 'open' | 'dismissed' | 'actioned';
+  sightings_count: number;
+  first_seen_at: Instant;
+  last_seen_at: Instant;
+  last_sighting_id: string;
+  closed_at: Instant | null;
+  close_reason: string | null;
+  action: Json<Record<string, unknown>> | null;
+}
+
+/** Art. 18: the inquiry desk. Confidential to staff. */
+export interface InquiryTable {
+  id: string;
+  received_at: Instant;
+  name: string;
+  email: string;
+  organisation: string | null;
+  service_number: string | null;
+  subject: string;
+  body: string;
+  status: 'new' | 'answered' | 'closed';
+}
+
+export interface DB {
+  vendors: VendorTable;
+  services: ServiceTable;
+  service_origins: ServiceOriginTable;
+  periods: PeriodTable;
+  disclosure_items: DisclosureItemTable;
+  events: EventTable;
+  event_chain_head: EventChainHeadTable;
+  staff_tokens: StaffTokenTable;
+  audit_log: AuditLogTable;
+  delegates: DelegateTable;
+  signing_keys: SigningKeyTable;
+  embed_tokens: EmbedTokenTable;
+  crawler_keys: CrawlerKeyTable;
+  images: ImageTable;
+  sightings: SightingTable;
+  idempotency_keys: IdempotencyKeyTable;
+  misuse_cases: MisuseCaseTable;
+  inquiries: InquiryTable;
+}
+
+export type VendorRow = Selectable<VendorTable>;
+export type ServiceRow = Selectable<ServiceTable>;
+export type PeriodRow = Selectable<PeriodTable>;
+export type EventRow = Selectable<EventTable>;
+export type NewEvent = Insertable<EventTable>;
+export type DisclosureItemRow = Selectable<DisclosureItemTable>;
+export type StaffTokenRow = Selectable<StaffTokenTable>;

@@ -1,0 +1,39 @@
+import * as services from '../../repositories/services';
+import type { DisclosureItemInput } from '../../repositories/services';
+import { onService, requireStatus, type LifecycleContext } from './context';
+
+const OPEN: Parameters<typeof requireStatus>[1] = ['applied', 'certified', 'renewal_pending', 'expired'];
+
+/** Art. 13.1: a change of application content creates a new version; history is kept. */
+export async function changeDisclosure(ctx: LifecycleContext, serviceId: string, input: { items: DisclosureItemInput[]; note: string }) {
+  return onService(ctx, serviceId, async (v) => {
+    requireStatus(v, OPEN, 'Art. 13.1', 'a change notice');
+    const before = new Map((await services.disclosureItems(v.tx, serviceId)).map((i) => [i.key, i]));
+    const changedKeys = input.items
+      .filter((i) => {
+        const b = before.get(i.key);
+        return !b || b.value_ja !== i.valueJa || b.value_en !== i.valueEn || b.label_ja !== i.labelJa || b.label_en !== i.labelEn || b.withheld !== i.withheld;
+      })
+      .map((i) => i.key);
+    const removed = [...before.keys()].filter((k) => !input.items.some((i) => i.key === k));
+    const version = (await services.latestDisclosureVersion(v.tx, serviceId)) + 1;
+    return {
+      events: [{ type: 'disclosure.changed', payload: { version, changedKeys: [...changedKeys, ...removed], note: input.note } }],
+      project: async (tx, written) => {
+        await services.insertDisclosureVersion(tx, serviceId, version, input.items, written[0]!.id);
+        return { version };
+      },
+    };
+  });
+}
+
+/** Art. 10.2: the web origins where the service's mark may appear. */
+export async function changeOrigins(ctx: LifecycleContext, serviceId: string, origins: string[]) {
+  return onService(ctx, serviceId, (v) => {
+    requireStatus(v, [null, 'refused', ...OPEN], 'Art. 10.2', 'a change of registered sites');
+    return {
+      events: [{ type: 'service.origins_changed', payload: { origins } }],
+      project: async (tx) => services.replaceOrigins(tx, serviceId, origins, v.now),
+    };
+  });
+}

@@ -1,0 +1,40 @@
+import { AppError } from '../../errors';
+import { onService, requireStatus, type LifecycleContext } from './context';
+import type { LapseCause, RevocationGround } from './events';
+
+const IN_FORCE = ['certified', 'renewal_pending'] as const;
+
+/** Art. 17.1: revocation on one of the grounds (1)–(9); Art. 17.2: the written notice is recorded. */
+export async function revoke(ctx: LifecycleContext, serviceId: string, input: { ground: RevocationGround; reason: string; notice: string }) {
+  return onService(ctx, serviceId, (v) => {
+    requireStatus(v, [...IN_FORCE, 'expired'], 'Art. 17.1', 'a revocation');
+    return { events: [{ type: 'service.revoked', article: `Art. 17.1(${input.ground})`, payload: input }] };
+  });
+}
+
+/** Art. 13.2: the vendor ended the service; Art. 13.3: the certificate comes with the notice. */
+export async function terminate(ctx: LifecycleContext, serviceId: string, input: { certificateReturned: boolean }) {
+  return onService(ctx, serviceId, (v) => {
+    requireStatus(v, [...IN_FORCE, 'expired'], 'Art. 13.2', 'a termination notice');
+    return { events: [{ type: 'service.terminated', payload: { terminatedOn: v.today, certificateReturned: input.certificateReturned } }] };
+  });
+}
+
+/** Art. 13.3, 10.8: the certificate returned after termination or revocation. */
+export async function returnCertificate(ctx: LifecycleContext, serviceId: string) {
+  return onService(ctx, serviceId, (v) => {
+    requireStatus(v, ['terminated', 'revoked'], 'Art. 10.8', 'a certificate return');
+    const returned = v.events.some((e) => e.type === 'certificate.returned' && e.at >= v.state.closure!.at) ||
+      (v.state.closure?.status === 'terminated' && v.state.closure.certificateReturned);
+    if (returned) throw new AppError('conflict', 'the certificate has already been returned');
+    return { events: [{ type: 'certificate.returned', article: v.status === 'revoked' ? 'Art. 10.8' : 'Art. 13.3', payload: { returnedOn: v.today } }] };
+  });
+}
+
+/** Art. 9.2: a business transfer, merger, split or inheritance ends the certification by itself. */
+export async function lapse(ctx: LifecycleContext, serviceId: string, input: { cause: LapseCause; note: string }) {
+  return onService(ctx, serviceId, (v) => {
+    requireStatus(v, [...IN_FORCE], 'Art. 9.2', 'a lapse');
+    return { events: [{ type: 'service.lapsed', payload: { cause: input.cause, effectiveOn: v.today, note: input.note } }] };
+  });
+}

@@ -1,0 +1,79 @@
+import type { CalendarDate } from '../calendar';
+
+/** Art. 17.1(1)–(9). */
+export type RevocationGround = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+/** Art. 9.2: business transfer, merger, split or inheritance. */
+export type LapseCause = 'transfer' | 'merger' | 'split' | 'inheritance';
+
+/** Art. 10.7: the vendor's self-declaration that it used the mark as the rules say. */
+export interface SelfDeclaration {
+  usedMarkCorrectly: boolean;
+  statement: string;
+}
+
+/** Every lifecycle event, by type, with its payload and the article it records. */
+export interface EventPayloads {
+  'vendor.registered': { vendorId: string };
+  'service.registered': { vendorId: string };
+  'service.applied': { kind: 'initial'; appliedOn: CalendarDate; documents: string[]; feePaid: true };
+  'service.certified': {
+    kind: 'initial' | 'renewal';
+    number: string;
+    certifiedOn: CalendarDate;
+    validThrough: CalendarDate;
+    notice: string;
+    committeeOpinion: string | null;
+  };
+  'service.refused': { kind: 'initial' | 'renewal'; reason: string; notice: string; committeeOpinion: string | null; article: string };
+  'renewal.filed': { filedOn: CalendarDate; selfDeclaration: SelfDeclaration; overrideReason: string | null };
+  'renewal.extended': { until: CalendarDate; reason: string };
+  'disclosure.changed': { version: number; changedKeys: string[]; note: string };
+  'service.origins_changed': { origins: string[] };
+  'service.terminated': { terminatedOn: CalendarDate; certificateReturned: boolean };
+  'certificate.returned': { returnedOn: CalendarDate };
+  'service.lapsed': { cause: LapseCause; effectiveOn: CalendarDate; note: string };
+  'emergency.reported': { emergencyId: string; kind: 'outage' | 'leak' | 'other'; summary: string };
+  'emergency.progress': { emergencyId: string; report: string };
+  'emergency.closed': { emergencyId: string; report: string };
+  'investigation.requested': { investigationId: string; subject: string; dueOn: CalendarDate };
+  'investigation.answered': { investigationId: string; summary: string; satisfactory: boolean };
+  'improvement.requested': { improvementId: string; content: string; dueOn: CalendarDate; publish: boolean };
+  'improvement.published': { improvementId: string };
+  'improvement.completed': { improvementId: string; note: string };
+  'service.revoked': { ground: RevocationGround; reason: string; notice: string };
+}
+
+export type EventType = keyof EventPayloads;
+
+export const EVENT_ARTICLES: Record<EventType, string | null> = {
+  'vendor.registered': null,
+  'service.registered': null,
+  'service.applied': 'Art. 4',
+  'service.certified': 'Art. 6.1',
+  'service.refused': 'Art. 6.4',
+  'renewal.filed': 'Art. 12.1',
+  'renewal.extended': 'Art. 12.2',
+  'disclosure.changed': 'Art. 13.1',
+  'service.origins_changed': 'Art. 10.2',
+  'service.terminated': 'Art. 13.2',
+  'certificate.returned': 'Art. 13.3',
+  'service.lapsed': 'Art. 9.2',
+  'emergency.reported': 'Art. 14',
+  'emergency.progress': 'Art. 14',
+  'emergency.closed': 'Art. 14',
+  'investigation.requested': 'Art. 15',
+  'investigation.answered': 'Art. 15',
+  'improvement.requested': 'Art. 16.1',
+  'improvement.published': 'Art. 16.2',
+  'improvement.completed': 'Art. 16.1',
+  'service.revoked': 'Art. 17.1',
+};
+
+/** An event as the domain sees it: what happened to a service, when, and by whom. */
+export type LifecycleEvent = {
+  [K in EventType]: { id: number; type: K; at: Date; actor: string; article: string | null; payload: EventPayloads[K] };
+}[EventType];
+
+export type NewLifecycleEvent = {
+  [K in EventType]: { type: K; payload: EventPayloads[K]; article?: string };
+}[EventType];

@@ -1,0 +1,131 @@
+import { AppError, invalid, notFound } from '../../errors';
+import type { CalendarDate } from '../calendar';
+import { newId, onService, requireStatus, type LifecycleContext } from './context';
+import type { LifecycleEvent } from './events';
+
+const SUPERVISED = ['certified', 'renewal_pending', 'expired'] as const;
+
+export interface Emergency { id: string; kind: string; summary: string; reportedAt: Date; reports: { at: Date; report: string }[]; closedAt: Date | null }
+export interface Investigation { id: string; subject: string; dueOn: CalendarDate; requestedAt: Date; answer: { at: Date; summary: string; satisfactory: boolean } | null; overdue: boolean }
+export interface Improvement { id: string; content: string; dueOn: CalendarDate; requestedAt: Date; publishedAt: Date | null; completedAt: Date | null; overdue: boolean }
+
+/** Art. 14–16, folded from the events. Confidential except improvements with publishedAt (Art. 16.2). */
+export function oversightOf(events: readonly LifecycleEvent[], today: CalendarDate) {
+  const emergencies = new Map<string, Emergency>();
+  const investigations = new Map<string, Investigation>();
+  const improvements = new Map<string, Improvement>();
+  for (const e of events) {
+    switch (e.type) {
+      case 'emergency.reported':
+        emergencies.set(e.payload.emergencyId, { id: e.payload.emergencyId, kind: e.payload.kind, summary: e.payload.summary, reportedAt: e.at, reports: [], closedAt: null });
+        break;
+      case 'emergency.progress':
+      case 'emergency.closed': {
+        const em = emergencies.get(e.payload.emergencyId);
+        if (!em) break;
+        em.reports.push({ at: e.at, report: e.payload.report });
+        if (e.type === 'emergency.closed') em.closedAt = e.at;
+        break;
+      }
+      case 'investigation.requested':
+        investigations.set(e.payload.investigationId, { id: e.payload.investigationId, subject: e.payload.subject, dueOn: e.payload.dueOn, requestedAt: e.at, answer: null, overdue: false });
+        break;
+      case 'investigation.answered': {
+        const inv = investigations.get(e.payload.investigationId);
+        if (inv) inv.answer = { at: e.at, summary: e.payload.summary, satisfactory: e.payload.satisfactory };
+        break;
+      }
+      case 'improvement.requested':
+        improvements.set(e.payload.improvementId, { id: e.payload.improvementId, content: e.payload.content, dueOn: e.payload.dueOn, requestedAt: e.at, publishedAt: e.payload.publish ? e.at : null, completedAt: null, overdue: false });
+        break;
+      case 'improvement.published': {
+        const imp = improvements.get(e.payload.improvementId);
+        if (imp && !imp.publishedAt) imp.publishedAt = e.at;
+        break;
+      }
+      case 'improvement.completed': {
+        const imp = improvements.get(e.payload.improvementId);
+        if (imp) imp.completedAt = e.at;
+        break;
+      }
+      default:
+    }
+  }
+  // Art. 15: overdue requests are visible.
+  for (const inv of investigations.values()) inv.overdue = !inv.answer && today > inv.dueOn;
+  for (const imp of improvements.values()) imp.overdue = !imp.completedAt && today > imp.dueOn;
+  return { emergencies: [...emergencies.values()], investigations: [...investigations.values()], improvements: [...improvements.values()] };
+}
+
+function dueNotPast(dueOn: CalendarDate, today: CalendarDate) {
+  if (dueOn < today) throw invalid('dueOn', 'the due date has already passed');
+}
+
+/** Art. 14: notice of an outage, a leak or another incident. */
+export async function reportEmergency(ctx: LifecycleContext, serviceId: string, input: { kind: 'outage' | 'leak' | 'other'; summary: string }) {
+  const emergencyId = newId(ctx);
+  const r = await onService(ctx, serviceId, (v) => {
+    requireStatus(v, SUPERVISED, 'Art. 14', 'an emergency notice');
+    return { events: [{ type: 'emergency.reported', payload: { emergencyId, ...input } }] };
+  });
+  return { id: emergencyId, ...r };
+}
+
+/** Art. 14: progress reports until the emergency is closed. */
+export async function reportEmergencyProgress(ctx: LifecycleContext, serviceId: string, emergencyId: string, input: { report: string; close: boolean }) {
+  return onService(ctx, serviceId, (v) => {
+    const em = oversightOf(v.events, v.today).emergencies.find((x) => x.id === emergencyId);
+    if (!em) throw notFound('emergency');
+    if (em.closedAt) throw new AppError('forbidden_transition', 'the emergency is already closed', { article: 'Art. 14' });
+    return { events: [{ type: input.close ? 'emergency.closed' : 'emergency.progress', payload: { emergencyId, report: input.report } }] };
+  });
+}
+
+/** Art. 15.1: a request for explanations or materials, with a due date. */
+export async function requestInvestigation(ctx: LifecycleContext, serviceId: string, input: { subject: string; dueOn: CalendarDate }) {
+  const investigationId = newId(ctx);
+  const r = await onService(ctx, serviceId, (v) => {
+    requireStatus(v, SUPERVISED, 'Art. 15', 'an investigation request');
+    dueNotPast(input.dueOn, v.today);
+    return { events: [{ type: 'investigation.requested', payload: { investigationId, ...input } }] };
+  });
+  return { id: investigationId, ...r };
+}
+
+export async function recordInvestigationAnswer(ctx: LifecycleContext, serviceId: string, investigationId: string, input: { summary: string; satisfactory: boolean }) {
+  return onService(ctx, serviceId, (v) => {
+    const inv = oversightOf(v.events, v.today).investigations.find((x) => x.id === investigationId);
+    if (!inv) throw notFound('investigation');
+    if (inv.answer) throw new AppError('conflict', 'the investigation has already been answered');
+    return { events: [{ type: 'investigation.answered', payload: { investigationId, ...input } }] };
+  });
+}
+
+/** Art. 16.1: an improvement request with a due date; Art. 16.2: staff may publish it. */
+export async function requestImprovement(ctx: LifecycleContext, serviceId: string, input: { content: string; dueOn: CalendarDate; publish: boolean }) {
+  const improvementId = newId(ctx);
+  const r = await onService(ctx, serviceId, (v) => {
+    requireStatus(v, SUPERVISED, 'Art. 16.1', 'an improvement request');
+    dueNotPast(input.dueOn, v.today);
+    return { events: [{ type: 'improvement.requested', payload: { improvementId, ...input } }] };
+  });
+  return { id: improvementId, ...r };
+}
+
+export async function publishImprovement(ctx: LifecycleContext, serviceId: string, improvementId: string) {
+  return onService(ctx, serviceId, (v) => {
+    const imp = oversightOf(v.events, v.today).improvements.find((x) => x.id === improvementId);
+    if (!imp) throw notFound('improvement request');
+    if (imp.publishedAt) throw new AppError('conflict', 'the improvement request is already published');
+    return { events: [{ type: 'improvement.published', payload: { improvementId } }] };
+  });
+}
+
+export async function completeImprovement(ctx: LifecycleContext, serviceId: string, improvementId: string, input: { note: string }) {
+  return onService(ctx, serviceId, (v) => {
+    const imp = oversightOf(v.events, v.today).improvements.find((x) => x.id === improvementId);
+    if (!imp) throw notFound('improvement request');
+    if (imp.completedAt) throw new AppError('conflict', 'the improvement request is already completed');
+    return { events: [{ type: 'improvement.completed', payload: { improvementId, note: input.note } }] };
+  });
+}

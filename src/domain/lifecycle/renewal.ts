@@ -1,0 +1,48 @@
+import { AppError, invalid } from '../../errors';
+import type { CalendarDate } from '../calendar';
+import { inForceAt, inRenewalWindow, renewalWindow } from '../validity';
+import { onService, requireStatus, type LifecycleContext } from './context';
+import type { SelfDeclaration } from './events';
+import { currentPeriod, inForceThrough } from './state';
+
+export interface RenewalInput {
+  /** Art. 10.7: stored with the renewal. */
+  selfDeclaration: SelfDeclaration;
+  /** Staff may accept a renewal outside the window; the reason is recorded. */
+  overrideReason: string | null;
+}
+
+/** Art. 12.1: a renewal is filed from 60 to 30 days before expiry, with the Art. 10.7 self-declaration. */
+export async function fileRenewal(ctx: LifecycleContext, serviceId: string, input: RenewalInput) {
+  return onService(ctx, serviceId, (v) => {
+    requireStatus(v, ['certified'], 'Art. 12.1', 'a renewal');
+    const period = currentPeriod(v.state)!;
+    if (!inRenewalWindow(period.validThrough, v.today) && !input.overrideReason?.trim()) {
+      const w = renewalWindow(period.validThrough);
+      throw new AppError('forbidden_transition', `a renewal may be filed from ${w.opensOn} to ${w.closesOn} (60 to 30 days before expiry on ${period.validThrough})`, {
+        article: 'Art. 12.1',
+        field: 'overrideReason',
+        extra: { opensOn: w.opensOn, closesOn: w.closesOn, validThrough: period.validThrough },
+      });
+    }
+    return {
+      events: [{ type: 'renewal.filed', payload: { filedOn: v.today, selfDeclaration: input.selfDeclaration, overrideReason: input.overrideReason?.trim() || null } }],
+    };
+  });
+}
+
+/**
+ * Art. 12.2: staff keep a certification in force past expiry while the renewal is decided. The extension is
+ * explicit and dated; it can only continue a certification still in force, never revive an expired one.
+ */
+export async function extend(ctx: LifecycleContext, serviceId: string, input: { until: CalendarDate; reason: string }) {
+  return onService(ctx, serviceId, (v) => {
+    requireStatus(v, ['renewal_pending'], 'Art. 12.2', 'an extension');
+    const through = inForceThrough(v.state)!;
+    const period = currentPeriod(v.state)!;
+    if (input.until <= period.validThrough) throw invalid('until', `an extension must end after the validity period (${period.validThrough})`);
+    if (input.until <= through) throw invalid('until', `the certification is already in force through ${through}`);
+    if (!inForceAt(through, v.now)) throw new AppError('forbidden_transition', 'the certification is no longer in force', { article: 'Art. 12.2' });
+    return { events: [{ type: 'renewal.extended', payload: { until: input.until, reason: input.reason } }] };
+  });
+}

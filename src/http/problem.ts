@@ -1,0 +1,75 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { AppError, type ErrorKind } from '../errors';
+import type { AppEnv } from './env';
+
+const STATUS: Record<ErrorKind, ContentfulStatusCode> = {
+  invalid: 400,
+  not_found: 404,
+  conflict: 409,
+  forbidden_transition: 409,
+  unauthenticated: 401,
+  forbidden: 403,
+  too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  idempotency_conflict: 409,
+  idempotency_mismatch: 422,
+  unavailable: 503,
+};
+
+const TITLES: Record<ErrorKind, string> = {
+  invalid: 'Invalid request',
+  not_found: 'Not found',
+  conflict: 'Conflict',
+  forbidden_transition: 'Not allowed by the rules',
+  unauthenticated: 'Authentication required',
+  forbidden: 'Forbidden',
+  too_large: 'Too large',
+  unsupported_media_type: 'Unsupported media type',
+  rate_limited: 'Too many requests',
+  idempotency_conflict: 'Request with this Idempotency-Key is still being processed',
+  idempotency_mismatch: 'Idempotency-Key reused with a different request',
+  unavailable: 'Service unavailable',
+};
+
+export function problemStatus(kind: ErrorKind): ContentfulStatusCode {
+  return STATUS[kind];
+}
+
+/** The one body shape of every JSON error: RFC 9457 problem details. */
+export function problemResponse(c: Context<AppEnv>, err: AppError): Response {
+  const status = STATUS[err.kind];
+  const body: Record<string, unknown> = {
+    type: `about:blank`,
+    title: TITLES[err.kind],
+    status,
+    detail: err.message,
+    code: err.kind,
+    instance: c.req.path,
+    requestId: c.get('requestId'),
+  };
+  if (err.field) body.field = err.field;
+  if (err.article) body.article = err.article;
+  if (err.extra) Object.assign(body, { extra: err.extra });
+  if (status === 401) c.header('WWW-Authenticate', 'Bearer');
+  return c.body(JSON.stringify(body), status, { 'Content-Type': 'application/problem+json; charset=utf-8' });
+}
+
+/** onError: known errors become their problem; anything else a generic 500 that never echoes the error. */
+export function handleError(err: Error, c: Context<AppEnv>): Response {
+  if (err instanceof AppError) return problemResponse(c, err);
+  if (err instanceof HTTPException) {
+    const kind: ErrorKind = err.status === 413 ? 'too_large' : err.status === 401 ? 'unauthenticated' : err.status === 403 ? 'forbidden' : err.status === 404 ? 'not_found' : 'invalid';
+    return problemResponse(c, new AppError(kind, err.status === 413 ? 'request body too large' : TITLES[kind]));
+  }
+  if (err instanceof SyntaxError) return problemResponse(c, new AppError('invalid', 'the body is not valid JSON'));
+  c.get('logger').error({ err }, 'unhandled error');
+  const body = { type: 'about:blank', title: 'Internal error', status: 500, detail: 'an internal error occurred; it has been logged', requestId: c.get('requestId') };
+  return c.body(JSON.stringify(body), 500, { 'Content-Type': 'application/problem+json; charset=utf-8' });
+}
+
+export function notFoundHandler(c: Context<AppEnv>): Response {
+  return problemResponse(c, new AppError('not_found', `no route for ${c.req.method} ${c.req.path}`));
+}

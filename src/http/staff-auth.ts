@@ -1,0 +1,25 @@
+import { createMiddleware } from 'hono/factory';
+import { AppError } from '../errors';
+import { findStaffByToken } from '../repositories/staff';
+import type { AppEnv, StaffRole } from './env';
+
+const READ = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Bearer staff tokens. `auditor` reads only; `reviewer` runs the lifecycle; `admin` also revokes and manages
+ * tokens and keys. Routes that need more than the method implies call `requireRole`.
+ */
+export const staffAuth = createMiddleware<AppEnv>(async (c, next) => {
+  const header = c.req.header('authorization') ?? '';
+  const m = /^Bearer\s+(\S{16,512})$/i.exec(header);
+  if (!m) throw new AppError('unauthenticated', 'a staff bearer token is required');
+  const row = await findStaffByToken(c.get('deps').database.db, m[1]!);
+  if (!row) throw new AppError('unauthenticated', 'the bearer token is not valid');
+  if (!READ.has(c.req.method) && row.role === 'auditor') throw new AppError('forbidden', 'auditors have read-only access');
+  c.set('staff', { id: row.id, name: row.name, role: row.role });
+  await next();
+});
+
+export function requireRole(c: { get(key: 'staff'): { role: StaffRole } }, ...roles: StaffRole[]) {
+  if (!roles.includes(c.get('staff').role)) throw new AppError('forbidden', `this needs the role ${roles.join(' or ')}`);
+}

@@ -1,0 +1,39 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../db/database';
+import type { StaffTokenRow } from '../db/schema';
+
+/** Secrets are stored as SHA-256 hashes only; a bearer secret has 256 bits, so no slow hash is needed. */
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+export function newSecret(prefix: string): string {
+  return `${prefix}_${randomBytes(32).toString('base64url')}`;
+}
+
+export async function findStaffByToken(db: Db, token: string): Promise<StaffTokenRow | undefined> {
+  return db.selectFrom('staff_tokens').selectAll().where('token_hash', '=', hashSecret(token)).where('revoked_at', 'is', null).executeTakeFirst();
+}
+
+export async function insertStaffToken(db: Db, t: { id: string; name: string; role: StaffTokenRow['role']; token: string; at: Date }) {
+  await db.insertInto('staff_tokens').values({ id: t.id, name: t.name, role: t.role, token_hash: hashSecret(t.token), created_at: t.at, revoked_at: null }).execute();
+}
+
+export async function listStaffTokens(db: Db) {
+  return db.selectFrom('staff_tokens').select(['id', 'name', 'role', 'created_at', 'revoked_at']).orderBy('created_at').execute();
+}
+
+export async function revokeStaffToken(db: Db, id: string, at: Date): Promise<boolean> {
+  const r = await db.updateTable('staff_tokens').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+export async function countStaffTokens(db: Db): Promise<number> {
+  const r = await db.selectFrom('staff_tokens').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+  return Number(r?.n ?? 0);
+}
+
+/** Art. 20: every staff read of confidential material is audited. */
+export async function audit(db: Db, entry: { staffId: string; at: Date; action: string; subject: string }) {
+  await db.insertInto('audit_log').values({ staff_token_id: entry.staffId, at: entry.at, action: entry.action, subject: entry.subject }).execute();
+}

@@ -1,0 +1,52 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { AppDeps } from '../app';
+import type { AppEnv } from '../http/env';
+import { newRouter } from '../http/router';
+import { AppError } from '../errors';
+
+const ASSETS: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+};
+
+const PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>certmark API</title><link rel="stylesheet" href="/docs/swagger-ui.css"></head>
+<body><div id="swagger-ui"><p>The API is described in <a href="/openapi.json">/openapi.json</a>. This page needs JavaScript to browse it.</p></div>
+<script src="/docs/swagger-ui-bundle.js"></script><script src="/docs/init.js"></script></body></html>`;
+
+const INIT = `window.addEventListener('load', function () { window.SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui' }); });`;
+const DOCS_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+/** /openapi.json and a browsable /docs served from the installed swagger-ui-dist: no outside network. */
+export function docsRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
+  const r = newRouter();
+  const cache = new Map<string, Uint8Array>();
+  let document: unknown = null;
+  r.get('/openapi.json', (c) => {
+    document ??= app.getOpenAPI31Document({
+      openapi: '3.1.0',
+      info: { title: 'certmark', version: '1', description: 'Certification marks for medical-information ASP/SaaS: the registry, the mark, verification and misuse detection.' },
+      servers: [{ url: deps.config.publicBaseUrl }],
+    });
+    return c.json(document);
+  });
+  r.get('/docs', (c) => c.html(PAGE, 200, { 'Content-Security-Policy': DOCS_CSP }));
+  r.get('/docs/init.js', (c) => c.body(INIT, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
+  r.get('/docs/:asset', async (c) => {
+    const name = c.req.param('asset');
+    const type = ASSETS[name];
+    if (!type) throw new AppError('not_found', 'no such documentation asset');
+    let bytes = cache.get(name);
+    if (!bytes) {
+      const dir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+      bytes = new Uint8Array(await readFile(join(dir, name)));
+      cache.set(name, bytes);
+    }
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': type, 'Cache-Control': 'public, max-age=86400' });
+  });
+  return r;
+}

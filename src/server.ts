@@ -1,0 +1,46 @@
+import { serve } from '@hono/node-server';
+import { createApp } from './app';
+import { bootstrap } from './bootstrap';
+import { systemClock } from './clock';
+import { ConfigError, loadConfig } from './config';
+import { openDatabase } from './db/open';
+import { DataDirLockedError } from './db/lock';
+import { createLogger } from './logger';
+
+/** The Node shell: parse config once, open the database, bootstrap, serve. */
+async function main() {
+  const config = loadConfig(process.env);
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase(config);
+  const clock = systemClock;
+  const report = await bootstrap(config, database, clock, logger);
+  const app = createApp({ config, database, clock, logger });
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    logger.info({ port: info.port, store: database.kind }, 'listening');
+    const base = config.publicBaseUrl;
+    const lines = [
+      `certmark is running on ${base} (${database.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})`,
+      `  registry:      ${base}/registry`,
+      `  API docs:      ${base}/docs`,
+      `  services JSON: ${base}/api/v1/services`,
+      report.adminTokenFile ? `  admin token:   in ${report.adminTokenFile}` : `  admin token:   the one you configured (CERTMARK_ADMIN_TOKEN) or ${config.dataDir}/admin-token from the first start`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  });
+  const stop = async () => {
+    server.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  if (err instanceof ConfigError || err instanceof DataDirLockedError) {
+    process.stderr.write(`certmark: ${err.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`certmark: failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,30 @@
+import { createApp, type AppDeps } from '../../src/app';
+import { fixedClock } from '../../src/clock';
+import { loadConfig, type Config } from '../../src/config';
+import { bootstrap } from '../../src/bootstrap';
+import type { Database } from '../../src/db/database';
+import { silentLogger } from '../../src/logger';
+import { testDatabase } from './db';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+export const BASE = 'https://certmark.test';
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({ PUBLIC_BASE_URL: BASE, CERTMARK_ADMIN_TOKEN: ADMIN_TOKEN, CERTMARK_DEMO: '0', LOG_LEVEL: 'silent' }), ...overrides };
+}
+
+/** The app on a database of its own, with a clock the test moves. No network: requests go through app.request. */
+export async function testApp(options: { now?: string; config?: Partial<Config>; database?: Database } = {}) {
+  const database = options.database ?? (await testDatabase());
+  const clock = fixedClock(options.now ?? '2026-04-01T03:00:00Z');
+  const config = testConfig(options.config);
+  await bootstrap(config, database, clock, silentLogger);
+  const deps: AppDeps = { config, database, clock, logger: silentLogger };
+  const app = createApp(deps);
+  const auth = (token = ADMIN_TOKEN) => ({ Authorization: `Bearer ${token}` });
+  const json = (method: string, path: string, body?: unknown, headers: Record<string, string> = auth()) =>
+    app.request(path, { method, headers: { 'Content-Type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { app, deps, database, clock, config, auth, json, close: () => database.close() };
+}
+
+export type TestApp = Awaited<ReturnType<typeof testApp>>;
