@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/open';
 import { DataDirLockedError } from './db/lock';
 import { createLogger } from './logger';
+import { prepareDeps } from './deps';
 
 /** The Node shell: parse config once, open the database, bootstrap, serve. */
 async function main() {
@@ -14,7 +15,7 @@ async function main() {
   const database = await openDatabase(config);
   const clock = systemClock;
   const report = await bootstrap(config, database, clock, logger);
-  const app = createApp({ config, database, clock, logger });
+  const app = createApp(await prepareDeps(config, database, clock, logger));
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     logger.info({ port: info.port, store: database.kind }, 'listening');
     const base = config.publicBaseUrl;

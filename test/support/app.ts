@@ -1,4 +1,5 @@
-import { createApp, type AppDeps } from '../../src/app';
+import { createApp } from '../../src/app';
+import { prepareDeps } from '../../src/deps';
 import { fixedClock } from '../../src/clock';
 import { loadConfig, type Config } from '../../src/config';
 import { bootstrap } from '../../src/bootstrap';
@@ -19,7 +20,7 @@ export async function testApp(options: { now?: string; config?: Partial<Config>;
   const clock = fixedClock(options.now ?? '2026-04-01T03:00:00Z');
   const config = testConfig(options.config);
   await bootstrap(config, database, clock, silentLogger);
-  const deps: AppDeps = { config, database, clock, logger: silentLogger };
+  const deps = await prepareDeps(config, database, clock, silentLogger);
   const app = createApp(deps);
   const auth = (token = ADMIN_TOKEN) => ({ Authorization: `Bearer ${token}` });
   const json = (method: string, path: string, body?: unknown, headers: Record<string, string> = auth()) =>
