@@ -9,6 +9,8 @@ import { newRouter } from './http/router';
 import { adminRoutes } from './routes/admin/index';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
+import { widgetRoutes } from './routes/widget';
+import type { WidgetBundle } from '../widget/build';
 
 /** Everything the app needs, made by a shell (Node server, Workers entry, CLI, tests) and passed in. */
 export interface AppDeps {
@@ -16,6 +18,8 @@ export interface AppDeps {
   database: Database;
   clock: Clock;
   logger: Logger;
+  /** The badge script, bundled once at start (prepareDeps). */
+  widget: WidgetBundle;
   /** Skip the per-request log line (benchmarks). */
   quietRequests?: boolean;
 }
@@ -29,6 +33,7 @@ export function createApp(deps: AppDeps) {
   app.notFound(notFoundHandler);
 
   app.route('/', healthRoutes());
+  app.route('/', widgetRoutes(deps.widget));
   app.route('/api/v1/admin', adminRoutes());
   app.route('/', docsRoutes(app, deps));
   return app;
