@@ -5,7 +5,7 @@
  * (Art. 10.5). Ancestors are out of reach; guard.ts looks at them.
  */
 export const MARK = 56;
-export const W = 260;
+export const W = 300;
 export const H = 64;
 
 const CSS =
@@ -23,7 +23,7 @@ const CSS =
   `.l{display:flex;align-items:center;gap:8px;width:100%;height:100%;color:inherit;text-decoration:none;border-radius:4px}` +
   `.m{display:block;flex:none;width:${MARK}px;height:${MARK}px;margin:0;padding:0;border:0;max-width:none;max-height:none}` +
   `.t{display:flex;flex-direction:column;min-width:0}.t>*{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}` +
-  `.n{font-weight:700;font-size:13px}.s{color:#555}.r{margin-left:8px}` +
+  `.n{font-weight:700;font-size:13px}.x .t>:nth-child(2){font-size:11.5px}.s{color:#555}.r{margin-left:8px}` +
   `.c{display:none;position:absolute;left:0;top:calc(100% + 4px);z-index:2147483647;width:max-content;max-width:300px;padding:8px 10px;` +
   `background:#fff;color:#222;border:1px solid #999;border-radius:6px;box-shadow:0 2px 8px #0003;white-space:normal}` +
   `.b:hover .c,.b:focus-within .c{display:block}.c b{font-weight:700}`;

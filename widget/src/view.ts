@@ -12,7 +12,8 @@ function h(tag: string, props: Record<string, string> = {}, ...kids: Kid[]): HTM
   return el;
 }
 
-const link = (href: string, text: string, cls?: string) => h('a', cls ? { href, class: cls } : { href }, text);
+/** A link; `about` (the certification number) goes into its accessible name, so several badges' links differ. */
+const link = (href: string, text: string, about?: string | null, cls = '') => h('a', about ? { href, class: cls, 'aria-label': `${text} (${about})` } : { href, class: cls }, text);
 
 /** The box every state draws in: the same size, so nothing on the page moves when the answer comes. */
 const box = (lang: Lang, neutral: boolean, ...kids: Kid[]) => h('div', { class: neutral ? 'b x' : 'b', lang }, ...kids);
@@ -59,7 +60,7 @@ export function valid(f: BadgeFacts, markUrl: string, t: Text, lang: Lang): HTML
       line(t.vendor, nameOf(f.vendorName, lang)),
       line(t.status, t.states[f.status === 'renewal_pending' ? 'renewal_pending' : 'certified']),
       through && h('div', {}, through),
-      line(t.checked, f.checkedAt),
+      line(t.checked, `${new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Tokyo' }).format(new Date(f.checkedAt))} JST`),
       h('div', { class: 's' }, t.verify),
     ),
   );
@@ -74,8 +75,8 @@ export function notice(f: BadgeFacts | null, message: string, to: [string, strin
       'span',
       { class: 't' },
       f && h('span', { class: 'n' }, `${nameOf(f.serviceName, lang)} ${f.number}`),
-      h('span', {}, message),
-      h('span', {}, link(...to), report ? link(...report, 'r') : null),
+      h('span', { title: message }, message),
+      h('span', {}, link(...to, f?.number), report ? link(...report, f?.number, 'r') : null),
     ),
   );
 }
