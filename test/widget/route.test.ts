@@ -20,6 +20,11 @@ describe('GET /widget.js (the badge script)', () => {
     expect(await res.text()).toBe(t.deps.widget.code);
   });
 
+  it('is described in the OpenAPI document', async () => {
+    const doc = (await (await t.app.request('/openapi.json')).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toContain('/widget.js');
+  });
+
   it('answers 304 to a matching If-None-Match', async () => {
     const first = await t.app.request('/widget.js');
     const again = await t.app.request('/widget.js', { headers: { 'If-None-Match': first.headers.get('etag')! } });

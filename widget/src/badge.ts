@@ -38,10 +38,12 @@ export function defineBadge(scriptBase: string | null): void {
 
     disconnectedCallback() {
       clearInterval(this._timer);
+      this._timer = 0;
     }
 
     attributeChangedCallback(_name: string, old: string | null, now: string | null) {
-      if (old !== now && this.isConnected) this._load();
+      // Before connectedCallback (an upgrade replays the attributes), connecting loads anyway.
+      if (old !== now && this._timer) this._load();
     }
 
     private _base(): string | null {
