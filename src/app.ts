@@ -9,6 +9,7 @@ import { newRouter } from './http/router';
 import { adminRoutes } from './routes/admin/index';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
+import { publicRoutes } from './routes/public/index';
 import { widgetRoutes } from './routes/widget';
 import type { WidgetBundle } from '../widget/build';
 
@@ -33,6 +34,7 @@ export function createApp(deps: AppDeps) {
   app.notFound(notFoundHandler);
 
   app.route('/', healthRoutes());
+  app.route('/', publicRoutes(deps));
   app.route('/', widgetRoutes(deps.widget));
   app.route('/api/v1/admin', adminRoutes());
   app.route('/', docsRoutes(app, deps));

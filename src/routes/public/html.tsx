@@ -1,0 +1,45 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { z } from '@hono/zod-openapi';
+import { AppError } from '../../errors';
+import type { AppEnv } from '../../http/env';
+import { problemStatus } from '../../http/problem';
+import { ErrorPage, type ErrorStatus } from '../../views/error-page';
+import { pickLang, type Lang } from '../../views/i18n';
+import { renderPage } from '../../views/layout';
+
+export const LangQuery = z.enum(['ja', 'en']).optional().openapi({ description: 'Page language; Accept-Language decides when absent (Japanese by default).' });
+
+/** The page language: a valid ?lang= wins, then Accept-Language; an invalid ?lang= is ignored here (the route refuses it). */
+export function langOf(c: Context<AppEnv>): Lang {
+  const q = c.req.query('lang');
+  return pickLang(q === 'ja' || q === 'en' ? q : undefined, c.req.header('accept-language'));
+}
+
+export async function htmlPage(c: Context<AppEnv>, node: { toString(): string | Promise<string> }, status: 200 | ErrorStatus = 200, headers: Record<string, string> = {}): Promise<Response> {
+  return c.body(await renderPage(node), status, { 'Content-Type': 'text/html; charset=utf-8', ...headers });
+}
+
+function errorStatus(err: Error): { status: ErrorStatus; fields: string[] } {
+  if (err instanceof AppError) {
+    const s = problemStatus(err.kind);
+    const status: ErrorStatus = s === 404 || s === 413 || s === 415 || s === 429 ? s : s >= 500 ? 500 : 400;
+    const issues = (err.extra?.issues as { field: string }[] | undefined) ?? [];
+    const fields = [...new Set([...(err.field ? [err.field] : []), ...issues.map((i) => i.field)])];
+    return { status, fields };
+  }
+  if (err instanceof HTTPException) {
+    const s = err.status;
+    return { status: s === 404 || s === 413 || s === 415 || s === 429 ? s : s >= 500 ? 500 : 400, fields: [] };
+  }
+  return { status: 500, fields: [] };
+}
+
+/** onError of the HTML pages: an HTML page in the reader's language that never echoes the request. */
+export async function htmlError(err: Error, c: Context<AppEnv>): Promise<Response> {
+  const { status, fields } = errorStatus(err);
+  if (status === 500) c.get('logger').error({ err }, 'unhandled error on a public page');
+  const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
+  if (err instanceof AppError && err.kind === 'rate_limited' && typeof err.extra?.retryAfter === 'number') headers['Retry-After'] = String(err.extra.retryAfter);
+  return htmlPage(c, <ErrorPage lang={langOf(c)} status={status} fields={fields} />, status, headers);
+}

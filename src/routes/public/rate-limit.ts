@@ -1,0 +1,53 @@
+import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Clock } from '../../clock';
+import { AppError } from '../../errors';
+import type { AppEnv } from '../../http/env';
+
+export interface RateLimit {
+  /** Attempts allowed per client in one window. */
+  max: number;
+  windowMs: number;
+  /** Clients remembered at most; the oldest are forgotten first. */
+  maxClients?: number;
+}
+
+/** The client's address as the socket saw it (no proxy header is trusted); one shared bucket when unknown. */
+export function clientKeyOf(c: Context<AppEnv>): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * A sliding-window limiter kept in memory, on the injected clock. Each attempt counts, valid or not, so a
+ * client cannot probe the validator for free. Answers 429 with Retry-After.
+ */
+export function rateLimiter(clock: Clock, limit: RateLimit, keyOf: (c: Context<AppEnv>) => string = clientKeyOf) {
+  const hits = new Map<string, number[]>();
+  const maxClients = limit.maxClients ?? 10_000;
+  const take = (key: string): number | null => {
+    const now = clock.now().getTime();
+    const recent = (hits.get(key) ?? []).filter((t) => t > now - limit.windowMs);
+    if (recent.length >= limit.max) {
+      hits.set(key, recent);
+      return Math.max(1, Math.ceil((recent[0]! + limit.windowMs - now) / 1000));
+    }
+    recent.push(now);
+    hits.delete(key); // re-insert: the Map keeps insertion order, so the first key is the least recent client
+    hits.set(key, recent);
+    while (hits.size > maxClients) hits.delete(hits.keys().next().value!);
+    return null;
+  };
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const retryAfter = take(keyOf(c));
+    if (retryAfter !== null) {
+      c.header('Retry-After', String(retryAfter));
+      throw new AppError('rate_limited', 'too many inquiries from this client; try again later', { extra: { retryAfter } });
+    }
+    await next();
+  });
+}

@@ -1,0 +1,78 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import QRCode from 'qrcode';
+import { NUMBER_PATTERN } from '../../domain/lifecycle/application';
+import { AppError } from '../../errors';
+import { newRouter } from '../../http/router';
+import type { PublicService } from '../../publication/public-service';
+import { originOf, refererVerdict } from '../../publication/referer';
+import { pickLang } from '../../views/i18n';
+import { VerifyPage } from '../../views/verify-page';
+import type { PublicContext } from './context';
+import { LangQuery, htmlError, htmlPage } from './html';
+import { NumberParam } from './schemas';
+
+const verifyRoute = createRoute({
+  method: 'get',
+  path: '/verify/{number}',
+  tags: ['public'],
+  summary: 'The verification page (Art. 10.4): HTML, Japanese by default, English with ?lang=en or Accept-Language: en',
+  request: { params: NumberParam, query: z.object({ lang: LangQuery }) },
+  responses: {
+    200: { description: 'the page', content: { 'text/html': { schema: z.string() } } },
+    404: { description: 'unknown number, or a service never certified', content: { 'text/html': { schema: z.string() } } },
+  },
+});
+
+const qrRoute = createRoute({
+  method: 'get',
+  path: '/verify/{number}/qr.svg',
+  tags: ['public'],
+  summary: 'A QR code leading to the verification page, for print use (Art. 10.1, 10.4)',
+  request: { params: NumberParam },
+  responses: {
+    200: { description: 'SVG', content: { 'image/svg+xml': { schema: z.string() } } },
+    404: { description: 'unknown number', content: { 'text/html': { schema: z.string() } } },
+  },
+});
+
+/** The service for a number, or a 404 that says nothing of what was asked. */
+export async function serviceOr404(ctx: PublicContext, number: string): Promise<PublicService> {
+  const s = NUMBER_PATTERN.test(number) ? await ctx.publication.service(number) : null;
+  if (!s) throw new AppError('not_found', 'no certified service has this number');
+  return s;
+}
+
+export function verifyRoutes(ctx: PublicContext) {
+  const r = newRouter();
+  r.onError(htmlError);
+  const qrCache = new Map<string, string>();
+
+  r.openapi(verifyRoute, async (c) => {
+    const { number } = c.req.valid('param');
+    const s = await serviceOr404(ctx, number);
+    const lang = pickLang(c.req.valid('query').lang, c.req.header('accept-language'));
+    // Our own pages (by the configured base or by the host the request came to) are not "another site".
+    const own = originOf(c.req.url);
+    const referer = c.req.header('referer');
+    const verdict = referer && originOf(referer) === own ? { kind: 'none' as const } : refererVerdict(referer, ctx.baseOrigin, s.origins);
+    const markSvg = s.markServed ? await ctx.officialMark(lang) : null;
+    const page = <VerifyPage service={s} lang={lang} checkedAt={ctx.deps.clock.now()} referer={verdict} markSvg={markSvg} base={ctx.base} />;
+    return htmlPage(c, page, 200, {
+      Link: `<${ctx.base}/api/v1/services/${s.number}>; rel="alternate"; type="application/json"`,
+      'Cache-Control': 'no-cache',
+      Vary: 'Accept-Language, Referer',
+      'Content-Language': lang,
+    }) as never;
+  });
+
+  r.openapi(qrRoute, async (c) => {
+    const s = await serviceOr404(ctx, c.req.valid('param').number);
+    let svg = qrCache.get(s.number);
+    if (!svg) {
+      svg = await QRCode.toString(`${ctx.base}/verify/${s.number}`, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+      qrCache.set(s.number, svg);
+    }
+    return c.body(svg, 200, { 'Content-Type': 'image/svg+xml; charset=utf-8', 'Cache-Control': 'public, max-age=86400' }) as never;
+  });
+  return r;
+}

@@ -1,0 +1,83 @@
+import type { Child, FC } from 'hono/jsx';
+import { raw } from 'hono/html';
+import { href } from './components';
+import { messages, type Lang } from './i18n';
+
+export interface PageMeta {
+  lang: Lang;
+  title: string;
+  /** The page's path, for the language switch (query parameters other than lang are passed in `query`). */
+  path: string;
+  query?: Record<string, string | null | undefined>;
+  /** `<link rel="alternate">` targets, e.g. the JSON of the page. */
+  alternates?: { href: string; type: string; title: string }[];
+  /** JSON-LD, serialised here so that no "</script>" in vendor text can end the block. */
+  jsonLd?: unknown;
+  robots?: string;
+}
+
+/** JSON for a <script type="application/ld+json"> block: `<`, `>`, `&` and line separators escaped. */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Every public page: no inline script, no inline style (CSP), one stylesheet, landmarks and a skip link. */
+export const Layout: FC<PageMeta & { children?: Child }> = (p) => {
+  const m = messages(p.lang);
+  const other: Lang = p.lang === 'ja' ? 'en' : 'ja';
+  return (
+    <html lang={p.lang}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${p.title} | ${m.siteName}`}</title>
+        {p.robots ? <meta name="robots" content={p.robots} /> : null}
+        <link rel="stylesheet" href="/assets/site.css" />
+        <link rel="alternate" hreflang={other} href={href(p.path, { ...p.query, lang: other })} />
+        {(p.alternates ?? []).map((a) => (
+          <link rel="alternate" type={a.type} href={a.href} title={a.title} />
+        ))}
+        {p.jsonLd === undefined ? null : <script type="application/ld+json">{raw(jsonForScript(p.jsonLd))}</script>}
+      </head>
+      <body>
+        <a class="skip" href="#main">
+          {m.skip}
+        </a>
+        <header class="site">
+          <p class="site-name">
+            <a href={href('/registry', { lang: p.lang })}>{m.siteName}</a>
+          </p>
+          <nav aria-label={p.lang === 'ja' ? 'サイト' : 'Site'}>
+            <ul>
+              <li>
+                <a href={href('/registry', { lang: p.lang })}>{m.navRegistry}</a>
+              </li>
+              <li>
+                <a href={href('/inquiry', { lang: p.lang })}>{m.navInquiry}</a>
+              </li>
+              <li>
+                <a href={href(p.path, { ...p.query, lang: other })} hreflang={other} lang={other}>
+                  {m.otherLanguage}
+                </a>
+              </li>
+            </ul>
+          </nav>
+        </header>
+        <main id="main" tabindex={-1}>
+          {p.children}
+        </main>
+        <footer class="site">
+          <p>{m.scheme}</p>
+          <p>
+            <a href="/docs">{m.navApi}</a>
+          </p>
+        </footer>
+      </body>
+    </html>
+  );
+};
+
+/** Renders a page to a string, with the doctype. */
+export async function renderPage(node: { toString(): string | Promise<string> }): Promise<string> {
+  return `<!doctype html>${await node.toString()}`;
+}

@@ -1,0 +1,295 @@
+import type { FC } from 'hono/jsx';
+import { raw } from 'hono/html';
+import { jstDate } from '../domain/calendar';
+import type { PublicService } from '../publication/public-service';
+import type { RefererVerdict } from '../publication/referer';
+import type { PublicEntry } from '../publication/timeline';
+import { DateText, InstantText, Plain, Section, StatusBadge, Vendor, href } from './components';
+import { formatDate } from './format';
+import { messages, type Lang } from './i18n';
+import { Layout } from './layout';
+
+export interface VerifyPageProps {
+  service: PublicService;
+  lang: Lang;
+  checkedAt: Date;
+  referer: RefererVerdict;
+  /** The official mark as inline SVG, or null when it is not served (Art. 10.1) or not available. */
+  markSvg: string | null;
+  base: string;
+}
+
+/** The day the status speaks of, in words. */
+function statusDate(s: PublicService, lang: Lang): string {
+  switch (s.status) {
+    case 'certified':
+    case 'renewal_pending':
+      return formatDate(s.inForceThrough, lang);
+    case 'expired':
+      return formatDate(s.expiredAfter ?? s.inForceThrough, lang);
+    case 'revoked':
+      return formatDate(jstDate(s.revocation!.at), lang);
+    case 'terminated':
+      return formatDate(jstDate(s.termination!.at), lang);
+    case 'lapsed':
+      return formatDate(jstDate(s.lapse!.at), lang);
+  }
+}
+
+/** schema.org Certification: the facts of the page for machines. */
+export function verifyJsonLd(s: PublicService, base: string) {
+  return {
+    '@context': 'https://schema.org',
+    '@type': 'Certification',
+    name: '医療情報ASP・SaaS 情報開示認定',
+    url: `${base}/verify/${s.number}`,
+    certificationIdentification: s.number,
+    certificationStatus: s.markServed ? 'https://schema.org/CertificationActive' : 'https://schema.org/CertificationInactive',
+    validFrom: s.certifiedOn,
+    expires: s.inForceThrough,
+    about: { '@type': 'Service', name: s.name.ja, alternateName: s.name.en ?? undefined, provider: { '@type': 'Organization', name: s.vendor.name.ja, alternateName: s.vendor.name.en ?? undefined } },
+  };
+}
+
+const EntryText: FC<{ e: PublicEntry; lang: Lang }> = ({ e, lang }) => {
+  const h = messages(lang).history;
+  const d = (x: string) => formatDate(x, lang);
+  switch (e.type) {
+    case 'certified':
+      return <>{h.certified(d(e.certifiedOn), d(e.validThrough))}</>;
+    case 'renewed':
+      return <>{h.renewed(d(e.certifiedOn), d(e.validThrough))}</>;
+    case 'extended':
+      return <>{h.extended(d(e.until))}</>;
+    case 'disclosure_updated':
+      return <>{h.disclosure_updated(e.version)}</>;
+    case 'improvement_published':
+      return (
+        <>
+          {h.improvement_published(d(e.dueOn))}
+          <span class="entry-detail">
+            <Plain text={e.content} lang={lang} />
+          </span>
+        </>
+      );
+    case 'improvement_completed':
+      return <>{h.improvement_completed}</>;
+    case 'revoked':
+      return (
+        <>
+          {h.revoked(e.ground)}
+          <span class="entry-detail">{messages(lang).grounds[e.ground]}</span>
+          <span class="entry-detail">
+            <Plain text={e.reason} lang={lang} />
+          </span>
+        </>
+      );
+    case 'terminated':
+      return <>{h.terminated}</>;
+    case 'lapsed':
+      return <>{h.lapsed(e.cause)}</>;
+    case 'expired':
+      return <>{h.expired(d(e.lastDay))}</>;
+  }
+};
+
+const RefererNotice: FC<{ verdict: RefererVerdict; service: PublicService; lang: Lang }> = ({ verdict, service, lang }) => {
+  if (verdict.kind === 'none') return null;
+  const m = messages(lang);
+  const ok = verdict.kind === 'registered';
+  return (
+    <section aria-labelledby="referer-h" class={`notice ${ok && service.markServed ? 'notice-ok' : 'notice-warn'}`}>
+      <h2 id="referer-h">{m.refererHeading}</h2>
+      <p>{ok ? m.refererRegistered(verdict.host) : m.refererUnregistered(verdict.host)}</p>
+      {ok && !service.markServed ? <p>{m.refererNotInForce}</p> : null}
+      {!ok || !service.markServed ? (
+        <p>
+          <a href={href('/inquiry', { service: service.number, topic: 'misuse', lang })}>{m.reportLink}</a>
+        </p>
+      ) : null}
+    </section>
+  );
+};
+
+export const VerifyPage: FC<VerifyPageProps> = ({ service: s, lang, checkedAt, referer, markSvg, base }) => {
+  const m = messages(lang);
+  const words = m.status[s.status];
+  const jsonPath = `/api/v1/services/${s.number}`;
+  return (
+    <Layout
+      lang={lang}
+      title={`${s.number} ${lang === 'en' && s.name.en ? s.name.en : s.name.ja}`}
+      path={`/verify/${s.number}`}
+      alternates={[{ href: jsonPath, type: 'application/json', title: m.jsonLink }]}
+      jsonLd={verifyJsonLd(s, base)}
+    >
+      <p class="eyebrow">{m.verifyEyebrow}</p>
+      <h1>
+        <Vendor text={s.name} lang={lang} />
+      </h1>
+      <dl class="facts">
+        <div>
+          <dt>{m.vendor}</dt>
+          <dd>
+            <Vendor text={s.vendor.name} lang={lang} />
+          </dd>
+        </div>
+        <div>
+          <dt>{m.number}</dt>
+          <dd class="number">{s.number}</dd>
+        </div>
+      </dl>
+      <RefererNotice verdict={referer} service={s} lang={lang} />
+      <section aria-labelledby="status-h" class={`status status-${s.status.replace('_', '-')}`}>
+        <h2 id="status-h">
+          <StatusBadge status={s.status} lang={lang} />
+        </h2>
+        <p class="meaning">{words.meaning(statusDate(s, lang))}</p>
+        {s.renewal ? <p>{m.renewalFiled(formatDate(s.renewal.filedOn, lang))}</p> : null}
+        {s.extension ? <p>{m.extension(formatDate(s.extension.until, lang), formatDate(s.extension.grantedOn, lang))}</p> : null}
+        {s.revocation ? (
+          <dl class="facts">
+            <div>
+              <dt>{m.revokedGround}</dt>
+              <dd>
+                {lang === 'ja' ? `第17条第1項第${s.revocation.ground}号` : `Art. 17.1(${s.revocation.ground})`}: {m.grounds[s.revocation.ground]}
+              </dd>
+            </div>
+            <div>
+              <dt>{m.revokedReason}</dt>
+              <dd>
+                <Plain text={s.revocation.reason} lang={lang} />
+              </dd>
+            </div>
+          </dl>
+        ) : null}
+        <dl class="facts">
+          <div>
+            <dt>{m.certifiedOn}</dt>
+            <dd>
+              <DateText date={s.certifiedOn} lang={lang} />
+            </dd>
+          </div>
+          <div>
+            <dt>{m.validity}</dt>
+            <dd>{m.validityRange(formatDate(s.certifiedOn, lang), formatDate(s.validThrough, lang))}</dd>
+          </div>
+          {s.firstCertifiedOn !== s.certifiedOn ? (
+            <div>
+              <dt>{m.firstCertifiedOn}</dt>
+              <dd>
+                <DateText date={s.firstCertifiedOn} lang={lang} />
+              </dd>
+            </div>
+          ) : null}
+          <div>
+            <dt>{m.checkedAt}</dt>
+            <dd>
+              <InstantText at={checkedAt} lang={lang} />
+            </dd>
+          </div>
+        </dl>
+      </section>
+      <Section id="mark" title={m.markHeading}>
+        {s.markServed && markSvg ? (
+          <figure class="mark">
+            {raw(markSvg)}
+            <figcaption>
+              <Vendor text={s.name} lang={lang} /> <span class="number">{s.number}</span>
+            </figcaption>
+          </figure>
+        ) : s.markServed ? (
+          // The mark masters could not be read; the status above still says the truth.
+          <p class="mark-pending">
+            {m.markCaption}: <span class="number">{s.number}</span>
+          </p>
+        ) : (
+          <p>{m.markAbsent}</p>
+        )}
+      </Section>
+      <Section id="origins" title={m.originsHeading}>
+        {s.origins.length ? (
+          <>
+            <p>{m.originsIntro}</p>
+            <ul class="origins">
+              {s.origins.map((o) => (
+                <li>
+                  <bdi class="origin">{o}</bdi>
+                </li>
+              ))}
+            </ul>
+          </>
+        ) : (
+          <p>{m.originsNone}</p>
+        )}
+      </Section>
+      <Section id="disclosure" title={m.disclosureHeading}>
+        {s.disclosure && s.disclosure.items.length ? (
+          <>
+            <p>{m.disclosureIntro(s.disclosure.version)}</p>
+            <dl class="disclosure">
+              {s.disclosure.items.map((i) => (
+                <div>
+                  <dt>
+                    <Vendor text={i.label} lang={lang} />
+                  </dt>
+                  <dd>
+                    <Vendor text={i.value} lang={lang} />
+                  </dd>
+                </div>
+              ))}
+            </dl>
+          </>
+        ) : (
+          <p>{m.disclosureNone}</p>
+        )}
+      </Section>
+      {s.improvements.length ? (
+        <Section id="improvements" title={m.improvementsHeading}>
+          <ul class="cards">
+            {s.improvements.map((i) => (
+              <li>
+                <p>
+                  <Plain text={i.content} lang={lang} />
+                </p>
+                <p class="meta">
+                  {m.improvementPublished(formatDate(jstDate(i.publishedAt), lang))} · {m.improvementDue(formatDate(i.dueOn, lang))}
+                  {i.completedOn ? ` · ${m.improvementCompleted(formatDate(i.completedOn, lang))}` : i.overdue ? ` · ${m.improvementOverdue}` : ''}
+                </p>
+              </li>
+            ))}
+          </ul>
+        </Section>
+      ) : null}
+      <Section id="history" title={m.historyHeading}>
+        <ol class="timeline" reversed>
+          {[...s.history].reverse().map((e) => (
+            <li>
+              <InstantText at={e.at} lang={lang} />
+              <span class="entry">
+                <EntryText e={e} lang={lang} />
+              </span>
+            </li>
+          ))}
+        </ol>
+      </Section>
+      <Section id="qr" title={m.qrHeading}>
+        <p>{m.qrIntro}</p>
+        <img class="qr" src={`/verify/${s.number}/qr.svg`} width="160" height="160" alt={m.qrAlt(s.number)} />
+      </Section>
+      <Section id="report" title={m.reportHeading}>
+        <p>{m.reportText}</p>
+        <p>
+          <a href={href('/inquiry', { service: s.number, topic: 'misuse', lang })}>{m.reportLink}</a>
+        </p>
+      </Section>
+      <Section id="data" title={m.machineReadable}>
+        <p>
+          <a href={jsonPath} type="application/json">
+            {m.jsonLink}
+          </a>
+        </p>
+      </Section>
+    </Layout>
+  );
+};
