@@ -12,9 +12,16 @@ import { healthRoutes } from './routes/health';
 import { publicRoutes } from './routes/public/index';
 import { widgetRoutes } from './routes/widget';
 import type { WidgetBundle } from '../widget/build';
+import type { MarkDeps } from './mark/deps';
+import { markRoutes } from './routes/mark';
+import { badgeRoutes } from './routes/badge';
+import { qrRoutes } from './routes/qr';
+import { wellKnownRoutes } from './routes/well-known';
+import { adminTokenRoutes } from './routes/admin/tokens';
+import { adminKeyRoutes } from './routes/admin/keys';
 
 /** Everything the app needs, made by a shell (Node server, Workers entry, CLI, tests) and passed in. */
-export interface AppDeps {
+export interface AppDeps extends MarkDeps {
   config: Config;
   database: Database;
   clock: Clock;
@@ -36,7 +43,13 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes());
   app.route('/', publicRoutes(deps));
   app.route('/', widgetRoutes(deps.widget));
+  app.route('/', markRoutes());
+  app.route('/', badgeRoutes());
+  app.route('/', qrRoutes());
+  app.route('/', wellKnownRoutes());
   app.route('/api/v1/admin', adminRoutes());
+  app.route('/api/v1/admin', adminTokenRoutes());
+  app.route('/api/v1/admin', adminKeyRoutes());
   app.route('/', docsRoutes(app, deps));
   return app;
 }

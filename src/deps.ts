@@ -4,6 +4,8 @@ import type { Config } from './config';
 import type { Database } from './db/database';
 import type { Logger } from './logger';
 import { loadWidgetBundle } from '../widget/build';
+import { prepareMarkDeps } from './mark/deps';
+import { seedDemoTokens } from './demo/seed';
 
 /**
  * The I/O that createApp must not do, done once by every shell (Node server, CLI, tests, benchmarks):
@@ -11,5 +13,7 @@ import { loadWidgetBundle } from '../widget/build';
  */
 export async function prepareDeps(config: Config, database: Database, clock: Clock, logger: Logger): Promise<AppDeps> {
   const widget = await loadWidgetBundle();
-  return { config, database, clock, logger, widget };
+  const mark = await prepareMarkDeps(config, database, clock, logger);
+  if (config.demo) await seedDemoTokens({ db: database.db, clock, keys: mark.keys, base: config.publicBaseUrl });
+  return { config, database, clock, logger, widget, ...mark };
 }

@@ -7,6 +7,8 @@ import { openDatabase } from './db/open';
 import { DataDirLockedError } from './db/lock';
 import { createLogger } from './logger';
 import { prepareDeps } from './deps';
+import { demoBadgeUrls } from './demo/seed';
+import { KeySecretError } from './keys/secret';
 
 /** The Node shell: parse config once, open the database, bootstrap, serve. */
 async function main() {
@@ -16,6 +18,7 @@ async function main() {
   const clock = systemClock;
   const report = await bootstrap(config, database, clock, logger);
   const app = createApp(await prepareDeps(config, database, clock, logger));
+  const demoBadges = config.demo ? await demoBadgeUrls(database.db, config.publicBaseUrl) : [];
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     logger.info({ port: info.port, store: database.kind }, 'listening');
     const base = config.publicBaseUrl;
@@ -24,6 +27,7 @@ async function main() {
       `  registry:      ${base}/registry`,
       `  API docs:      ${base}/docs`,
       `  services JSON: ${base}/api/v1/services`,
+      ...demoBadges.slice(0, 1).flatMap((d) => [`  demo badge:    ${d.badge}`, `  demo mark:     ${d.mark}`, `  (every demo token: GET ${base}/api/v1/admin/tokens)`]),
       report.adminTokenFile ? `  admin token:   in ${report.adminTokenFile}` : `  admin token:   the one you configured (CERTMARK_ADMIN_TOKEN) or ${config.dataDir}/admin-token from the first start`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
@@ -38,7 +42,7 @@ async function main() {
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError || err instanceof DataDirLockedError) {
+  if (err instanceof ConfigError || err instanceof DataDirLockedError || err instanceof KeySecretError) {
     process.stderr.write(`certmark: ${err.message}\n`);
     process.exit(2);
   }

@@ -7,6 +7,7 @@ import type { LifecycleContext } from '../domain/lifecycle/context';
 import { requestImprovement } from '../domain/lifecycle/oversight';
 import { fileRenewal } from '../domain/lifecycle/renewal';
 import type { DisclosureItemInput } from '../repositories/services';
+import { issueEmbedToken, type TokenContext } from '../tokens/issue';
 
 export async function countServicesForDemo(db: Db): Promise<number> {
   const r = await db.selectFrom('services').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
@@ -67,4 +68,46 @@ export async function seedDemo(db: Db, clock: Clock): Promise<Record<string, str
   await lapse(ctx, ids.lapsed, { cause: 'merger', note: '吸収合併により効力を失った (Art. 9.2)' });
   ids.applied = await make(vendor.id, 'デモ服薬管理', 'Demo Medication', null);
   return ids;
+}
+
+/**
+ * One embed token per demo service that holds a number and has none yet, for the demo origins (issue 3).
+ * Demo services are those the demo actor registered, so real services are never given tokens here.
+ */
+export async function seedDemoTokens(ctx: TokenContext): Promise<number> {
+  const rows = await ctx.db
+    .selectFrom('services')
+    .innerJoin('events', 'events.service_id', 'services.id')
+    .select(['services.id'])
+    .where('events.type', '=', 'service.registered')
+    .where('events.actor', '=', 'demo')
+    .where('services.number', 'is not', null)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('embed_tokens').select('jti').whereRef('embed_tokens.service_id', '=', 'services.id'))))
+    .orderBy('services.created_at')
+    .execute();
+  let issued = 0;
+  for (const { id } of rows) {
+    try {
+      await issueEmbedToken(ctx, id, { origins: null });
+      issued++;
+    } catch {
+      // revoked, terminated or lapsed demo services get no token: that is the rule, not a failure
+    }
+  }
+  return issued;
+}
+
+/** The demo badge URLs to print at start: one per demo token, with its service's number. */
+export async function demoBadgeUrls(db: Db, base: string): Promise<{ number: string; badge: string; mark: string }[]> {
+  const rows = await db
+    .selectFrom('embed_tokens')
+    .innerJoin('services', 'services.id', 'embed_tokens.service_id')
+    .innerJoin('events', 'events.service_id', 'services.id')
+    .select(['embed_tokens.token', 'services.number'])
+    .where('events.type', '=', 'service.registered')
+    .where('events.actor', '=', 'demo')
+    .where('embed_tokens.retired_at', 'is', null)
+    .orderBy('embed_tokens.issued_at')
+    .execute();
+  return rows.map((r) => ({ number: r.number ?? '', badge: `${base}/badge/${r.token}.svg`, mark: `${base}/mark/${r.token}.svg` }));
 }

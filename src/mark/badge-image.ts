@@ -1,0 +1,114 @@
+/**
+ * The self-dating badge image for places without script (the `<noscript>` fallback, e-mail signatures): the mark
+ * whole beside the service's name and number (Art. 10.3), "valid through" and the minute it was checked (JST),
+ * so a copy kept by a proxy or a screenshot visibly ages. When the mark must not be shown, the same frame holds
+ * a notice instead: never the mark (Art. 10.1, 10.6, 10.8).
+ */
+import sharp from 'sharp';
+import { escapeXml, NOTICE_TEXT, type NoticeLang, type NoticeReason } from './notice';
+
+export const BADGE_SIZE = { width: 460, height: 120 } as const;
+/** Room for text right of the mark. */
+const TEXT_WIDTH = 460 - 128 - 14;
+const FONTS = "'Noto Sans CJK JP','Hiragino Sans','Yu Gothic','Meiryo','DejaVu Sans',sans-serif";
+
+export interface BadgeFacts {
+  number: string;
+  name: { ja: string; en: string | null };
+  validThrough: string | null;
+  /** The instant of the check, shown to the minute in JST. */
+  checkedAt: Date;
+}
+
+/** `2026-04-01 12:34 JST`. */
+export function jstMinute(instant: Date): string {
+  return `${new Date(instant.getTime() + 9 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')} JST`;
+}
+
+/** Estimated advance of a character in ems: CJK and full-width ones are square, Latin about half. */
+const advance = (ch: string) => (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 1 : 0.6);
+
+/** The text, cut with an ellipsis so that it fits `maxWidth` pixels at `fontSize`. */
+export function fit(text: string, fontSize: number, maxWidth: number): string {
+  const chars = [...text];
+  let width = 0;
+  for (let i = 0; i < chars.length; i++) {
+    width += advance(chars[i]!) * fontSize;
+    if (width > maxWidth) return `${chars.slice(0, Math.max(0, i - 1)).join('')}…`;
+  }
+  return text;
+}
+
+/** The master SVG as a nested <svg> placed at (x, y) with the given size: the mark whole, its own colours. */
+export function nestMaster(master: Buffer | string, x: number, y: number, size: number): string {
+  const text = master.toString();
+  const open = /<svg\b[^>]*>/.exec(text);
+  const close = text.lastIndexOf('</svg>');
+  if (!open || close < 0) throw new Error('the mark master is not an SVG document');
+  const viewBox = /viewBox="([^"]+)"/.exec(open[0])?.[1] ?? `0 0 ${/width="(\d+)/.exec(open[0])?.[1] ?? 240} ${/height="(\d+)/.exec(open[0])?.[1] ?? 240}`;
+  const inner = text.slice(open.index + open[0].length, close);
+  return `<svg x="${x}" y="${y}" width="${size}" height="${size}" viewBox="${viewBox}" preserveAspectRatio="xMidYMid meet">${inner}</svg>`;
+}
+
+const line = (y: number, size: number, fill: string, text: string, weight = 'normal') =>
+  `<text x="128" y="${y}" font-family="${escapeXml(FONTS)}" font-size="${size}" font-weight="${weight}" fill="${fill}">${escapeXml(text)}</text>`;
+
+function frame(label: string, body: string, stroke: string, fill: string): string {
+  const { width, height } = BADGE_SIZE;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(label)}">`,
+    `<rect x="1" y="1" width="${width - 2}" height="${height - 2}" rx="6" fill="${fill}" stroke="${stroke}" stroke-width="2"/>`,
+    body,
+    '</svg>',
+  ].join('');
+}
+
+/** The badge while the mark is served: the mark beside name, number, valid-through and the checked minute. */
+export function validBadgeSvg(master: Buffer | string, f: BadgeFacts, lang: NoticeLang = 'ja'): string {
+  const checked = jstMinute(f.checkedAt);
+  const through = f.validThrough ?? '—';
+  const label =
+    lang === 'en'
+      ? `Certified: ${f.name.en ?? f.name.ja} (${f.number}), valid through ${through}, checked ${checked}`
+      : `認定サービス：${f.name.ja}（${f.number}）有効期限 ${through}、確認 ${checked}`;
+  const body = [
+    nestMaster(master, 12, 12, 96),
+    line(34, 17, '#1a1a1a', fit(lang === 'en' ? (f.name.en ?? f.name.ja) : f.name.ja, 17, TEXT_WIDTH), 'bold'),
+    line(54, 12, '#444444', fit(lang === 'en' ? f.name.ja : (f.name.en ?? ''), 12, TEXT_WIDTH)),
+    line(74, 13, '#1a1a1a', `認定番号 No. ${f.number}`),
+    line(93, 13, '#1a1a1a', `有効期限 valid through ${through}`),
+    line(111, 11, '#555555', `確認 checked ${checked}`),
+  ].join('');
+  return frame(label, body, '#8c8c8c', '#ffffff');
+}
+
+/** The badge when the mark must not be shown: a grey frame with the reason, never the mark. */
+export function noticeBadgeSvg(reason: NoticeReason, f: BadgeFacts | null, checkedAt: Date, lang: NoticeLang = 'ja'): string {
+  const text = NOTICE_TEXT[reason] ?? NOTICE_TEXT.unknown;
+  const checked = jstMinute(checkedAt);
+  const first = lang === 'en' ? text.en : text.ja;
+  const second = lang === 'en' ? text.ja : text.en;
+  const who = f ? `${fit(lang === 'en' ? (f.name.en ?? f.name.ja) : f.name.ja, 13, BADGE_SIZE.width - 40 - 13 * 8)}  ${f.number}` : '';
+  const body = [
+    `<text x="20" y="34" font-family="${escapeXml(FONTS)}" font-size="17" font-weight="bold" fill="#333333">${escapeXml(first)}</text>`,
+    `<text x="20" y="56" font-family="${escapeXml(FONTS)}" font-size="13" fill="#555555">${escapeXml(second)}</text>`,
+    who ? `<text x="20" y="82" font-family="${escapeXml(FONTS)}" font-size="13" fill="#333333">${escapeXml(who)}</text>` : '',
+    `<text x="20" y="106" font-family="${escapeXml(FONTS)}" font-size="11" fill="#555555">${escapeXml(`確認 checked ${checked}`)}</text>`,
+  ].join('');
+  return frame(`${first} / ${second}${who ? ` (${who})` : ''}, ${checked}`, body, '#8c8c8c', '#f4f4f4');
+}
+
+const pngCache = new Map<string, Promise<Buffer>>();
+const PNG_CACHE_MAX = 256;
+
+/** The badge SVG as PNG at twice its size (crisp on high-density screens); bounded cache keyed by the SVG. */
+export function badgePng(svg: string): Promise<Buffer> {
+  let rendered = pngCache.get(svg);
+  if (rendered === undefined) {
+    if (pngCache.size >= PNG_CACHE_MAX) pngCache.delete(pngCache.keys().next().value!);
+    rendered = sharp(Buffer.from(svg), { density: 144 }).png().toBuffer();
+    rendered.catch(() => pngCache.delete(svg));
+    pngCache.set(svg, rendered);
+  }
+  return rendered;
+}

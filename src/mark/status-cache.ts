@@ -1,0 +1,136 @@
+/**
+ * Each service's folded state, kept in memory: the status itself is computed per request from the cached state
+ * and the clock, so expiry at midnight JST (Art. 9.1, 10.6) needs no invalidation. The cached state is dropped
+ * on every lifecycle event (Art. 10.8: revocation stops the mark at once): appendEvents announces the service on
+ * `certmark_changes` in the event's transaction, heard in-process on PGlite and by every process on PostgreSQL.
+ */
+import { CHANGES_CHANNEL, type Database, type Db } from '../db/database';
+import { foldEvents, inForceThrough, statusOf, type ServiceState, type Status } from '../domain/lifecycle/state';
+import type { LifecycleEvent } from '../domain/lifecycle/events';
+import { serviceEvents } from '../repositories/events';
+import { Holds } from './local-commits';
+
+export interface ServiceFacts {
+  serviceId: string;
+  number: string | null;
+  name: { ja: string; en: string | null };
+  vendorName: { ja: string; en: string | null };
+  state: ServiceState;
+  /** Kept so a status asked for an instant before the last event is still right (statusAt semantics). */
+  events: readonly LifecycleEvent[];
+  lastEventAt: number;
+}
+
+/** The status at an instant, from the cached state. */
+export function statusFromFacts(facts: ServiceFacts, instant: Date): Status | null {
+  if (instant.getTime() >= facts.lastEventAt) return statusOf(facts.state, instant);
+  return statusOf(foldEvents(facts.events, instant), instant);
+}
+
+/** The last day in force (extension included) at an instant. */
+export function inForceThroughFromFacts(facts: ServiceFacts, instant: Date): string | null {
+  return inForceThrough(instant.getTime() >= facts.lastEventAt ? facts.state : foldEvents(facts.events, instant));
+}
+
+export async function loadServiceFacts(db: Db, serviceId: string): Promise<ServiceFacts | null> {
+  const row = await db
+    .selectFrom('services')
+    .innerJoin('vendors', 'vendors.id', 'services.vendor_id')
+    .select(['services.id', 'services.number', 'services.name_ja', 'services.name_en', 'vendors.name_ja as vendor_name_ja', 'vendors.name_en as vendor_name_en'])
+    .where('services.id', '=', serviceId)
+    .executeTakeFirst();
+  if (!row) return null;
+  const events = await serviceEvents(db, serviceId);
+  return {
+    serviceId,
+    number: row.number,
+    name: { ja: row.name_ja, en: row.name_en },
+    vendorName: { ja: row.vendor_name_ja, en: row.vendor_name_en },
+    state: foldEvents(events),
+    events,
+    lastEventAt: events.reduce((max, e) => Math.max(max, e.at.getTime()), 0),
+  };
+}
+
+interface Entry {
+  facts: ServiceFacts | null;
+  expires: number;
+}
+
+export class StatusCache {
+  private entries = new Map<string, Entry>();
+  private loading = new Map<string, Promise<ServiceFacts | null>>();
+  private generations = new Map<string, number>();
+  private unlisten: (() => Promise<void>) | null = null;
+  /** Services announced by a local transaction whose NOTIFY has not arrived yet: read through, not kept. */
+  readonly holds = new Holds();
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: { ttlMs: number } = { ttlMs: 30_000 },
+  ) {}
+
+  /** Drops a service's state on every lifecycle event, from this process or any other. */
+  async listen(database: Database, onDrop?: (serviceId: string) => void): Promise<void> {
+    this.unlisten = await database.listen(CHANGES_CHANNEL, (serviceId) => {
+      this.drop(serviceId);
+      this.holds.release(serviceId);
+      onDrop?.(serviceId);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.unlisten?.();
+    this.unlisten = null;
+  }
+
+  /** Sync lookup of cached facts; undefined when they must be loaded. */
+  peek(serviceId: string): ServiceFacts | null | undefined {
+    const hit = this.entries.get(serviceId);
+    if (hit !== undefined && this.holds.isHeld(serviceId)) return undefined;
+    if (hit === undefined) return undefined;
+    if (hit.expires < performance.now()) {
+      this.entries.delete(serviceId);
+      return undefined;
+    }
+    return hit.facts;
+  }
+
+  async get(serviceId: string): Promise<ServiceFacts | null> {
+    const hit = this.peek(serviceId);
+    if (hit !== undefined) return hit;
+    if (this.holds.isHeld(serviceId)) return loadServiceFacts(this.db, serviceId);
+    let pending = this.loading.get(serviceId);
+    if (!pending) {
+      const generation = this.generations.get(serviceId) ?? 0;
+      const load: Promise<ServiceFacts | null> = loadServiceFacts(this.db, serviceId).finally(() => {
+        if (this.loading.get(serviceId) === load) this.loading.delete(serviceId);
+      });
+      pending = load;
+      this.loading.set(serviceId, load);
+      const facts = await pending;
+      // Dropped while loading: what was read may predate the change. Answer with it once, never keep it.
+      if ((this.generations.get(serviceId) ?? 0) === generation) {
+        this.entries.set(serviceId, { facts, expires: performance.now() + this.options.ttlMs });
+      }
+      return facts;
+    }
+    return pending;
+  }
+
+  /** A local transaction announced a change: drop now, and read through until its NOTIFY arrives. */
+  hold(serviceId: string): void {
+    this.holds.hold(serviceId);
+    this.drop(serviceId);
+  }
+
+  drop(serviceId: string): void {
+    this.generations.set(serviceId, (this.generations.get(serviceId) ?? 0) + 1);
+    this.entries.delete(serviceId);
+    this.loading.delete(serviceId);
+  }
+
+  clear(): void {
+    for (const id of new Set([...this.entries.keys(), ...this.loading.keys()])) this.drop(id);
+  }
+}

@@ -1,0 +1,154 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from '../../http/env';
+import { newRouter } from '../../http/router';
+import { requireRole, staffAuth } from '../../http/staff-auth';
+import { liveEmbedTokens } from '../../repositories/embed-tokens';
+import { issueEmbedToken, listEmbedTokens, retireEmbedToken, toView, type EmbedTokenView, type TokenContext } from '../../tokens/issue';
+import { embedSnippet } from '../widget';
+
+/** Staff auth once, whether or not the staff API's own middleware already ran for this request. */
+export const staffOnce = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.get('staff')) return next();
+  return staffAuth(c, next);
+});
+
+export const security = [{ staffToken: [] as string[] }];
+const problem = (description: string) => ({ content: { 'application/problem+json': { schema: z.object({ title: z.string(), status: z.number(), detail: z.string() }) } }, description });
+
+const TokenOut = z
+  .object({
+    jti: z.string(),
+    token: z.string().openapi({ description: 'the embed token (compact JWS); it holds no secret' }),
+    number: z.string(),
+    serviceId: z.string(),
+    kid: z.string(),
+    origins: z.array(z.string()),
+    issuedAt: z.string(),
+    retiredAt: z.string().nullable(),
+    markUrl: z.string(),
+    badgeUrl: z.string(),
+    badgeImageUrl: z.string(),
+    snippet: z.string().openapi({ description: 'the embed snippet of CONTRACT.md' }),
+  })
+  .openapi('EmbedToken');
+
+const ServiceParam = z.object({
+  service: z.string().min(1).max(100).openapi({ param: { name: 'service', in: 'path' }, description: 'the service id or its certification number', example: 'MD-0042-2411' }),
+});
+const JtiParam = z.object({ jti: z.string().min(1).max(100).openapi({ param: { name: 'jti', in: 'path' }, description: 'the token id (jti)' }) });
+const IssueBody = z
+  .object({
+    origins: z
+      .array(z.string().max(255))
+      .max(16)
+      .nullable()
+      .optional()
+      .openapi({ description: 'web origins where the badge may appear (Art. 10.2); the service’s registered origins when absent', example: ['https://clinic-cloud.example.jp'] }),
+  })
+  .strict();
+
+function tokenContext(c: Context<AppEnv>): TokenContext {
+  const deps = c.get('deps');
+  return { db: deps.database.db, clock: deps.clock, keys: deps.keys, base: deps.config.publicBaseUrl };
+}
+
+function out(c: Context<AppEnv>, t: EmbedTokenView) {
+  const deps = c.get('deps');
+  const base = deps.config.publicBaseUrl;
+  return {
+    ...t,
+    markUrl: `${base}/mark/${t.token}.svg`,
+    badgeUrl: `${base}/api/v1/badge/${t.token}`,
+    badgeImageUrl: `${base}/badge/${t.token}.svg`,
+    snippet: embedSnippet({ base, token: t.token, number: t.number, bundle: deps.widget }),
+  };
+}
+
+/** Embed tokens per service (CONTRACT.md, "The embed token"): issue, list, retire. */
+export function adminTokenRoutes() {
+  const r = newRouter();
+  r.use('*', staffOnce);
+
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/services/{service}/tokens',
+      tags: ['staff'],
+      security,
+      summary: 'Issue an embed token for a certified service and its allowed origins',
+      request: { params: ServiceParam, body: { content: { 'application/json': { schema: IssueBody } }, required: false } },
+      responses: {
+        201: { description: 'issued', content: { 'application/json': { schema: TokenOut } } },
+        400: problem('invalid origins'),
+        401: problem('no valid staff token'),
+        403: problem('role'),
+        404: problem('unknown service'),
+        409: problem('the service has no number, or its certification ended (article named)'),
+      },
+    }),
+    async (c) => {
+      requireRole(c, 'admin', 'reviewer');
+      // The body is optional: without one, the token is for the service's registered origins.
+      const body = (c.req.valid('json') as z.infer<typeof IssueBody> | undefined) ?? {};
+      const issued = await issueEmbedToken(tokenContext(c), c.req.valid('param').service, { origins: body.origins ?? null });
+      return c.json(out(c, issued), 201);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/services/{service}/tokens',
+      tags: ['staff'],
+      security,
+      summary: 'The embed tokens of a service, live and retired',
+      request: { params: ServiceParam },
+      responses: { 200: { description: 'the tokens', content: { 'application/json': { schema: z.object({ tokens: z.array(TokenOut) }) } } }, 401: problem('no valid staff token'), 404: problem('unknown service') },
+    }),
+    async (c) => {
+      const list = await listEmbedTokens(tokenContext(c), c.req.valid('param').service);
+      return c.json({ tokens: list.map((t) => out(c, t)) }, 200);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/tokens',
+      tags: ['staff'],
+      security,
+      summary: 'Every live embed token',
+      responses: { 200: { description: 'the live tokens', content: { 'application/json': { schema: z.object({ tokens: z.array(TokenOut) }) } } }, 401: problem('no valid staff token') },
+    }),
+    async (c) => {
+      const rows = await liveEmbedTokens(c.get('deps').database.db);
+      return c.json({ tokens: rows.map((row) => out(c, toView({ ...row, retired_at: null }, row.number ?? ''))) }, 200);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/tokens/{jti}/retire',
+      tags: ['staff'],
+      security,
+      summary: 'Retire an embed token: from now on it answers as unknown everywhere (404)',
+      request: { params: JtiParam },
+      responses: {
+        200: { description: 'retired', content: { 'application/json': { schema: TokenOut } } },
+        401: problem('no valid staff token'),
+        403: problem('role'),
+        404: problem('unknown token'),
+        409: problem('already retired'),
+      },
+    }),
+    async (c) => {
+      requireRole(c, 'admin', 'reviewer');
+      const retired = await retireEmbedToken(tokenContext(c), c.req.valid('param').jti);
+      return c.json(out(c, retired), 200);
+    },
+  );
+  return r;
+}

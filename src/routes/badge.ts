@@ -1,0 +1,158 @@
+import { createHash } from 'node:crypto';
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { AppError } from '../errors';
+import type { AppEnv } from '../http/env';
+import { problemResponse } from '../http/problem';
+import { newRouter } from '../http/router';
+import { badgePng, noticeBadgeSvg, validBadgeSvg } from '../mark/badge-image';
+import { strongEtag } from '../mark/render';
+import { inForceThroughFromFacts } from '../mark/status-cache';
+import { markVerdict, statusHeader, type MarkVerdict } from '../mark/verdict';
+import { imageHeaders, imageQuery, ImageQuery, notModified, PNG_TYPE, splitFile, SVG_TYPE } from './mark';
+
+export const BADGE_STATUSES = ['certified', 'renewal_pending', 'expired', 'revoked', 'terminated', 'lapsed', 'unknown'] as const;
+type BadgeStatus = (typeof BADGE_STATUSES)[number];
+
+const Names = z.object({ ja: z.string(), en: z.string().nullable() });
+export const Badge = z
+  .object({
+    status: z.enum(BADGE_STATUSES),
+    showMark: z.boolean().openapi({ description: 'the service serves the mark now and the requesting site is allowed' }),
+    siteAllowed: z.boolean().openapi({ description: 'the request’s Origin (else Referer) is one of the token’s origins, or none was sent' }),
+    number: z.string(),
+    serviceName: Names,
+    vendorName: Names,
+    validThrough: z.string().nullable().openapi({ description: 'last day in force (JST), an Art. 12.2 extension included; null once revoked, terminated or lapsed' }),
+    verifyUrl: z.string(),
+    markUrl: z.string().nullable().openapi({ description: 'only when showMark' }),
+    reportUrl: z.string(),
+    checkedAt: z.string().openapi({ description: 'the instant of this check (ISO 8601)' }),
+  })
+  .openapi('Badge');
+export type Badge = z.infer<typeof Badge>;
+
+const TokenParam = z.object({ token: z.string().openapi({ param: { name: 'token', in: 'path' }, description: 'the embed token' }) });
+const Problem = z.object({ title: z.string(), status: z.number(), detail: z.string() });
+
+const CORS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Expose-Headers': 'Certification-Status, ETag',
+  'Cross-Origin-Resource-Policy': 'cross-origin',
+  Vary: 'Origin',
+} as const;
+
+const ENDED_EARLY = new Set(['revoked', 'terminated', 'lapsed']);
+
+/** The widget's view of a verdict (the shape is fixed: widget/ builds against it). */
+export function badgeBody(v: Exclude<MarkVerdict, { code: 404 }>, base: string, now: Date): Badge {
+  const status: BadgeStatus = (BADGE_STATUSES as readonly string[]).includes(v.status ?? '') ? (v.status as BadgeStatus) : 'unknown';
+  const showMark = v.code === 200;
+  const number = v.token.number;
+  return {
+    status,
+    showMark,
+    siteAllowed: v.siteAllowed,
+    number,
+    serviceName: v.facts.name,
+    vendorName: v.facts.vendorName,
+    validThrough: ENDED_EARLY.has(status) || status === 'unknown' ? null : inForceThroughFromFacts(v.facts, now),
+    verifyUrl: `${base}/verify/${number}`,
+    markUrl: showMark ? `${base}/mark/${v.token.token}.svg` : null,
+    reportUrl: `${base}/verify/${number}?report=1#report`,
+    checkedAt: now.toISOString(),
+  };
+}
+
+async function verdictFor(c: Context<AppEnv>, token: string) {
+  const deps = c.get('deps');
+  const now = deps.clock.now();
+  return { now, v: await markVerdict(deps, token, c.req.header('origin'), c.req.header('referer'), now) };
+}
+
+/**
+ * `GET /api/v1/badge/{token}`: what the badge script needs, with CORS for every site. And the self-dating
+ * badge image `GET /badge/{token}.svg|.png` for places without script.
+ */
+export function badgeRoutes() {
+  const r = newRouter();
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/badge/{token}',
+      tags: ['mark'],
+      summary: 'What the badge script shows for a token, checked now',
+      description: '`Access-Control-Allow-Origin: *` without credentials; `Cache-Control: no-cache` with an ETag; `Certification-Status` header.',
+      request: { params: TokenParam },
+      responses: {
+        200: { description: 'the badge facts', content: { 'application/json': { schema: Badge } } },
+        304: { description: 'not modified' },
+        404: { description: 'the token does not verify', content: { 'application/problem+json': { schema: Problem } } },
+      },
+    }),
+    async (c) => {
+      const { now, v } = await verdictFor(c, c.req.param('token'));
+      for (const [k, value] of Object.entries(CORS)) c.header(k, value);
+      c.header('Certification-Status', statusHeader(v));
+      c.header('Cache-Control', 'no-cache');
+      if (v.code === 404) return problemResponse(c, new AppError('not_found', 'not a valid embed token')) as never;
+      const body = badgeBody(v, c.get('deps').config.publicBaseUrl, now);
+      // The ETag covers everything but the instant: a revalidation that finds the same facts answers 304.
+      const etag = `"${createHash('sha256').update(JSON.stringify({ ...body, checkedAt: null })).digest('base64url').slice(0, 27)}"`;
+      c.header('ETag', etag);
+      if (notModified(c, etag)) return c.body(null, 304) as never;
+      return c.json(body, 200);
+    },
+  );
+
+  r.options('/api/v1/badge/:token', (c) =>
+    c.body(null, 204, {
+      ...CORS,
+      'Access-Control-Allow-Methods': 'GET, OPTIONS',
+      'Access-Control-Allow-Headers': 'Content-Type, If-None-Match',
+      'Access-Control-Max-Age': '600',
+    }),
+  );
+
+  for (const format of ['svg', 'png'] as const) {
+    r.openAPIRegistry.registerPath({
+      method: 'get',
+      path: `/badge/{token}.${format}`,
+      tags: ['mark'],
+      summary: 'The self-dating badge image: the mark beside name, number, valid-through and the checked minute (JST)',
+      description: 'Same status and site rules and headers as /mark/{token}.svg; when the mark must not be shown, a notice in the same frame.',
+      request: { params: TokenParam, query: ImageQuery },
+      responses: {
+        200: { description: 'the badge', content: { [format === 'svg' ? 'image/svg+xml' : 'image/png']: { schema: z.string() } } },
+        304: { description: 'not modified' },
+        403: { description: 'not registered for this site: a notice badge' },
+        404: { description: 'the token does not verify: a notice badge' },
+        410: { description: 'not valid: a notice badge saying why' },
+      },
+    });
+  }
+
+  r.get('/badge/:file{[^/]+\\.(?:svg|png)}', async (c) => {
+    const { token, format } = splitFile(c.req.param('file'));
+    const q = imageQuery(c);
+    const { now, v } = await verdictFor(c, token);
+    const status = statusHeader(v);
+    const lang = q.lang ?? 'ja';
+    const type = format === 'png' ? PNG_TYPE : SVG_TYPE;
+    const send = async (code: 200 | 403 | 404 | 410, svg: string, extra: Record<string, string>) => {
+      const bytes = format === 'png' ? await badgePng(svg) : Buffer.from(svg);
+      return c.body(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) as Uint8Array<ArrayBuffer>, code, { ...imageHeaders(status, type), ...extra });
+    };
+    if (v.code === 404) return send(404, noticeBadgeSvg('unknown', null, now, lang), { 'Cache-Control': 'no-store' });
+    const facts = { number: v.token.number, name: v.facts.name, validThrough: inForceThroughFromFacts(v.facts, now), checkedAt: now };
+    if (v.code !== 200) return send(v.code, noticeBadgeSvg(v.reason ?? 'unknown', facts, now, lang), { 'Cache-Control': 'no-store' });
+    const svg = validBadgeSvg(c.get('deps').mark.svg(q.variant ?? 'colour'), facts, lang);
+    const etag = strongEtag(Buffer.from(`${format}:${svg}`));
+    const headers = { ETag: etag, 'Cache-Control': 'public, max-age=60' };
+    if (notModified(c, etag)) return c.body(null, 304, { ...imageHeaders(status, type), ...headers });
+    return send(200, svg, headers);
+  });
+
+  return r;
+}

@@ -1,0 +1,127 @@
+/**
+ * Verifying an embed token: structure and header (jws.ts), a key from our own table, the signature, then the
+ * token's row (issued here, not retired, naming the service whose number it carries). The embed token does not
+ * make the mark valid; the service's status, checked at each request, does (CONTRACT.md, "The embed token").
+ */
+import type { Db } from '../db/database';
+import type { KeyRing } from '../keys/ring';
+import { findEmbedTokenWithService } from '../repositories/embed-tokens';
+import { checkSignature, parseToken, TokenRefused, type Refusal } from './jws';
+import { normalizeOrigin } from './origins';
+import type { Holds } from '../mark/local-commits';
+
+export interface VerifiedToken {
+  token: string;
+  jti: string;
+  kid: string;
+  serviceId: string;
+  number: string;
+  /** Normalised origins where the badge may appear (Art. 10.2). */
+  origins: ReadonlySet<string>;
+  iat: number;
+}
+
+export type Verification = { ok: true; token: VerifiedToken } | { ok: false; refusal: Refusal };
+
+export interface VerifyDeps {
+  db: Db;
+  keys: KeyRing;
+  /** {base}: the only issuer accepted. */
+  issuer: string;
+}
+
+/** One verification, without caching (the sightings check uses it for tokens found on pages). */
+export async function verifyEmbedToken(token: string, deps: VerifyDeps): Promise<Verification> {
+  try {
+    const parsed = parseToken(token, deps.issuer);
+    let key = deps.keys.publicKey(parsed.kid);
+    // A kid this process has not seen may come from a rotation in another process: reload, at most once a second.
+    if (!key && (await deps.keys.reloadIfOlderThan(1000))) key = deps.keys.publicKey(parsed.kid);
+    if (!key) throw new TokenRefused('unknown_kid');
+    checkSignature(parsed, key);
+    const row = await findEmbedTokenWithService(deps.db, parsed.claims.jti);
+    if (!row || row.token !== token || row.kid !== parsed.kid) throw new TokenRefused('unknown_token');
+    if (row.retired_at !== null) throw new TokenRefused('retired');
+    if (row.number !== parsed.claims.sub) throw new TokenRefused('unknown_service');
+    const origins = new Set<string>();
+    for (const o of parsed.claims.origins) {
+      const n = normalizeOrigin(o);
+      if (n) origins.add(n);
+    }
+    return {
+      ok: true,
+      token: { token, jti: parsed.claims.jti, kid: parsed.kid, serviceId: row.service_id, number: row.number, origins, iat: parsed.claims.iat },
+    };
+  } catch (e) {
+    if (e instanceof TokenRefused) return { ok: false, refusal: e.refusal };
+    throw e;
+  }
+}
+
+interface Entry {
+  result: Verification;
+  serviceId: string | null;
+  expires: number;
+}
+
+/**
+ * Verified tokens kept in memory: a token is verified once, not per request. Entries are dropped when their
+ * service changes (retirement announces the service on `certmark_changes`), and live at most `ttlMs` as a
+ * backstop should a notification be lost. Bounded: the oldest entries go first.
+ */
+export class TokenCache {
+  private entries = new Map<string, Entry>();
+  private generation = 0;
+
+  constructor(
+    private readonly deps: VerifyDeps,
+    private readonly options: { max: number; ttlMs: number } = { max: 10_000, ttlMs: 60_000 },
+    /** Services announced by a local transaction whose NOTIFY has not arrived yet (shared with the status cache). */
+    private readonly holds: Holds | null = null,
+  ) {}
+
+  /** Sync lookup: the cached answer, or undefined when it must be computed. */
+  peek(token: string): Verification | undefined {
+    const hit = this.entries.get(token);
+    if (hit === undefined) return undefined;
+    if (hit.expires < performance.now()) {
+      this.entries.delete(token);
+      return undefined;
+    }
+    if (hit.serviceId !== null && this.holds?.isHeld(hit.serviceId)) return undefined;
+    return hit.result;
+  }
+
+  async verify(token: string): Promise<Verification> {
+    const hit = this.peek(token);
+    if (hit) return hit;
+    const generation = this.generation;
+    const result = await verifyEmbedToken(token, this.deps);
+    // A cache drop while this was computed means the answer may be stale: use it once, do not keep it.
+    const held = result.ok && this.holds?.isHeld(result.token.serviceId) === true;
+    if (generation === this.generation && !held && this.cacheable(token, result)) {
+      if (this.entries.size >= this.options.max) this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(token, { result, serviceId: result.ok ? result.token.serviceId : null, expires: performance.now() + this.options.ttlMs });
+    }
+    return result;
+  }
+
+  private cacheable(token: string, result: Verification): boolean {
+    if (result.ok) return true;
+    // Oversized input is never a key; an unknown kid may become known after a rotation elsewhere.
+    return result.refusal !== 'too_long' && result.refusal !== 'unknown_kid' && token.length <= 2048;
+  }
+
+  /** Something about the service changed (a token retired, say): forget its tokens and every refusal. */
+  dropService(serviceId: string): void {
+    this.generation++;
+    for (const [token, entry] of this.entries) {
+      if (entry.serviceId === serviceId || entry.serviceId === null) this.entries.delete(token);
+    }
+  }
+
+  clear(): void {
+    this.generation++;
+    this.entries.clear();
+  }
+}
