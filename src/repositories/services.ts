@@ -50,7 +50,13 @@ export async function listServices(db: Db): Promise<ServiceRow[]> {
   return db.selectFrom('services').selectAll().orderBy('created_at').orderBy('id').execute();
 }
 
+/**
+ * The next serial of a certification number. Two first certifications at once would read the same maximum, so the
+ * event chain head (which every write locks anyway, after its service) is locked first: serials are handed out
+ * one transaction at a time.
+ */
 export async function nextSerial(tx: Tx): Promise<number> {
+  await tx.selectFrom('event_chain_head').select('id').where('id', '=', 1).forUpdate().execute();
   const r = await tx.selectFrom('services').select((eb) => eb.fn.max('serial').as('max')).executeTakeFirst();
   return Number(r?.max ?? 0) + 1;
 }

@@ -54,9 +54,10 @@ export interface ApplicationInput {
  */
 export async function apply(ctx: LifecycleContext, serviceId: string, input: ApplicationInput) {
   if (!input.feePaid) throw new AppError('invalid', 'the examination fee must be paid with the application (Art. 5)', { field: 'feePaid', article: 'Art. 5' });
+  checkDisclosureItems(input.items);
   return onService(ctx, serviceId, (v) => {
     requireStatus(v, [null, 'refused', 'expired', 'revoked', 'terminated', 'lapsed'], 'Art. 4', 'an application');
-    const version = v.events.filter((e) => e.type === 'disclosure.changed').length + 1;
+    const version = nextDisclosureVersion(v);
     const events: NewLifecycleEvent[] = [
       { type: 'service.applied', payload: { kind: 'initial', appliedOn: v.today, documents: input.documents, feePaid: true } },
       { type: 'disclosure.changed', payload: { version, changedKeys: input.items.map((i) => i.key), note: 'application content' } },
@@ -74,6 +75,21 @@ export async function apply(ctx: LifecycleContext, serviceId: string, input: App
       },
     };
   });
+}
+
+/** Item keys are unique within a version (they name the items of form B); a repeat would be a storage error. */
+export function checkDisclosureItems(items: readonly DisclosureItemInput[]) {
+  const seen = new Set<string>();
+  items.forEach((it, i) => {
+    if (seen.has(it.key)) throw invalid(`items.${i}.key`, `the key ${it.key} appears twice`);
+    seen.add(it.key);
+    if (it.withheld && !it.withheldReason?.trim()) throw new AppError('invalid', 'a withheld item needs the reason for withholding it', { field: `items.${i}.withheldReason`, article: 'Art. 11.2' });
+  });
+}
+
+/** Art. 13.1: versions are numbered by the change events, one per application or change notice. */
+export function nextDisclosureVersion(v: ServiceView): number {
+  return v.events.filter((e) => e.type === 'disclosure.changed').length + 1;
 }
 
 export interface DecisionInput {
@@ -100,10 +116,16 @@ export async function decide(ctx: LifecycleContext, serviceId: string, input: De
     throw new AppError('invalid', 'a refusal needs the reason notified to the applicant (Art. 6.4)', { field: 'reason', article: 'Art. 6.4' });
   }
   return onService(ctx, serviceId, async (v) => {
-    const renewal = v.state.renewal !== null && !v.state.closure;
-    if (!renewal) requireStatus(v, ['applied'], 'Art. 6.1', 'a decision');
+    const renewal = v.state.application === null && v.state.renewal !== null && !v.state.closure;
+    if (!renewal) {
+      // Art. 8: an application refused for a revocation within the year cannot be certified.
+      const art8 = v.status === 'refused' && v.events.findLast((e) => e.type === 'service.refused')?.article === 'Art. 8';
+      if (art8) throw new AppError('forbidden_transition', 'the application was refused under Art. 8 (revocation within one year before it) and cannot be certified', { article: 'Art. 8' });
+      requireStatus(v, ['applied'], 'Art. 6.1', 'a decision');
+    }
     const kind = renewal ? 'renewal' : 'initial';
     const day = decisionDay(v, input);
+    if (renewal && day < v.state.renewal!.filedOn) throw invalid('decidedOn', 'a decision cannot precede the renewal it decides');
     if (input.outcome === 'refuse') {
       return { events: [{ type: 'service.refused', payload: { kind, reason: input.reason!, notice: input.notice, committeeOpinion: input.committeeOpinion, article: 'Art. 6.4' } }] };
     }

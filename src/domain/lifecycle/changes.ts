@@ -1,22 +1,24 @@
 import * as services from '../../repositories/services';
 import type { DisclosureItemInput } from '../../repositories/services';
+import { checkDisclosureItems, nextDisclosureVersion } from './application';
 import { onService, requireStatus, type LifecycleContext } from './context';
 
 const OPEN: Parameters<typeof requireStatus>[1] = ['applied', 'certified', 'renewal_pending', 'expired'];
 
 /** Art. 13.1: a change of application content creates a new version; history is kept. */
 export async function changeDisclosure(ctx: LifecycleContext, serviceId: string, input: { items: DisclosureItemInput[]; note: string }) {
+  checkDisclosureItems(input.items);
   return onService(ctx, serviceId, async (v) => {
     requireStatus(v, OPEN, 'Art. 13.1', 'a change notice');
     const before = new Map((await services.disclosureItems(v.tx, serviceId)).map((i) => [i.key, i]));
     const changedKeys = input.items
       .filter((i) => {
         const b = before.get(i.key);
-        return !b || b.value_ja !== i.valueJa || b.value_en !== i.valueEn || b.label_ja !== i.labelJa || b.label_en !== i.labelEn || b.withheld !== i.withheld;
+        return !b || b.value_ja !== i.valueJa || b.value_en !== i.valueEn || b.label_ja !== i.labelJa || b.label_en !== i.labelEn || b.withheld !== i.withheld || b.withheld_reason !== i.withheldReason;
       })
       .map((i) => i.key);
     const removed = [...before.keys()].filter((k) => !input.items.some((i) => i.key === k));
-    const version = (await services.latestDisclosureVersion(v.tx, serviceId)) + 1;
+    const version = nextDisclosureVersion(v);
     return {
       events: [{ type: 'disclosure.changed', payload: { version, changedKeys: [...changedKeys, ...removed], note: input.note } }],
       project: async (tx, written) => {

@@ -6,6 +6,10 @@ const IN_FORCE = ['certified', 'renewal_pending'] as const;
 
 /** Art. 17.1: revocation on one of the grounds (1)–(9); Art. 17.2: the written notice is recorded. */
 export async function revoke(ctx: LifecycleContext, serviceId: string, input: { ground: RevocationGround; reason: string; notice: string }) {
+  if (!Number.isInteger(input.ground) || input.ground < 1 || input.ground > 9) {
+    throw new AppError('invalid', 'a revocation needs one of the grounds of Art. 17.1, (1) to (9)', { field: 'ground', article: 'Art. 17.1' });
+  }
+  if (!input.reason.trim()) throw new AppError('invalid', 'a revocation needs its reason (Art. 17.1, 17.3)', { field: 'reason', article: 'Art. 17.1' });
   return onService(ctx, serviceId, (v) => {
     requireStatus(v, [...IN_FORCE, 'expired'], 'Art. 17.1', 'a revocation');
     return { events: [{ type: 'service.revoked', article: `Art. 17.1(${input.ground})`, payload: input }] };
@@ -26,7 +30,7 @@ export async function returnCertificate(ctx: LifecycleContext, serviceId: string
     requireStatus(v, ['terminated', 'revoked'], 'Art. 10.8', 'a certificate return');
     const returned = v.events.some((e) => e.type === 'certificate.returned' && e.at >= v.state.closure!.at) ||
       (v.state.closure?.status === 'terminated' && v.state.closure.certificateReturned);
-    if (returned) throw new AppError('conflict', 'the certificate has already been returned');
+    if (returned) throw new AppError('conflict', 'the certificate has already been returned', { article: v.status === 'revoked' ? 'Art. 10.8' : 'Art. 13.3' });
     return { events: [{ type: 'certificate.returned', article: v.status === 'revoked' ? 'Art. 10.8' : 'Art. 13.3', payload: { returnedOn: v.today } }] };
   });
 }

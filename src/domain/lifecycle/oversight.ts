@@ -1,4 +1,4 @@
-import { AppError, invalid, notFound } from '../../errors';
+import { AppError, invalid } from '../../errors';
 import type { CalendarDate } from '../calendar';
 import { newId, onService, requireStatus, type LifecycleContext } from './context';
 import type { LifecycleEvent } from './events';
@@ -75,7 +75,7 @@ export async function reportEmergency(ctx: LifecycleContext, serviceId: string, 
 export async function reportEmergencyProgress(ctx: LifecycleContext, serviceId: string, emergencyId: string, input: { report: string; close: boolean }) {
   return onService(ctx, serviceId, (v) => {
     const em = oversightOf(v.events, v.today).emergencies.find((x) => x.id === emergencyId);
-    if (!em) throw notFound('emergency');
+    if (!em) throw new AppError('not_found', `no emergency ${emergencyId} for this service`, { field: 'emergency' });
     if (em.closedAt) throw new AppError('forbidden_transition', 'the emergency is already closed', { article: 'Art. 14' });
     return { events: [{ type: input.close ? 'emergency.closed' : 'emergency.progress', payload: { emergencyId, report: input.report } }] };
   });
@@ -95,8 +95,8 @@ export async function requestInvestigation(ctx: LifecycleContext, serviceId: str
 export async function recordInvestigationAnswer(ctx: LifecycleContext, serviceId: string, investigationId: string, input: { summary: string; satisfactory: boolean }) {
   return onService(ctx, serviceId, (v) => {
     const inv = oversightOf(v.events, v.today).investigations.find((x) => x.id === investigationId);
-    if (!inv) throw notFound('investigation');
-    if (inv.answer) throw new AppError('conflict', 'the investigation has already been answered');
+    if (!inv) throw new AppError('not_found', `no investigation ${investigationId} for this service`, { field: 'investigation' });
+    if (inv.answer) throw new AppError('conflict', 'the investigation has already been answered', { article: 'Art. 15' });
     return { events: [{ type: 'investigation.answered', payload: { investigationId, ...input } }] };
   });
 }
@@ -115,8 +115,8 @@ export async function requestImprovement(ctx: LifecycleContext, serviceId: strin
 export async function publishImprovement(ctx: LifecycleContext, serviceId: string, improvementId: string) {
   return onService(ctx, serviceId, (v) => {
     const imp = oversightOf(v.events, v.today).improvements.find((x) => x.id === improvementId);
-    if (!imp) throw notFound('improvement request');
-    if (imp.publishedAt) throw new AppError('conflict', 'the improvement request is already published');
+    if (!imp) throw new AppError('not_found', `no improvement request ${improvementId} for this service`, { field: 'improvement' });
+    if (imp.publishedAt) throw new AppError('conflict', 'the improvement request is already published', { article: 'Art. 16.2' });
     return { events: [{ type: 'improvement.published', payload: { improvementId } }] };
   });
 }
@@ -124,8 +124,8 @@ export async function publishImprovement(ctx: LifecycleContext, serviceId: strin
 export async function completeImprovement(ctx: LifecycleContext, serviceId: string, improvementId: string, input: { note: string }) {
   return onService(ctx, serviceId, (v) => {
     const imp = oversightOf(v.events, v.today).improvements.find((x) => x.id === improvementId);
-    if (!imp) throw notFound('improvement request');
-    if (imp.completedAt) throw new AppError('conflict', 'the improvement request is already completed');
+    if (!imp) throw new AppError('not_found', `no improvement request ${improvementId} for this service`, { field: 'improvement' });
+    if (imp.completedAt) throw new AppError('conflict', 'the improvement request is already completed', { article: 'Art. 16.1' });
     return { events: [{ type: 'improvement.completed', payload: { improvementId, note: input.note } }] };
   });
 }

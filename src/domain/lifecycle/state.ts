@@ -64,8 +64,9 @@ export const emptyState = (): ServiceState => ({
 export function applyEvent(s: ServiceState, e: LifecycleEvent): ServiceState {
   switch (e.type) {
     case 'service.applied':
-      // A new application starts a new phase: whatever closed the service before is history now.
-      return { ...s, application: { at: e.at, appliedOn: e.payload.appliedOn }, refusal: null, closure: null };
+      // A new application starts a new phase: whatever closed the service before is history now, and so is a
+      // renewal left undecided when the certification expired (a decision now decides the application).
+      return { ...s, application: { at: e.at, appliedOn: e.payload.appliedOn }, refusal: null, closure: null, renewal: null, extension: null };
     case 'service.certified': {
       const p = e.payload;
       const period: Period = { seq: s.periods.length + 1, kind: p.kind, certifiedOn: p.certifiedOn, validThrough: p.validThrough, certifiedAt: e.at };

@@ -1,0 +1,68 @@
+import { apply, decide } from '../../domain/lifecycle/application';
+import { changeDisclosure, changeOrigins } from '../../domain/lifecycle/changes';
+import { lapse, returnCertificate, revoke, terminate } from '../../domain/lifecycle/closure';
+import type { RevocationGround } from '../../domain/lifecycle/events';
+import { extend, fileRenewal } from '../../domain/lifecycle/renewal';
+import { newRouter } from '../../http/router';
+import { operation } from './operation';
+import {
+  ApplicationRequest,
+  ChangeRequest,
+  DecisionRequest,
+  ExtensionRequest,
+  LapseRequest,
+  OriginsRequest,
+  RenewalRequest,
+  RevocationRequest,
+  TerminationRequest,
+} from './schemas';
+
+/** Art. 17.2: the written notice, when staff do not give its text. */
+export const DEFAULT_REVOCATION_NOTICE = '認定の取消しを書面により通知した (Art. 17.2)';
+
+/** Every lifecycle operation of DOMAIN.md, each a POST on the service (id or certification number). */
+export function lifecycleRoutes() {
+  const r = newRouter();
+
+  operation(r, { path: 'applications', summary: 'Art. 4, 5: an application with its documents and paid fee (Art. 8: refused at once within one year of a revocation)', body: ApplicationRequest, status: 201 }, (ctx, id, input) =>
+    apply(ctx, id, input),
+  );
+
+  operation(r, { path: 'decision', summary: 'Art. 6.1, 6.4, 7, 12.3: certify or refuse the pending application or renewal, with the notice', body: DecisionRequest }, (ctx, id, input) =>
+    decide(ctx, id, input),
+  );
+
+  operation(r, { path: 'renewals', summary: 'Art. 12.1, 10.7: a renewal filed 60 to 30 days before expiry, with the self-declaration', body: RenewalRequest, status: 201 }, (ctx, id, input) =>
+    fileRenewal(ctx, id, input),
+  );
+
+  operation(r, { path: 'extensions', summary: 'Art. 12.2: keep the certification in force past expiry while the renewal is decided', body: ExtensionRequest, status: 201 }, (ctx, id, input) =>
+    extend(ctx, id, input),
+  );
+
+  operation(r, { path: 'changes', summary: 'Art. 13.1: a change notice; the application content gets a new version', body: ChangeRequest, status: 201 }, (ctx, id, input) =>
+    changeDisclosure(ctx, id, input),
+  );
+
+  operation(r, { path: 'origins', summary: 'Art. 10.2: replace the web origins where the mark may appear', body: OriginsRequest }, (ctx, id, input) =>
+    changeOrigins(ctx, id, input.origins),
+  );
+
+  operation(r, { path: 'termination', summary: 'Art. 13.2, 13.3: the vendor ended the service', body: TerminationRequest }, (ctx, id, input) =>
+    terminate(ctx, id, input),
+  );
+
+  operation(r, { path: 'certificate-return', summary: 'Art. 13.3, 10.8: the certificate was returned', body: null }, (ctx, id) => returnCertificate(ctx, id));
+
+  operation(r, { path: 'lapse', summary: 'Art. 9.2: transfer, merger, split or inheritance ended the certification', body: LapseRequest }, (ctx, id, input) =>
+    lapse(ctx, id, input),
+  );
+
+  operation(
+    r,
+    { path: 'revocation', summary: 'Art. 17.1–17.3: revoke on a ground (1)–(9); the mark stops at once (admin only)', body: RevocationRequest, roles: ['admin'] },
+    (ctx, id, input) => revoke(ctx, id, { ground: input.ground as RevocationGround, reason: input.reason, notice: input.notice ?? DEFAULT_REVOCATION_NOTICE }),
+  );
+
+  return r;
+}

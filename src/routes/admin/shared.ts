@@ -1,0 +1,64 @@
+import type { z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import type { LifecycleContext } from '../../domain/lifecycle/context';
+import type { LifecycleEvent } from '../../domain/lifecycle/events';
+import { eventOut } from '../../domain/lifecycle/staff-view';
+import { foldEvents, statusOf } from '../../domain/lifecycle/state';
+import type { AppEnv, StaffRole } from '../../http/env';
+import { requireRole } from '../../http/staff-auth';
+import { serviceEvents } from '../../repositories/events';
+import { findService } from '../../repositories/services';
+import { Problem } from './schemas';
+
+/** Small helpers every staff sub-app shares: request bodies, responses, the lifecycle context. */
+
+export const TAG = 'staff';
+
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return { body: { content: { 'application/json': { schema } }, required: true } } as const;
+}
+
+export function jsonOk<T extends z.ZodType>(schema: T, description: string) {
+  return { content: { 'application/json': { schema } }, description };
+}
+
+const problem = (description: string) => ({ content: { 'application/problem+json': { schema: Problem } }, description });
+
+/** The error answers every staff route may give, for the OpenAPI document. */
+export const problems = {
+  400: problem('invalid input; `field` names it'),
+  401: problem('no valid staff bearer token'),
+  403: problem('the token’s role may not do this'),
+  404: problem('unknown service or other id'),
+  409: problem('not allowed by the rules now; `article` names the rule'),
+} as const;
+
+/** Checks the role before the body is validated: a reviewer's revocation is refused whatever it says. */
+export const roleGuard = (...roles: StaffRole[]) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    requireRole(c, ...roles);
+    await next();
+  });
+
+export const security = [{ staffToken: [] as string[] }];
+
+/** Who acts, on what database and clock: every event records the staff token's id as the actor. */
+export function lifecycleContext(c: Context<AppEnv>): LifecycleContext {
+  const deps = c.get('deps');
+  return { db: deps.database.db, clock: deps.clock, actor: `staff:${c.get('staff').id}` };
+}
+
+/** The answer of every lifecycle operation: the service's status after it and the events it wrote. */
+export async function operationResult(c: Context<AppEnv>, serviceId: string, written: LifecycleEvent[], result: unknown) {
+  const db = c.get('deps').database.db;
+  const clock = c.get('deps').clock;
+  const service = await findService(db, serviceId);
+  const now = clock.now();
+  const status = statusOf(foldEvents(await serviceEvents(db, serviceId), now), now);
+  return {
+    service: { id: serviceId, number: service?.number ?? null, status },
+    events: written.map(eventOut),
+    result: result && typeof result === 'object' ? (result as Record<string, unknown>) : null,
+  };
+}

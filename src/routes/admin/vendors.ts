@@ -1,0 +1,61 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { VendorRow } from '../../db/schema';
+import { AppError } from '../../errors';
+import { registerVendor } from '../../domain/lifecycle/application';
+import { auditConfidentialRead } from '../../domain/lifecycle/staff-view';
+import { newRouter } from '../../http/router';
+import { findVendor, listVendors } from '../../repositories/services';
+import { Created, IdParam, NewVendor, Vendor, VendorWithContact } from './schemas';
+import { jsonBody, jsonOk, lifecycleContext, problems, security, TAG } from './shared';
+
+const vendorOut = (v: VendorRow) => ({ id: v.id, nameJa: v.name_ja, nameEn: v.name_en, createdAt: v.created_at.toISOString() });
+const VendorParam = IdParam('vendor', 'the vendor id');
+
+/** Vendors (事業者). Their contact people are confidential (Art. 20): only the single-vendor read shows them, audited. */
+export function vendorRoutes() {
+  const r = newRouter();
+
+  r.openapi(
+    createRoute({ method: 'get', path: '/vendors', tags: [TAG], security, summary: 'Every vendor (without contact details)', responses: { 200: jsonOk(z.object({ vendors: z.array(Vendor) }), 'the vendors'), 401: problems[401] } }),
+    async (c) => c.json({ vendors: (await listVendors(c.get('deps').database.db)).map(vendorOut) }, 200),
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/vendors',
+      tags: [TAG],
+      security,
+      summary: 'Register a vendor',
+      request: jsonBody(NewVendor),
+      responses: { 201: jsonOk(Created, 'registered'), 400: problems[400], 401: problems[401], 403: problems[403] },
+    }),
+    async (c) => {
+      const input = c.req.valid('json');
+      const { id } = await registerVendor(lifecycleContext(c), { nameJa: input.nameJa, nameEn: input.nameEn, contact: input.contact });
+      return c.json({ id }, 201);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/vendors/{vendor}',
+      tags: [TAG],
+      security,
+      summary: 'One vendor with its contact details (confidential, Art. 20: the read is audited)',
+      request: { params: VendorParam },
+      responses: { 200: jsonOk(VendorWithContact, 'the vendor'), 401: problems[401], 404: problems[404] },
+    }),
+    async (c) => {
+      const { vendor: id } = c.req.valid('param') as { vendor: string };
+      const deps = c.get('deps');
+      const vendor = await findVendor(deps.database.db, id);
+      if (!vendor) throw new AppError('not_found', `no vendor ${id}`, { field: 'vendor' });
+      await auditConfidentialRead(deps.database.db, c.get('staff').id, deps.clock.now(), `vendor:${vendor.id}`, ['vendor contact']);
+      return c.json({ ...vendorOut(vendor), contact: vendor.contact }, 200);
+    },
+  );
+
+  return r;
+}

@@ -1,0 +1,247 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apply } from '../../src/domain/lifecycle/application';
+import { changeDisclosure } from '../../src/domain/lifecycle/changes';
+import { lapse, revoke } from '../../src/domain/lifecycle/closure';
+import type { LapseCause, RevocationGround } from '../../src/domain/lifecycle/events';
+import { extend, fileRenewal } from '../../src/domain/lifecycle/renewal';
+import { servesMark } from '../../src/domain/lifecycle/state';
+import { AppError } from '../../src/errors';
+import { serviceEvents } from '../../src/repositories/events';
+import { disclosureHistory, servicePeriods } from '../../src/repositories/services';
+import { lifecycleHarness, type Harness } from './harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await lifecycleHarness();
+});
+afterAll(async () => h.close());
+
+const declaration = { usedMarkCorrectly: true, statement: '規程どおり使用しました' };
+
+/** The rejection the rules give: an AppError naming the article. */
+async function refusedWith(p: Promise<unknown>, article: string, kind = 'forbidden_transition') {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(AppError);
+  expect(err).toMatchObject({ kind, article });
+}
+
+describe('validity (Art. 9.1, Civil Code Arts. 140 and 143, days in Asia/Tokyo)', () => {
+  it('a certification made on 2024-04-01 is valid through 2026-04-01 (the first day is not counted)', async () => {
+    h.jst('2024-04-01');
+    const s = await h.certified();
+    expect(s).toMatchObject({ certifiedOn: '2024-04-01', validThrough: '2026-04-01' });
+    expect((await servicePeriods(h.database.db, s.id))[0]).toMatchObject({ certified_on: '2024-04-01', valid_through: '2026-04-01' });
+  });
+
+  it('a certification made on 2024-02-29 is valid through 2026-02-28', async () => {
+    h.jst('2024-02-29');
+    expect(await h.certified()).toMatchObject({ certifiedOn: '2024-02-29', validThrough: '2026-02-28' });
+  });
+
+  it('counts the day of certification in Japan: 2024-03-31T15:30Z is already 2024-04-01 in Tokyo', async () => {
+    h.clock.set('2024-03-31T15:30:00Z');
+    expect(await h.certified()).toMatchObject({ certifiedOn: '2024-04-01', validThrough: '2026-04-01' });
+  });
+
+  it('serves the mark at 23:59 JST on 2026-04-01 and no longer at 00:00 JST on 2026-04-02 (= 2026-04-01T15:00Z)', async () => {
+    h.jst('2024-04-01');
+    const { id } = await h.certified();
+    const before = await h.statusOn(id, '2026-04-01T23:59:00+09:00');
+    const lastMs = await h.statusOn(id, '2026-04-01T14:59:59.999Z');
+    const after = await h.statusOn(id, '2026-04-01T15:00:00Z');
+    expect([before, servesMark(before)]).toEqual(['certified', true]);
+    expect([lastMs, servesMark(lastMs)]).toEqual(['certified', true]);
+    expect([after, servesMark(after)]).toEqual(['expired', false]);
+  });
+});
+
+describe('refusal within one year of a revocation (Art. 8)', () => {
+  async function revokedOn(day: string) {
+    h.jst('2024-01-10');
+    const { id } = await h.certified();
+    h.jst(`${day} 09:00`);
+    await revoke(h.ctx, id, { ground: 3, reason: 'マークの改変', notice: '書面で通知' });
+    return id;
+  }
+
+  it('refuses an application filed within one year of the revocation, with that reason, and it cannot then be certified', async () => {
+    const id = await revokedOn('2025-04-11');
+    h.jst('2026-04-10');
+    const r = await apply(h.ctx, id, { documents: ['申請書'], feePaid: true, items: [h.item('service.overview')] });
+    expect(r.result).toEqual({ refusedUnderArt8: true });
+    const refusal = (await serviceEvents(h.database.db, id)).at(-1)!;
+    expect(refusal).toMatchObject({ type: 'service.refused', article: 'Art. 8' });
+    expect((refusal.payload as { reason: string }).reason).toContain('within one year');
+    expect(await h.statusOn(id, '2026-04-10T12:00:00+09:00')).toBe('refused');
+    await refusedWith(h.certify(id), 'Art. 8');
+  });
+
+  it('counts the application day itself: a revocation on 2025-04-10 no longer bars an application on 2026-04-10', async () => {
+    const id = await revokedOn('2025-04-10');
+    h.jst('2026-04-10');
+    const r = await apply(h.ctx, id, { documents: ['申請書'], feePaid: true, items: [h.item('service.overview')] });
+    expect(r.result).toEqual({ refusedUnderArt8: false });
+    expect((await h.certify(id)).result).toMatchObject({ certifiedOn: '2026-04-10' });
+  });
+});
+
+describe('lapse (Art. 9.2)', () => {
+  it.each<LapseCause>(['transfer', 'merger', 'split', 'inheritance'])('a %s ends the certification at once: the mark is no longer served', async (cause) => {
+    h.jst('2025-01-10');
+    const { id } = await h.certified();
+    h.clock.set('2025-06-01T03:00:00.000Z');
+    await lapse(h.ctx, id, { cause, note: '事業の承継' });
+    expect(await h.statusOn(id, '2025-06-01T02:59:59.999Z')).toBe('certified');
+    expect(await h.statusOn(id, '2025-06-01T03:00:00.000Z')).toBe('lapsed');
+    expect(servesMark(await h.statusOn(id, '2026-01-01T00:00:00Z'))).toBe(false);
+  });
+
+  it('cannot lapse a certification that has already expired', async () => {
+    h.jst('2022-01-10');
+    const { id } = await h.certified();
+    h.jst('2024-02-01');
+    await refusedWith(lapse(h.ctx, id, { cause: 'merger', note: '' }), 'Art. 9.2');
+  });
+});
+
+describe('renewal window (Art. 12.1: from 60 to 30 days before expiry)', () => {
+  // Certified 2024-04-01: valid through 2026-04-01.
+  it.each([
+    [61, '2026-01-30', false],
+    [60, '2026-01-31', true],
+    [30, '2026-03-02', true],
+    [29, '2026-03-03', false],
+  ])('a renewal filed %i days before expiry (%s) is %s', async (_days, day, accepted) => {
+    h.jst('2024-04-01');
+    const { id } = await h.certified();
+    h.jst(day);
+    const filing = fileRenewal(h.ctx, id, { selfDeclaration: declaration, overrideReason: null });
+    if (accepted) {
+      await filing;
+      expect(await h.statusOn(id, `${day}T12:00:00+09:00`)).toBe('renewal_pending');
+    } else {
+      await refusedWith(filing, 'Art. 12.1');
+    }
+  });
+
+  it('accepts a renewal outside the window when staff record an override reason, and keeps the Art. 10.7 self-declaration', async () => {
+    h.jst('2024-04-01');
+    const { id } = await h.certified();
+    h.jst('2025-12-01');
+    await fileRenewal(h.ctx, id, { selfDeclaration: declaration, overrideReason: '審査日程の都合' });
+    const filed = (await serviceEvents(h.database.db, id)).at(-1)!;
+    expect(filed).toMatchObject({ type: 'renewal.filed', payload: { selfDeclaration: declaration, overrideReason: '審査日程の都合' } });
+  });
+
+  it('a renewal decided before expiry continues the period from the old last day', async () => {
+    h.jst('2024-04-01');
+    const { id } = await h.certified();
+    h.jst('2026-02-15');
+    await fileRenewal(h.ctx, id, { selfDeclaration: declaration, overrideReason: null });
+    h.jst('2026-03-20');
+    expect((await h.certify(id)).result).toMatchObject({ certifiedOn: '2026-04-01', validThrough: '2028-04-01' });
+    expect(await h.statusOn(id, '2026-04-02T00:00:00+09:00')).toBe('certified');
+  });
+});
+
+describe('extension (Art. 12.2)', () => {
+  async function renewalFiled() {
+    h.jst('2024-04-01');
+    const { id } = await h.certified();
+    h.jst('2026-02-15');
+    await fileRenewal(h.ctx, id, { selfDeclaration: declaration, overrideReason: null });
+    return id;
+  }
+
+  it('keeps the mark served past expiry through the extension’s last day, then the certification expires', async () => {
+    const id = await renewalFiled();
+    h.jst('2026-03-25');
+    await extend(h.ctx, id, { until: '2026-05-31', reason: '委員会の開催待ち' });
+    expect(await h.statusOn(id, '2026-04-02T00:00:00+09:00')).toBe('renewal_pending');
+    expect(servesMark(await h.statusOn(id, '2026-05-31T23:59:00+09:00'))).toBe(true);
+    expect(await h.statusOn(id, '2026-06-01T00:00:00+09:00')).toBe('expired');
+  });
+
+  it('without an extension a pending renewal does not keep the certification past 2026-04-01', async () => {
+    const id = await renewalFiled();
+    expect(await h.statusOn(id, '2026-04-01T23:59:00+09:00')).toBe('renewal_pending');
+    expect(await h.statusOn(id, '2026-04-02T00:00:00+09:00')).toBe('expired');
+  });
+
+  it('cannot revive a certification that has already expired', async () => {
+    const id = await renewalFiled();
+    h.jst('2026-04-02');
+    await refusedWith(extend(h.ctx, id, { until: '2026-05-31', reason: '遅延' }), 'Art. 12.2');
+  });
+
+  it('needs a renewal filed: a certified service cannot be extended', async () => {
+    h.jst('2024-04-01');
+    const { id } = await h.certified();
+    h.jst('2026-03-25');
+    await refusedWith(extend(h.ctx, id, { until: '2026-05-31', reason: '' }), 'Art. 12.2');
+  });
+
+  it('an application after a renewal left undecided at expiry is decided as a new application, not as the old renewal', async () => {
+    const id = await renewalFiled();
+    h.jst('2026-05-01');
+    await apply(h.ctx, id, { documents: ['申請書'], feePaid: true, items: [h.item('service.overview')] });
+    const r = await h.certify(id);
+    expect((await serviceEvents(h.database.db, id)).at(-1)).toMatchObject({ type: 'service.certified', payload: { kind: 'initial', certifiedOn: '2026-05-01' } });
+    expect(r.result).toMatchObject({ validThrough: '2028-05-01' });
+  });
+});
+
+describe('versions of the application content (Art. 13.1)', () => {
+  it('each change notice makes a new version; earlier versions and withheld reasons are kept', async () => {
+    h.jst('2025-01-10');
+    const id = await h.applied([h.item('service.overview'), h.item('security.network', { withheld: true, withheldReason: 'Art. 11.2: 安全上の理由' })]);
+    await h.certify(id);
+    h.jst('2025-03-01');
+    const v2 = await changeDisclosure(h.ctx, id, { items: [h.item('service.overview', { valueJa: '新しい概要' }), h.item('security.network', { withheld: true, withheldReason: 'Art. 11.2: 安全上の理由' })], note: '概要の変更' });
+    expect(v2.result).toEqual({ version: 2 });
+    expect(v2.events[0]).toMatchObject({ type: 'disclosure.changed', article: 'Art. 13.1', payload: { version: 2, changedKeys: ['service.overview'] } });
+    const v3 = await changeDisclosure(h.ctx, id, { items: [h.item('service.overview', { valueJa: '新しい概要' })], note: '項目の削除' });
+    expect(v3.events[0]!.payload).toMatchObject({ version: 3, changedKeys: ['security.network'] });
+    const history = await disclosureHistory(h.database.db, id);
+    expect(history.map((r) => [r.version, r.key, r.value_ja])).toEqual([
+      [1, 'service.overview', 'service.overviewの内容'],
+      [1, 'security.network', 'security.networkの内容'],
+      [2, 'service.overview', '新しい概要'],
+      [2, 'security.network', 'security.networkの内容'],
+      [3, 'service.overview', '新しい概要'],
+    ]);
+    expect(history.filter((r) => r.withheld).map((r) => r.withheld_reason)).toEqual(['Art. 11.2: 安全上の理由', 'Art. 11.2: 安全上の理由']);
+  });
+
+  it('refuses an item key given twice before writing anything', async () => {
+    const id = await h.applied();
+    const err = await changeDisclosure(h.ctx, id, { items: [h.item('a'), h.item('a')], note: '' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'invalid', field: 'items.1.key' });
+  });
+});
+
+describe('revocation grounds (Art. 17.1)', () => {
+  it.each([1, 2, 3, 4, 5, 6, 7, 8, 9] as RevocationGround[])('revokes on ground (%i), records Art. 17.1(%i) and stops the mark at that instant', async (ground) => {
+    h.jst('2025-01-10');
+    const { id } = await h.certified();
+    h.clock.set('2025-07-01T05:00:00.000Z');
+    const r = await revoke(h.ctx, id, { ground, reason: `事由 ${ground}`, notice: '書面で通知 (Art. 17.2)' });
+    expect(r.events[0]).toMatchObject({ type: 'service.revoked', article: `Art. 17.1(${ground})`, payload: { ground, reason: `事由 ${ground}` } });
+    expect(servesMark(await h.statusOn(id, '2025-07-01T04:59:59.999Z'))).toBe(true);
+    expect(await h.statusOn(id, '2025-07-01T05:00:00.000Z')).toBe('revoked');
+  });
+
+  it.each([0, 10, 3.5])('refuses the ground %s, which Art. 17.1 does not have', async (ground) => {
+    const { id } = await h.certified();
+    const err = await revoke(h.ctx, id, { ground: ground as RevocationGround, reason: '理由', notice: '' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'invalid', field: 'ground', article: 'Art. 17.1' });
+  });
+
+  it('cannot revoke what was never certified', async () => {
+    const id = await h.applied();
+    await refusedWith(revoke(h.ctx, id, { ground: 1, reason: '理由', notice: '' }), 'Art. 17.1');
+  });
+});
