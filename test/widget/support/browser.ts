@@ -32,7 +32,7 @@ export async function openPage(browser: Browser, url: string, options: { viewpor
 }
 
 export interface BadgeLook {
-  /** The state drawn: 'mark' when the mark is shown, else the box's class ('b x' = a neutral notice). */
+  /** The mark as drawn, or null when the badge shows words only (a notice or a plain link). */
   mark: { src: string; alt: string; loaded: boolean; rect: Rect } | null;
   text: string;
   links: { href: string; text: string }[];
@@ -67,7 +67,7 @@ const LOOK = `function () {
   const img = this.querySelector('img');
   return {
     mark: img && { src: img.src, alt: img.alt, loaded: img.complete && img.naturalWidth > 0, rect: r(img) },
-    text: [...this.querySelectorAll('.t > *, a:not(.l)')].map((e) => e.textContent).join(' | ') || (this.textContent || ''),
+    text: [...this.querySelectorAll('.t > *')].map((e) => e.textContent).join(' | ') || (this.textContent || ''),
     links: [...this.querySelectorAll('a')].map((a) => ({ href: a.href, text: a.textContent })),
     lang: this.firstElementChild && this.firstElementChild.getAttribute('lang'),
     host: r(this.host),
