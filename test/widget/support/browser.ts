@@ -1,7 +1,9 @@
 /** Headless Chromium (Debian's) and a look inside the badges' closed shadow roots through the DevTools protocol. */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import sharp from 'sharp';
+import { meanDifference } from './pixels';
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
@@ -115,12 +117,24 @@ export async function linkNames(page: Page): Promise<string[]> {
 
 const SCREENSHOTS = new URL('../../../docs/screenshots/', import.meta.url);
 
-/** Writes docs/screenshots/{name}.png: the badge (and its details card, when `below` px are added) for the README. */
+/**
+ * Writes docs/screenshots/{name}.png: the badge (and its details card, when `below` px are added) for the README.
+ * A picture that differs from the one there only by rasterisation noise is left alone, so test runs do not churn.
+ */
 export async function screenshotBadge(page: Page, look: BadgeLook, name: string, below = 0): Promise<void> {
   const { x, y, width, height } = look.host;
   const pad = 8;
+  const png = await page.screenshot({ clip: { x: x - pad, y: y - pad, width: width + 2 * pad + (below ? 40 : 0), height: height + 2 * pad + below } });
+  const file = fileURLToPath(new URL(`${name}.png`, SCREENSHOTS));
+  const old = await readFile(file).catch(() => null);
+  if (old && (await samePicture(old, png))) return;
   await mkdir(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: fileURLToPath(new URL(`${name}.png`, SCREENSHOTS)), clip: { x: x - pad, y: y - pad, width: width + 2 * pad + (below ? 40 : 0), height: height + 2 * pad + below } });
+  await writeFile(file, png);
+}
+
+async function samePicture(a: Buffer, b: Buffer): Promise<boolean> {
+  const [x, y] = await Promise.all([a, b].map((p) => sharp(p).removeAlpha().raw().toBuffer({ resolveWithObject: true })));
+  return x!.info.width === y!.info.width && x!.info.height === y!.info.height && meanDifference(x!.data, y!.data) < 0.5;
 }
 
 /** Runs `fn` (source of a function taking the shadow root as `this`) inside badge `index`'s closed shadow root. */
