@@ -43,7 +43,7 @@ export function sniffImageType(bytes: Uint8Array): SniffedImageType | null {
 const SVG_FORBIDDEN: Array<[RegExp, string]> = [
   [/<!DOCTYPE|<!ENTITY/i, 'SVG with a DOCTYPE or entity declaration'],
   [/<\s*(?:[\w.-]+:)?script[\s>/]/i, 'SVG with a script'],
-  [/\son[a-z]+\s*=/i, 'SVG with an event handler attribute'],
+  [/[\s/"']on[a-z]+\s*=/i, 'SVG with an event handler attribute'],
   [/<\s*(?:[\w.-]+:)?foreignObject[\s>/]/i, 'SVG with foreignObject'],
   [/<\s*(?:[\w.-]+:)?(?:image|iframe|embed|object|feImage)[\s>/]/i, 'SVG with an embedded image or document'],
   [/@import/i, 'SVG with a CSS @import'],
@@ -90,8 +90,12 @@ export async function decodeImage(bytes: Buffer, limits: ImageLimits = DEFAULT_I
   const base = { failOn: 'truncated' as const, limitInputPixels: limits.maxPixels, pages: 1 };
   let meta: Metadata;
   try {
-    meta = await sharp(bytes, base).metadata();
+    // the header only; an SVG's nominal size is free, its rasterisation is bounded below
+    meta = await sharp(bytes, type === 'svg' ? { ...base, limitInputPixels: false } : base).metadata();
   } catch (cause) {
+    if (cause instanceof Error && /pixel limit/i.test(cause.message)) {
+      throw new AppError('too_large', `the image has more than ${limits.maxPixels} pixels`, { field: FIELD, cause });
+    }
     refuseCorrupt(type, cause);
   }
   if (meta.format !== type) refuseCorrupt(type, new Error(`parsed as ${String(meta.format)}`));
@@ -99,7 +103,7 @@ export async function decodeImage(bytes: Buffer, limits: ImageLimits = DEFAULT_I
   const height = meta.pageHeight ?? meta.height ?? 0;
   if (width < 1 || height < 1) refuseCorrupt(type, new Error('no dimensions'));
 
-  let input: Sharp;
+  let input: () => Sharp;
   if (type === 'svg') {
     // bounded rasterisation: fit the longest side into svgRasterMaxSide, small drawings up to 256 px
     const side = Math.max(width, height);
@@ -107,17 +111,30 @@ export async function decodeImage(bytes: Buffer, limits: ImageLimits = DEFAULT_I
     const density = Math.min(2400, Math.max(1, (72 * target) / side));
     const out = Math.ceil((width * density) / 72) * Math.ceil((height * density) / 72);
     if (out > limits.maxPixels) throw new AppError('too_large', 'the SVG would rasterise too large', { field: FIELD });
-    input = sharp(bytes, { ...base, density });
+    // density cannot go below 1 dpi: very large nominal sizes are rendered (within maxPixels) and shrunk
+    input = () =>
+      sharp(bytes, { ...base, density }).resize({
+        width: limits.svgRasterMaxSide,
+        height: limits.svgRasterMaxSide,
+        fit: 'inside',
+        withoutEnlargement: true,
+      });
   } else {
     if (width * height > limits.maxPixels) {
       throw new AppError('too_large', `the image has more than ${limits.maxPixels} pixels`, { field: FIELD });
     }
-    input = sharp(bytes, base).rotate();
+    input = () => sharp(bytes, base).rotate();
   }
 
+  // the raw pixels and the clean PNG come from the same pipeline, decoded side by side (two cores);
+  // the PNG is written fast (level 1): it is kept for evidence, not served
   let raw: { data: Buffer; info: OutputInfo };
+  let normalisedPng: Buffer;
   try {
-    raw = await input.toColourspace('srgb').ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    [raw, normalisedPng] = await Promise.all([
+      input().toColourspace('srgb').ensureAlpha().raw().toBuffer({ resolveWithObject: true }),
+      input().toColourspace('srgb').png({ compressionLevel: 1 }).toBuffer(),
+    ]);
   } catch (cause) {
     if (cause instanceof Error && /pixel limit/i.test(cause.message)) {
       throw new AppError('too_large', `the image has more than ${limits.maxPixels} pixels`, { field: FIELD, cause });
@@ -128,9 +145,6 @@ export async function decodeImage(bytes: Buffer, limits: ImageLimits = DEFAULT_I
   if (info.channels !== 4 || data.length !== info.width * info.height * 4) {
     refuseCorrupt(type, new Error('unexpected raw layout'));
   }
-  const normalisedPng = await sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } })
-    .png()
-    .toBuffer();
   return {
     type,
     width: info.width,

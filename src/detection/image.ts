@@ -1,0 +1,242 @@
+/**
+ * Image checks of a sighting against the official mark (Art. 10.5: no recolouring, no partial mark, no
+ * distortion). A shape measure (silhouettes, shape.ts) says whether and how the mark is there; a colour
+ * signature (CIELAB ΔE per part, hue distance; verdict-colour.ts) says whether its colours are one of the
+ * two official versions. The mark is located inside larger images (screenshots) first (locate.ts).
+ */
+import { buildMarkReference, type MarkReference } from './reference.js';
+import { matchShape, candidateSilhouette, type Fit } from './shape.js';
+import { measureColours, type ColourMeasure } from './verdict-colour.js';
+import { locateCandidates, type Candidate } from './locate.js';
+import { downscale, type Raster, type Rect } from './segment.js';
+
+export type ImageFinding = 'ok' | 'recoloured' | 'partial' | 'distorted' | 'unrelated';
+
+export interface ImageEvidence {
+  /** 1 - the best shape fit (0 = the silhouette matches exactly). */
+  shapeDistance: number;
+  /** Median CIELAB ΔE*ab (CIE76) against the nearer official version, worst part; -1 when not measured. */
+  colourDeltaE: number;
+  /** Mean absolute hue difference against the colour version, degrees (chroma-weighted); -1 when not measured. */
+  hueDistance: number;
+  /** Share of the whole mark that is visible. */
+  coverage: number;
+  /** Chroma-weighted mean signed hue difference against the colour version, degrees. */
+  hueShift: number;
+  /** The candidate's width/height against the mark's (1 = same proportions). */
+  aspectRatio: number;
+  /** Clockwise turn of a distorted copy, degrees. */
+  rotationDegrees?: number;
+  /** Where the candidate was found, in the image's pixels. */
+  region: Rect | null;
+  precision: number;
+  recall: number;
+  deltaEColourVersion: number;
+  deltaEMonoVersion: number;
+  candidates: number;
+  /** Scores of the competing explanations (1 = perfect) and the small-turn estimate (strict overlap). */
+  fits: {
+    whole: number;
+    rotated: number;
+    rotatedDegrees: number;
+    partial: number;
+    turnDegrees: number;
+    turnOverlap: number;
+    uprightOverlap: number;
+  };
+}
+
+export interface ImageVerdict {
+  finding: ImageFinding;
+  variant: 'colour' | 'mono' | null;
+  /** An official rendering reproduced (near) losslessly. */
+  exact: boolean;
+  evidence: ImageEvidence;
+}
+
+export interface MarkMatcher {
+  analyse(raster: Raster): Promise<ImageVerdict>;
+}
+
+/** Thresholds, measured on the corpus (test/corpus). */
+export const THRESHOLDS = {
+  /** minimum shape fit for "this is the mark, in some form" */
+  fit: 0.9,
+  /** a crop or masked part must fit more tightly (small windows of the mark resemble many things) */
+  partialFit: 0.93,
+  /** and be at least this big (pixels, shorter side) */
+  partialMinSide: 20,
+  /** a rival explanation must beat the upright whole mark by this much */
+  margin: 0.02,
+  /** rotations under this are rendering noise */
+  minRotation: 4,
+  /** gain in strict overlap a small turn must bring over upright (official renderings: under 0.04) */
+  turnGain: 0.08,
+  /** aspect ratio tolerance (relative), widened for small images */
+  aspect: 0.06,
+  /** at least this share of the mark missing to call it partial */
+  missing: 0.05,
+  /** below this much of the mark visible there is too little to tell */
+  minCoverage: 0.35,
+};
+
+/** Largest raster analysed at full resolution; bigger ones are box-downscaled first. */
+const MAX_ANALYSED_PIXELS = 1_400_000;
+
+const NOTHING_FOUND: ImageEvidence = {
+  shapeDistance: 1,
+  colourDeltaE: -1,
+  hueDistance: -1,
+  hueShift: 0,
+  coverage: 0,
+  aspectRatio: 0,
+  region: null,
+  precision: 0,
+  recall: 0,
+  deltaEColourVersion: -1,
+  deltaEMonoVersion: -1,
+  candidates: 0,
+  fits: { whole: 0, rotated: 0, rotatedDegrees: 0, partial: 0, turnDegrees: 0, turnOverlap: 0, uprightOverlap: 0 },
+};
+
+interface RegionResult {
+  verdict: ImageVerdict;
+  rank: number;
+}
+
+function judge(ref: MarkReference, img: Raster, cand: Candidate, searched: number): RegionResult {
+  const { box } = cand;
+  const sil = candidateSilhouette(cand.mask, cand.maskWidth, cand.boxInMask);
+  const aspect = box.width / box.height;
+  const match = matchShape(ref.shape, sil, aspect);
+  const { whole, rotated, partial } = match;
+  const aspectRatio = aspect / ref.shape.aspect;
+  const base = {
+    aspectRatio,
+    region: box,
+    candidates: searched,
+    fits: {
+      whole: whole.score,
+      rotated: rotated.fit.score,
+      rotatedDegrees: rotated.degrees,
+      partial: partial?.fit.score ?? 0,
+      turnDegrees: match.turn.degrees,
+      turnOverlap: match.turn.overlap,
+      uprightOverlap: match.turn.uprightOverlap,
+    },
+  };
+  const fitEvidence = (fit: Fit) => ({
+    shapeDistance: 1 - fit.score,
+    coverage: fit.coverage,
+    precision: fit.precision,
+    recall: fit.recall,
+  });
+  const noColour = { colourDeltaE: -1, hueDistance: -1, hueShift: 0, deltaEColourVersion: -1, deltaEMonoVersion: -1 };
+  const colourEvidence = (m: ColourMeasure | null) =>
+    m === null
+      ? noColour
+      : {
+          colourDeltaE: Math.min(m.deltaEColour, m.deltaEMono),
+          hueDistance: m.hueDistance,
+          hueShift: m.hueShift,
+          deltaEColourVersion: m.deltaEColour,
+          deltaEMonoVersion: m.deltaEMono,
+        };
+  const verdict = (finding: ImageFinding, fit: Fit, extra: Partial<ImageEvidence>, m: ColourMeasure | null) => ({
+    verdict: {
+      finding,
+      variant: finding === 'unrelated' ? null : (m?.nearest ?? null),
+      exact: finding === 'ok' && m !== null && Math.min(m.deltaEColour, m.deltaEMono) <= 3 && fit.score >= 0.97,
+      evidence: { ...fitEvidence(fit), ...colourEvidence(m), ...base, ...extra },
+    },
+    rank: (finding === 'unrelated' ? 0 : 1) + fit.score,
+  });
+
+  const best = Math.max(whole.score, rotated.fit.score, partial?.fit.score ?? 0);
+  if (best < THRESHOLDS.fit) return verdict('unrelated', bestFit(match), {}, null);
+
+  // Art. 10.5: a turned mark is a distorted mark
+  if (
+    Math.abs(rotated.degrees) >= THRESHOLDS.minRotation &&
+    rotated.fit.score > whole.score + THRESHOLDS.margin &&
+    rotated.fit.score >= (partial?.fit.score ?? 0)
+  ) {
+    const m = measureColours(ref, img, cand, { kind: 'rotated', rotation: rotated.degrees });
+    return verdict('distorted', rotated.fit, { rotationDegrees: rotated.degrees }, m);
+  }
+  // Art. 10.5: a slightly turned mark (the strict overlap tells small angles apart)
+  const { turn } = match;
+  if (
+    Math.abs(turn.degrees) >= THRESHOLDS.minRotation &&
+    turn.overlap - turn.uprightOverlap >= THRESHOLDS.turnGain &&
+    Math.max(whole.score, rotated.fit.score) >= THRESHOLDS.fit &&
+    (partial === null || partial.fit.score <= rotated.fit.score + THRESHOLDS.margin)
+  ) {
+    const m = measureColours(ref, img, cand, { kind: 'rotated', rotation: turn.degrees });
+    return verdict('distorted', rotated.fit, { rotationDegrees: turn.degrees }, m);
+  }
+  // Art. 10.5: only part of the mark (cropped, or a block of it masked)
+  const partialPlausible = (fit: Fit) =>
+    fit.score >= THRESHOLDS.partialFit &&
+    fit.coverage >= THRESHOLDS.minCoverage &&
+    Math.min(box.width, box.height) >= THRESHOLDS.partialMinSide;
+  // in small images one pixel of segmentation is several per cent of the mark: ask for a clearer lead
+  const partialMargin = THRESHOLDS.margin + 1.5 / Math.min(box.width, box.height);
+  if (partial !== null && partial.fit.score > whole.score + partialMargin && 1 - partial.fit.coverage >= THRESHOLDS.missing) {
+    if (!partialPlausible(partial.fit)) return verdict('unrelated', partial.fit, {}, null);
+    const m = measureColours(ref, img, cand, { kind: 'window', window: partial.window });
+    return verdict('partial', partial.fit, {}, m);
+  }
+  if (whole.masked && 1 - whole.coverage >= THRESHOLDS.missing && partialPlausible(whole)) {
+    const m = measureColours(ref, img, cand, { kind: 'window', window: { u0: 0, v0: 0, fx: 1, fy: 1 } });
+    return verdict('partial', whole, {}, m);
+  }
+  if (whole.score < THRESHOLDS.fit) return verdict('unrelated', bestFit(match), {}, null);
+  const m = measureColours(ref, img, cand, { kind: 'window', window: { u0: 0, v0: 0, fx: 1, fy: 1 } });
+  // Art. 10.5: stretched in one direction
+  const tolerance = Math.max(THRESHOLDS.aspect, 2.2 / Math.min(box.width, box.height));
+  if (Math.abs(Math.log(aspectRatio)) > Math.log(1 + tolerance)) return verdict('distorted', whole, {}, m);
+  // Art. 10.5: no recolouring (the colours must be those of the colour or the monochrome version)
+  return verdict(m !== null && m.official ? 'ok' : 'recoloured', whole, {}, m);
+}
+
+function bestFit(match: ReturnType<typeof matchShape>): Fit {
+  let fit = match.whole;
+  if (match.rotated.fit.score > fit.score) fit = match.rotated.fit;
+  if (match.partial && match.partial.fit.score > fit.score) fit = match.partial.fit;
+  return fit;
+}
+
+export function createMarkMatcher(references: { colour: Buffer; mono: Buffer }): MarkMatcher {
+  let built: Promise<MarkReference> | null = null;
+  const reference = () => (built ??= buildMarkReference(references.colour, references.mono));
+  return {
+    async analyse(raster) {
+      const ref = await reference();
+      let img: Raster = raster;
+      let factor = 1;
+      if (raster.width * raster.height > MAX_ANALYSED_PIXELS) {
+        factor = Math.ceil(Math.sqrt((raster.width * raster.height) / MAX_ANALYSED_PIXELS));
+        img = downscale(raster, factor);
+      }
+      const candidates = locateCandidates(img);
+      let best: RegionResult | null = null;
+      for (const cand of candidates) {
+        const result = judge(ref, img, cand, candidates.length);
+        if (best === null || result.rank > best.rank) best = result;
+        if (result.verdict.finding === 'ok' && result.rank >= 1.95) break;
+      }
+      const verdict: ImageVerdict = best?.verdict ?? {
+        finding: 'unrelated',
+        variant: null,
+        exact: false,
+        evidence: { ...NOTHING_FOUND, fits: { ...NOTHING_FOUND.fits } },
+      };
+      const r = verdict.evidence.region;
+      if (r !== null && factor !== 1) {
+        verdict.evidence.region = { left: r.left * factor, top: r.top * factor, width: r.width * factor, height: r.height * factor };
+      }
+      return verdict;
+    },
+  };
+}

@@ -1,0 +1,165 @@
+/**
+ * Locating what may be the mark inside an image (a badge crop or a whole screenshot): foreground against
+ * the image's background, grouped into candidate regions, each re-segmented against its own surroundings.
+ * Solid panels (a coloured header, a card) are searched inside once, against the panel's colour.
+ */
+import { components, groupComponents, type Component } from './components.js';
+import { estimateBackground, foreground, type Background, type Raster, type Rect } from './segment.js';
+
+export interface Candidate {
+  /** The candidate's bounding box in image coordinates. */
+  box: Rect;
+  /** Foreground coverage over `outer` (only the candidate's own parts). */
+  mask: Float32Array;
+  maskWidth: number;
+  outer: Rect;
+  /** `box` in mask coordinates. */
+  boxInMask: Rect;
+}
+
+const MAX_CANDIDATES = 16;
+const MIN_SIDE = 8;
+const MAX_ELONGATION = 4;
+
+const plausible = (c: Rect) =>
+  Math.min(c.width, c.height) >= MIN_SIDE && Math.max(c.width, c.height) / Math.min(c.width, c.height) <= MAX_ELONGATION;
+
+const same = (a: Rect, b: Rect) => a.left === b.left && a.top === b.top && a.width === b.width && a.height === b.height;
+
+function expand(r: Rect, margin: number, bounds: Rect): Rect {
+  const left = Math.max(bounds.left, r.left - margin);
+  const top = Math.max(bounds.top, r.top - margin);
+  const right = Math.min(bounds.left + bounds.width, r.left + r.width + margin);
+  const bottom = Math.min(bounds.top + bounds.height, r.top + r.height + margin);
+  return { left, top, width: right - left, height: bottom - top };
+}
+
+function sameBackground(a: Background, b: Background): boolean {
+  if (a.palette.length !== b.palette.length || Math.abs(a.threshold - b.threshold) > 8) return false;
+  return a.palette.every((p, i) => {
+    const q = b.palette[i]!;
+    return Math.abs(p[0] - q[0]) + Math.abs(p[1] - q[1]) + Math.abs(p[2] - q[2]) <= 12;
+  });
+}
+
+/** Foreground, its components and their labels over `rect`. */
+interface Segmentation {
+  rect: Rect;
+  bg: Background;
+  mask: Float32Array;
+  parts: Component[];
+  label: Int32Array;
+}
+
+function segment(img: Raster, rect: Rect, bg = estimateBackground(img, rect)): Segmentation {
+  const mask = foreground(img, rect, bg);
+  const { parts, label } = components(mask, rect.width, rect.height);
+  return { rect, bg, mask, parts, label };
+}
+
+/**
+ * Keeps only `group`'s own parts (image coordinates), re-segmenting against its own surroundings when they
+ * differ from the image's background (a mark on a panel).
+ */
+function refine(img: Raster, group: Rect, within: Rect, global: Segmentation): Candidate | null {
+  const margin = Math.max(3, Math.round(0.08 * Math.max(group.width, group.height)));
+  const outer = expand(group, margin, within);
+  const localBg = same(outer, global.rect) ? global.bg : estimateBackground(img, outer);
+  const seg = sameBackground(localBg, global.bg) ? global : segment(img, outer, localBg);
+  const { parts, label, mask, rect } = seg;
+  const gx0 = group.left - rect.left;
+  const gy0 = group.top - rect.top;
+  const hits: number[] = [];
+  let largest = 0;
+  parts.forEach((p, i) => {
+    if (p.left < gx0 + group.width && gx0 < p.left + p.width && p.top < gy0 + group.height && gy0 < p.top + p.height) {
+      hits.push(i);
+      largest = Math.max(largest, p.area);
+    }
+  });
+  const keep = new Uint8Array(parts.length);
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const i of hits) {
+    const p = parts[i]!;
+    // specks (a dotted background, JPEG debris) are not parts of the drawing
+    if (p.area < Math.max(2, 0.01 * largest)) continue;
+    keep[i] = 1;
+    x0 = Math.min(x0, p.left);
+    y0 = Math.min(y0, p.top);
+    x1 = Math.max(x1, p.left + p.width);
+    y1 = Math.max(y1, p.top + p.height);
+  }
+  if (!Number.isFinite(x0)) return null;
+  const box = { left: rect.left + x0, top: rect.top + y0, width: x1 - x0, height: y1 - y0 };
+  const around = expand(box, 2, rect);
+  const own = new Float32Array(around.width * around.height);
+  for (let y = 0; y < around.height; y++) {
+    const src = (around.top - rect.top + y) * rect.width + (around.left - rect.left);
+    for (let x = 0; x < around.width; x++) {
+      const l = label[src + x]!;
+      const v = mask[src + x]!;
+      // soft edge pixels below 0.5 have no label: keep them, they are at most half ink
+      if (l >= 0 ? keep[l] === 1 : v > 0) own[y * around.width + x] = v;
+    }
+  }
+  return {
+    box,
+    mask: own,
+    maskWidth: around.width,
+    outer: around,
+    boxInMask: { left: box.left - around.left, top: box.top - around.top, width: box.width, height: box.height },
+  };
+}
+
+function groupsIn(img: Raster, rect: Rect): { groups: Component[]; seg: Segmentation } {
+  const seg = segment(img, rect);
+  const groups = groupComponents(seg.parts).map((g) => ({ ...g, left: g.left + rect.left, top: g.top + rect.top }));
+  return { groups, seg };
+}
+
+/** Candidate regions, largest first. */
+export function locateCandidates(img: Raster): Candidate[] {
+  const full: Rect = { left: 0, top: 0, width: img.width, height: img.height };
+  const { groups, seg } = groupsIn(img, full);
+  const byArea = (a: Rect, b: Rect) => b.width * b.height - a.width * a.height;
+  const top = groups.filter(plausible).sort(byArea).slice(0, MAX_CANDIDATES);
+  const regions: Rect[] = [];
+  for (const g of top) {
+    regions.push(g);
+    // satellites: small separate parts of the same drawing a little further out (a turned tab, a dot)
+    const size = Math.max(g.width, g.height);
+    const reach = Math.round(0.15 * size);
+    let ext: Rect = g;
+    for (const h of groups) {
+      if (h === g || Math.max(h.width, h.height) > 0.5 * size) continue;
+      const dx = Math.max(0, g.left - (h.left + h.width), h.left - (g.left + g.width));
+      const dy = Math.max(0, g.top - (h.top + h.height), h.top - (g.top + g.height));
+      if (dx > reach || dy > reach) continue;
+      const left = Math.min(ext.left, h.left);
+      const topY = Math.min(ext.top, h.top);
+      ext = {
+        left,
+        top: topY,
+        width: Math.max(ext.left + ext.width, h.left + h.width) - left,
+        height: Math.max(ext.top + ext.height, h.top + h.height) - topY,
+      };
+    }
+    if (!same(ext, g)) regions.push(ext);
+  }
+  // panels: large, mostly solid groups; search inside them against their own colour
+  for (const g of groups.sort(byArea).slice(0, 4)) {
+    const fill = g.area / (g.width * g.height);
+    if (Math.min(g.width, g.height) < 48 || fill < 0.6) continue;
+    const inside = groupsIn(img, { left: g.left + 2, top: g.top + 2, width: g.width - 4, height: g.height - 4 });
+    regions.push(...inside.groups.filter(plausible).sort(byArea).slice(0, 8));
+  }
+  const out: Candidate[] = [];
+  for (const r of regions.slice(0, MAX_CANDIDATES + 8)) {
+    const c = refine(img, r, full, seg);
+    if (c !== null && plausible(c.box) && !out.some((o) => same(o.box, c.box))) out.push(c);
+  }
+  return out;
+}

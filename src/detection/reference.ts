@@ -1,0 +1,111 @@
+/**
+ * Reference signatures, built once from the official renderings: the silhouette (shape.ts) and, for the
+ * colour signature, CIELAB samples of both masters at interior points of each part of the mark.
+ */
+import sharp from 'sharp';
+import { srgbToLab, deltaE, type Lab } from './colour.js';
+import { buildShapeReference, type ShapeReference } from './shape.js';
+
+export interface ColourSample {
+  /** Position inside the mark's box, 0..1. */
+  u: number;
+  v: number;
+  /** Distance to the nearest edge of the part, as a share of the box's longer side. */
+  depth: number;
+  /** Which part of the mark (one colour of the colour master). */
+  part: number;
+  colour: Lab;
+  mono: Lab;
+}
+
+export interface MarkReference {
+  shape: ShapeReference;
+  samples: ColourSample[];
+  parts: number;
+}
+
+async function rgbaOf(png: Buffer, width: number) {
+  const { data, info } = await sharp(png)
+    .resize({ width, kernel: 'lanczos3' })
+    .toColourspace('srgb')
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}
+
+/** City-block-ish (3-4 chamfer) distance of each opaque pixel to the nearest non-opaque one, in pixels. */
+function depthMap(opaque: Uint8Array, w: number, h: number): Float32Array {
+  const d = new Float32Array(w * h);
+  for (let k = 0; k < w * h; k++) d[k] = opaque[k] ? 1e6 : 0;
+  const at = (x: number, y: number) => (x < 0 || y < 0 || x >= w || y >= h ? 0 : d[y * w + x]!);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const k = y * w + x;
+      if (d[k] === 0) continue;
+      d[k] = Math.min(d[k]!, at(x - 1, y) + 3, at(x, y - 1) + 3, at(x - 1, y - 1) + 4, at(x + 1, y - 1) + 4);
+    }
+  }
+  for (let y = h - 1; y >= 0; y--) {
+    for (let x = w - 1; x >= 0; x--) {
+      const k = y * w + x;
+      if (d[k] === 0) continue;
+      d[k] = Math.min(d[k]!, at(x + 1, y) + 3, at(x, y + 1) + 3, at(x + 1, y + 1) + 4, at(x - 1, y + 1) + 4);
+    }
+  }
+  for (let k = 0; k < w * h; k++) d[k] = d[k]! / 3;
+  return d;
+}
+
+/** `colourPng` and `monoPng`: official renderings of the same size, transparent background. */
+export async function buildMarkReference(colourPng: Buffer, monoPng: Buffer, size = 512): Promise<MarkReference> {
+  const [c, m] = await Promise.all([rgbaOf(colourPng, size), rgbaOf(monoPng, size)]);
+  if (c.width !== m.width || c.height !== m.height) throw new Error('the two masters must have the same geometry');
+  const { width: w, height: h } = c;
+  const alpha = new Float32Array(w * h);
+  const opaque = new Uint8Array(w * h);
+  let x0 = w;
+  let y0 = h;
+  let x1 = -1;
+  let y1 = -1;
+  for (let k = 0; k < w * h; k++) {
+    const a = c.data[k * 4 + 3]!;
+    alpha[k] = a / 255;
+    opaque[k] = a >= 250 ? 1 : 0;
+    if (a >= 128) {
+      const x = k % w;
+      const y = (k - x) / w;
+      x0 = Math.min(x0, x);
+      x1 = Math.max(x1, x);
+      y0 = Math.min(y0, y);
+      y1 = Math.max(y1, y);
+    }
+  }
+  const shape = buildShapeReference(alpha, w, h);
+  const depth = depthMap(opaque, w, h);
+  const bw = x1 - x0 + 1;
+  const bh = y1 - y0 + 1;
+  const longer = Math.max(bw, bh);
+  const partColours: Lab[] = [];
+  const samples: ColourSample[] = [];
+  const steps = 64;
+  for (let j = 0; j < steps; j++) {
+    for (let i = 0; i < steps; i++) {
+      const u = (i + 0.5) / steps;
+      const v = (j + 0.5) / steps;
+      const x = Math.floor(x0 + u * bw);
+      const y = Math.floor(y0 + v * bh);
+      const k = y * w + x;
+      if (!opaque[k] || depth[k]! < 2) continue;
+      const colour = srgbToLab(c.data[k * 4]!, c.data[k * 4 + 1]!, c.data[k * 4 + 2]!);
+      const mono = srgbToLab(m.data[k * 4]!, m.data[k * 4 + 1]!, m.data[k * 4 + 2]!);
+      let part = partColours.findIndex((p) => deltaE(p, colour) < 8);
+      if (part === -1) {
+        part = partColours.length;
+        partColours.push(colour);
+      }
+      samples.push({ u, v, depth: depth[k]! / longer, part, colour, mono });
+    }
+  }
+  return { shape, samples, parts: partColours.length };
+}
