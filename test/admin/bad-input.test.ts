@@ -161,6 +161,11 @@ describe('invalid bodies: 400 problem+json naming the field, nothing written', (
     expect(wrongType.status).toBeLessThan(500);
   });
 
+  it('a body over 4 MiB is 413 before it is read', async () => {
+    const big = JSON.stringify({ nameJa: 'x', contact: { note: 'x'.repeat(5 * 1024 * 1024) } });
+    expect(await fails(() => t.app.request('/api/v1/admin/vendors', { method: 'POST', headers: { ...t.auth(), 'Content-Type': 'application/json' }, body: big }), 413)).toMatchObject({ code: 'too_large' });
+  });
+
   it('POST /vendors', async () => {
     expect(await fails(() => t.json('POST', '/api/v1/admin/vendors', { nameJa: '' }), 400)).toMatchObject({ field: 'nameJa' });
     expect(await fails(() => t.json('POST', '/api/v1/admin/vendors', { nameJa: 'n', contact: 'x' }), 400)).toMatchObject({ field: 'contact' });

@@ -1,3 +1,5 @@
+import { bodyLimit } from 'hono/body-limit';
+import { AppError } from '../../errors';
 import { newRouter } from '../../http/router';
 import { staffAuth } from '../../http/staff-auth';
 import { inquiryAdminRoutes } from '../public/inquiries-admin';
@@ -12,6 +14,8 @@ import { vendorRoutes } from './vendors';
 export function adminRoutes() {
   const r = newRouter();
   r.use('*', staffAuth);
+  // An application's items at their largest fit well inside this; anything bigger is refused before it is read.
+  r.use('*', bodyLimit({ maxSize: 4 * 1024 * 1024, onError: () => { throw new AppError('too_large', 'the request body is larger than 4 MiB'); } }));
   r.route('/inquiries', inquiryAdminRoutes());
   r.openAPIRegistry.registerComponent('securitySchemes', 'staffToken', { type: 'http', scheme: 'bearer', description: 'a staff token (roles admin, reviewer, auditor)' });
   r.route('/', vendorRoutes());

@@ -1,0 +1,48 @@
+import type { Command } from '../command';
+import { apply } from './apply';
+import { certify } from './certify';
+import { events } from './events';
+import { extend } from './extend';
+import { lapse } from './lapse';
+import { migrate } from './migrate';
+import { refuse } from './refuse';
+import { renew } from './renew';
+import { returnCertificate } from './return-certificate';
+import { revoke } from './revoke';
+import { service } from './service';
+import { serviceAdd } from './service-add';
+import { services } from './services';
+import { staffTokenIssue, staffTokenList, staffTokenRevoke } from './staff-token';
+import { status } from './status';
+import { terminate } from './terminate';
+import { vendorAdd } from './vendor-add';
+import { vendors } from './vendors';
+import { verifyChain } from './verify-chain';
+
+/**
+ * Every command of `certmark`, in the order `certmark help` lists them. A new command is a file in this folder
+ * exporting a Command (src/cli/command.ts) and one line here.
+ */
+export const commands: readonly Command[] = [
+  services,
+  service,
+  status,
+  events,
+  vendors,
+  vendorAdd,
+  serviceAdd,
+  apply,
+  certify,
+  refuse,
+  renew,
+  extend,
+  terminate,
+  returnCertificate,
+  lapse,
+  revoke,
+  staffTokenIssue,
+  staffTokenList,
+  staffTokenRevoke,
+  migrate,
+  verifyChain,
+];

@@ -1,0 +1,20 @@
+import { UsageError } from '../command';
+import { lifecycleCommand } from '../operation';
+
+/** Art. 17: admin only; the mark stops at once. */
+export const revoke = lifecycleCommand({
+  name: 'revoke',
+  summary: 'revoke a certification on a ground of Art. 17.1 (1)–(9); the mark stops at once (admin token)',
+  usage: '--ground {1-9} --reason {text} [--notice {text}]',
+  options: {
+    ground: { type: 'string', description: 'the ground of Art. 17.1, 1 to 9' },
+    reason: { type: 'string', description: 'the reason, published with the revocation (Art. 17.3)' },
+    notice: { type: 'string', description: 'the written notice sent (Art. 17.2); a standard text when absent' },
+  },
+  path: 'revocation',
+  body: (ctx) => {
+    const ground = ctx.required('ground');
+    if (!/^\d+$/.test(ground)) throw new UsageError('--ground must be a number from 1 to 9 (Art. 17.1)');
+    return { ground: Number(ground), reason: ctx.required('reason'), ...(typeof ctx.options.notice === 'string' ? { notice: ctx.options.notice } : {}) };
+  },
+});
