@@ -10,6 +10,8 @@ import { adminRoutes } from './routes/admin/index';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { publicRoutes } from './routes/public/index';
+import { sightingRoutes } from './routes/sightings';
+import type { MarkMatcher } from './detection/image';
 import { widgetRoutes } from './routes/widget';
 import type { WidgetBundle } from '../widget/build';
 import type { MarkDeps } from './mark/deps';
@@ -26,6 +28,8 @@ export interface AppDeps extends MarkDeps {
   database: Database;
   clock: Clock;
   logger: Logger;
+  /** Judges sighting images against the official renderings, built once from them (prepareDeps). */
+  markMatcher: MarkMatcher;
   /** The badge script, bundled once at start (prepareDeps). */
   widget: WidgetBundle;
   /** Skip the per-request log line (benchmarks). */
@@ -43,6 +47,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes());
   app.route('/', publicRoutes(deps));
   app.route('/', widgetRoutes(deps.widget));
+  app.route('/', sightingRoutes(deps));
   app.route('/', markRoutes());
   app.route('/', badgeRoutes());
   app.route('/', qrRoutes());

@@ -6,6 +6,7 @@ import type { Logger } from './logger';
 import { loadWidgetBundle } from '../widget/build';
 import { prepareMarkDeps } from './mark/deps';
 import { seedDemoTokens } from './demo/seed';
+import { loadMarkMatcher } from './sightings/matcher';
 
 /**
  * The I/O that createApp must not do, done once by every shell (Node server, CLI, tests, benchmarks):
@@ -14,6 +15,7 @@ import { seedDemoTokens } from './demo/seed';
 export async function prepareDeps(config: Config, database: Database, clock: Clock, logger: Logger): Promise<AppDeps> {
   const widget = await loadWidgetBundle();
   const mark = await prepareMarkDeps(config, database, clock, logger);
+  const markMatcher = await loadMarkMatcher({ markDir: config.markDir, renderer: mark.mark });
   if (config.demo) await seedDemoTokens({ db: database.db, clock, keys: mark.keys, base: config.publicBaseUrl });
-  return { config, database, clock, logger, widget, ...mark };
+  return { config, database, clock, logger, widget, markMatcher, ...mark };
 }

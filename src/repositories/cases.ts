@@ -15,43 +15,17 @@ export function caseKey(serviceId: string | null, pageUrl: string, finding: stri
   return createHash('sha256').update(canonicalJson([serviceId ?? '-', pageUrl, finding])).digest('hex');
 }
 
-/**
- * Opens the case of this service, page and finding, or counts one more sighting on it. Whatever its status:
- * a closed case keeps counting, so staff see that the page still shows what they dismissed or acted on.
- */
-export async function recordFinding(
-  tx: Tx,
-  f: { id: string; serviceId: string | null; pageUrl: string; pageOrigin: string; finding: string; seenAt: Date; sightingId: string },
-): Promise<{ id: string; opened: boolean }> {
-  const row = await tx
-    .insertInto('misuse_cases')
-    .values({
-      id: f.id,
-      case_key: caseKey(f.serviceId, f.pageUrl, f.finding),
-      service_id: f.serviceId,
-      page_url: f.pageUrl,
-      page_origin: f.pageOrigin,
-      finding: f.finding,
-      status: 'open',
-      sightings_count: 1,
-      first_seen_at: f.seenAt,
-      last_seen_at: f.seenAt,
-      last_sighting_id: f.sightingId,
-      closed_at: null,
-      close_reason: null,
-      action: null,
-    })
-    .onConflict((oc) =>
-      oc.column('case_key').doUpdateSet({
-        sightings_count: sql`misuse_cases.sightings_count + 1`,
-        first_seen_at: sql`least(misuse_cases.first_seen_at, excluded.first_seen_at)`,
-        last_seen_at: sql`greatest(misuse_cases.last_seen_at, excluded.last_seen_at)`,
-        last_sighting_id: sql`excluded.last_sighting_id`,
-      }),
-    )
-    .returning(['id'])
-    .executeTakeFirstOrThrow();
-  return { id: row.id, opened: row.id === f.id };
+/** The sightings of one case in one batch (group commit): the case opens with them, or counts them. */
+export interface FindingTally {
+  id: string;
+  serviceId: string | null;
+  pageUrl: string;
+  pageOrigin: string;
+  finding: string;
+  count: number;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  lastSightingId: string;
 }
 
 export interface CaseFilter {

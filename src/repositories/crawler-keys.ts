@@ -21,6 +21,18 @@ export async function findCrawlerKeyBySecret(db: Db, key: string): Promise<Crawl
     .executeTakeFirst();
 }
 
+/** The live keys among these hashes (the sightings endpoint looks up the keys of concurrent requests at once). */
+export async function liveCrawlerKeysByHash(db: Db, hashes: readonly string[]): Promise<Map<string, CrawlerKeySummary>> {
+  if (hashes.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('crawler_keys')
+    .select(['id', 'name', 'created_at', 'revoked_at', 'key_hash'])
+    .where('key_hash', 'in', [...new Set(hashes)])
+    .where('revoked_at', 'is', null)
+    .execute();
+  return new Map(rows.map(({ key_hash, ...k }) => [key_hash, k]));
+}
+
 export async function listCrawlerKeys(db: Db): Promise<CrawlerKeySummary[]> {
   return db.selectFrom('crawler_keys').select(['id', 'name', 'created_at', 'revoked_at']).orderBy('created_at').orderBy('id').execute();
 }

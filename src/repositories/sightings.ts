@@ -1,6 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Db, Tx } from '../db/database';
 import type { IdempotencyKeyTable, ImageTable, SightingTable } from '../db/schema';
+import { caseKey, type FindingTally } from './cases';
 
 export type SightingRow = Selectable<SightingTable>;
 export type ImageRow = Selectable<ImageTable>;
@@ -8,10 +9,13 @@ export type IdempotencyRow = Selectable<IdempotencyKeyTable>;
 
 // --- images: stored once by the SHA-256 of the bytes as received (the stored bytes are the metadata-free PNG)
 
-export async function insertImageOnce(tx: Tx, image: { sha256: string; type: string; width: number; height: number; bytes: Buffer; at: Date }): Promise<void> {
+/** Many images at once (group commit), each stored once. */
+export async function insertImagesOnce(tx: Tx, images: readonly { sha256: string; type: string; width: number; height: number; bytes: Buffer; at: Date }[]): Promise<void> {
+  const unique = [...new Map(images.map((i) => [i.sha256, i])).values()].sort((a, b) => (a.sha256 < b.sha256 ? -1 : 1));
+  if (unique.length === 0) return;
   await tx
     .insertInto('images')
-    .values({ sha256: image.sha256, type: image.type, width: image.width, height: image.height, bytes: image.bytes, created_at: image.at })
+    .values(unique.map((i) => ({ sha256: i.sha256, type: i.type, width: i.width, height: i.height, bytes: i.bytes, created_at: i.at })))
     .onConflict((oc) => oc.column('sha256').doNothing())
     .execute();
 }
@@ -20,23 +24,53 @@ export async function findImage(db: Db, sha256: string): Promise<ImageRow | unde
   return db.selectFrom('images').selectAll().where('sha256', '=', sha256).executeTakeFirst();
 }
 
-export async function imageKnown(db: Db, sha256: string): Promise<boolean> {
-  return (await db.selectFrom('images').select('sha256').where('sha256', '=', sha256).executeTakeFirst()) !== undefined;
-}
-
 // --- sightings
 
-/** Services with this origin registered (Art. 10.2): a mark on such a page is that vendor's use of it. */
-export async function servicesWithOrigin(db: Db, origin: string): Promise<string[]> {
-  const rows = await db.selectFrom('service_origins').select('service_id').where('origin', '=', origin).orderBy('service_id').execute();
-  return [...new Set(rows.map((r) => r.service_id))];
+/** The services with each of these origins registered (Art. 10.2): a mark on such a page is that vendor's use of it. */
+export async function servicesWithOrigins(db: Db, origins: readonly string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>(origins.map((o) => [o, []]));
+  if (origins.length === 0) return out;
+  const rows = await db.selectFrom('service_origins').select(['origin', 'service_id']).where('origin', 'in', [...new Set(origins)]).orderBy('service_id').execute();
+  for (const r of rows) out.get(r.origin)?.push(r.service_id);
+  return out;
 }
 
-export async function insertSighting(tx: Tx, s: Omit<SightingRow, 'findings' | 'evidence'> & { findings: string[]; evidence: Record<string, unknown> }): Promise<void> {
-  await tx
-    .insertInto('sightings')
-    .values({ ...s, findings: JSON.stringify(s.findings) as never, evidence: JSON.stringify(s.evidence) as never })
-    .execute();
+export type NewSighting = Omit<SightingRow, 'findings' | 'evidence'> & { findings: string[]; evidence: Record<string, unknown> };
+
+/**
+ * The finished work of many sightings in one statement (group commit): the sightings, their cases (one row per
+ * case, tallied beforehand, in key order so concurrent writers lock cases in the same order) and the stored
+ * answers of their Idempotency-Keys. One statement is atomic by itself.
+ */
+export async function writeReceived(
+  db: Db,
+  w: { sightings: readonly NewSighting[]; cases: readonly FindingTally[]; answers: readonly { crawlerKeyId: string; key: string; status: number; body: Record<string, unknown> }[] },
+): Promise<void> {
+  const iso = (d: Date | string) => new Date(d).toISOString();
+  const sightings = JSON.stringify(w.sightings.map((s) => ({ ...s, seen_at: iso(s.seen_at), created_at: iso(s.created_at) })));
+  const cases = JSON.stringify(
+    w.cases
+      .map((c) => ({ ...c, caseKey: caseKey(c.serviceId, c.pageUrl, c.finding), firstSeenAt: iso(c.firstSeenAt), lastSeenAt: iso(c.lastSeenAt) }))
+      .sort((a, b) => (a.caseKey < b.caseKey ? -1 : 1)),
+  );
+  const answers = JSON.stringify(w.answers.map((a) => ({ crawler_key_id: a.crawlerKeyId, key: a.key, status: a.status, body: a.body })));
+  await sql`with s as (
+      insert into sightings select * from jsonb_populate_recordset(null::sightings, ${sightings}::jsonb)
+    ), c as (
+      insert into misuse_cases (id, case_key, service_id, page_url, page_origin, finding, status, sightings_count, first_seen_at, last_seen_at, last_sighting_id)
+      select v."id", v."caseKey", v."serviceId", v."pageUrl", v."pageOrigin", v."finding", 'open', v."count", v."firstSeenAt", v."lastSeenAt", v."lastSightingId"
+      from jsonb_to_recordset(${cases}::jsonb) as v("id" text, "caseKey" text, "serviceId" text, "pageUrl" text, "pageOrigin" text, "finding" text, "count" integer, "firstSeenAt" timestamptz, "lastSeenAt" timestamptz, "lastSightingId" text)
+      on conflict (case_key) do update set
+        sightings_count = misuse_cases.sightings_count + excluded.sightings_count,
+        first_seen_at = least(misuse_cases.first_seen_at, excluded.first_seen_at),
+        last_seen_at = greatest(misuse_cases.last_seen_at, excluded.last_seen_at),
+        last_sighting_id = excluded.last_sighting_id
+    ), k as (
+      update idempotency_keys as k set state = 'done', response_status = v.status, response_body = v.body
+      from jsonb_to_recordset(${answers}::jsonb) as v(crawler_key_id text, key text, status integer, body jsonb)
+      where k.crawler_key_id = v.crawler_key_id and k.key = v.key
+    )
+    select 1`.execute(db);
 }
 
 /** The sightings behind one case (same service, page and finding), newest first. */
@@ -70,6 +104,24 @@ export async function findIdempotencyKey(db: Db, crawlerKeyId: string, key: stri
   return db.selectFrom('idempotency_keys').selectAll().where('crawler_key_id', '=', crawlerKeyId).where('key', '=', key).executeTakeFirst();
 }
 
+/**
+ * Claims many keys in one committed statement (group commit). Returns the claimed ones as `crawlerKeyId key`;
+ * a key twice in the batch is claimed once, by its first request.
+ */
+export async function claimIdempotencyKeys(db: Db, claims: readonly { crawlerKeyId: string; key: string; requestHash: string; at: Date }[]): Promise<Set<string>> {
+  const first = new Map<string, (typeof claims)[number]>();
+  for (const k of claims) if (!first.has(`${k.crawlerKeyId} ${k.key}`)) first.set(`${k.crawlerKeyId} ${k.key}`, k);
+  const unique = [...first.values()];
+  if (unique.length === 0) return new Set();
+  const rows = await db
+    .insertInto('idempotency_keys')
+    .values(unique.map((k) => ({ crawler_key_id: k.crawlerKeyId, key: k.key, request_hash: k.requestHash, state: 'in_flight' as const, response_status: null, response_body: null, created_at: k.at })))
+    .onConflict((oc) => oc.columns(['crawler_key_id', 'key']).doNothing())
+    .returning(['crawler_key_id', 'key'])
+    .execute();
+  return new Set(rows.map((r) => `${r.crawler_key_id} ${r.key}`));
+}
+
 /** Takes over a claim whose request died before answering (in flight since before `staleBefore`). */
 export async function takeOverAbandonedClaim(db: Db, k: { crawlerKeyId: string; key: string; requestHash: string; staleBefore: Date; at: Date }): Promise<boolean> {
   const r = await db
@@ -81,16 +133,6 @@ export async function takeOverAbandonedClaim(db: Db, k: { crawlerKeyId: string; 
     .where('created_at', '<', k.staleBefore)
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
-}
-
-/** Stores the answer with the work, in the work's transaction. */
-export async function completeIdempotencyKey(tx: Tx, k: { crawlerKeyId: string; key: string; status: number; body: Record<string, unknown> }): Promise<void> {
-  await tx
-    .updateTable('idempotency_keys')
-    .set({ state: 'done', response_status: k.status, response_body: JSON.stringify(k.body) as never })
-    .where('crawler_key_id', '=', k.crawlerKeyId)
-    .where('key', '=', k.key)
-    .execute();
 }
 
 /** The work failed (a 4xx, or worse): the key is free again for a corrected request. */

@@ -3,6 +3,8 @@ import { AppError } from '../../errors';
 import { newRouter } from '../../http/router';
 import { staffAuth } from '../../http/staff-auth';
 import { inquiryAdminRoutes } from '../public/inquiries-admin';
+import { caseRoutes } from './cases';
+import { crawlerKeyRoutes } from './crawler-keys';
 import { eventRoutes } from './events';
 import { lifecycleRoutes } from './lifecycle';
 import { oversightRoutes } from './oversight';
@@ -24,5 +26,7 @@ export function adminRoutes() {
   r.route('/', oversightRoutes());
   r.route('/', eventRoutes());
   r.route('/', staffTokenRoutes());
+  r.route('/', crawlerKeyRoutes());
+  r.route('/', caseRoutes());
   return r;
 }

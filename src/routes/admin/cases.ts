@@ -1,0 +1,225 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { resolveService } from '../../domain/lifecycle/staff-view';
+import { AppError } from '../../errors';
+import { newRouter } from '../../http/router';
+import { findCase, listCases, type CaseView } from '../../repositories/cases';
+import { findImage, sightingsOfCase, type SightingRow } from '../../repositories/sightings';
+import { audit } from '../../repositories/staff';
+import { actOnCase, dismissCase } from '../../sightings/cases';
+import { FINDINGS } from '../../sightings/detect';
+import { CalendarDate, IdParam } from './schemas';
+import { jsonBody, jsonOk, lifecycleContext, problems, roleGuard, security, TAG } from './shared';
+
+/** The article each finding is about (DOMAIN.md, "Misuse detection"). */
+const FINDING_ARTICLES: Record<string, string> = {
+  stale: 'Art. 10.6',
+  revoked: 'Art. 10.8',
+  wrong_site: 'Art. 10.2, 10.3',
+  no_link: 'Art. 10.4',
+  recoloured: 'Art. 10.5',
+  partial: 'Art. 10.5',
+  distorted: 'Art. 10.5',
+};
+const SIGHTINGS_SHOWN = 100;
+const CaseParam = IdParam('case', 'the case id');
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+
+const CaseOut = z
+  .object({
+    id: z.string(),
+    serviceId: z.string().nullable(),
+    serviceNumber: z.string().nullable(),
+    pageUrl: z.string(),
+    pageOrigin: z.string(),
+    finding: z.enum(FINDINGS),
+    article: z.string(),
+    status: z.enum(['open', 'dismissed', 'actioned']),
+    sightingsCount: z.number(),
+    firstSeenAt: z.string(),
+    lastSeenAt: z.string(),
+    closedAt: z.string().nullable(),
+    closeReason: z.string().nullable(),
+    action: z.record(z.string(), z.unknown()).nullable(),
+    seenSinceClosed: z.boolean().openapi({ description: 'the page was seen again with this finding after the case was closed' }),
+  })
+  .openapi('MisuseCase');
+const SightingOut = z
+  .object({
+    id: z.string(),
+    seenAt: z.string(),
+    receivedAt: z.string(),
+    crawlerKeyId: z.string(),
+    pageUrl: z.string(),
+    linkHref: z.string().nullable(),
+    token: z.string().nullable(),
+    imageSha256: z.string().nullable(),
+    findings: z.array(z.string()),
+    evidence: z.record(z.string(), z.unknown()),
+  })
+  .openapi('Sighting');
+const CaseDetail = CaseOut.extend({ sightings: z.array(SightingOut) }).openapi('MisuseCaseWithSightings');
+const CaseList = z.object({ cases: z.array(CaseOut), nextCursor: z.string().nullable() }).openapi('MisuseCases');
+const CaseQuery = z.object({
+  status: z.enum(['open', 'dismissed', 'actioned']).optional(),
+  finding: z.enum(FINDINGS).optional(),
+  service: z.string().min(1).max(100).optional().openapi({ description: 'a service id or certification number' }),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+const Dismissal = z.object({ reason: text(2000) }).openapi('CaseDismissal');
+const Action = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('investigation'), subject: text(5000), dueOn: CalendarDate }),
+    z.object({ kind: z.literal('improvement'), content: text(5000), dueOn: CalendarDate, publish: z.boolean().default(false) }),
+    z.object({ kind: z.literal('revocation_proposal'), reason: text(5000) }),
+  ])
+  .openapi('CaseAction');
+
+const caseOut = (c: CaseView) => ({
+  id: c.id,
+  serviceId: c.service_id,
+  serviceNumber: c.service_number,
+  pageUrl: c.page_url,
+  pageOrigin: c.page_origin,
+  finding: c.finding as (typeof FINDINGS)[number],
+  article: FINDING_ARTICLES[c.finding] ?? 'Art. 10',
+  status: c.status,
+  sightingsCount: c.sightings_count,
+  firstSeenAt: iso(c.first_seen_at)!,
+  lastSeenAt: iso(c.last_seen_at)!,
+  closedAt: iso(c.closed_at),
+  closeReason: c.close_reason,
+  action: c.action,
+  seenSinceClosed: c.closed_at !== null && new Date(c.last_seen_at) > new Date(c.closed_at),
+});
+const sightingOut = (s: SightingRow) => ({
+  id: s.id,
+  seenAt: iso(s.seen_at)!,
+  receivedAt: iso(s.created_at)!,
+  crawlerKeyId: s.crawler_key_id,
+  pageUrl: s.page_url,
+  linkHref: s.link_href,
+  token: s.token,
+  imageSha256: s.image_sha256,
+  findings: s.findings,
+  evidence: s.evidence,
+});
+
+const cursorOf = (c: CaseView) => Buffer.from(JSON.stringify([iso(c.last_seen_at), c.id])).toString('base64url');
+function parseCursor(cursor: string | undefined): { lastSeenAt: Date; id: string } | null {
+  if (!cursor) return null;
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    const lastSeenAt = new Date(at);
+    if (typeof id !== 'string' || Number.isNaN(lastSeenAt.getTime())) throw new Error('bad cursor');
+    return { lastSeenAt, id };
+  } catch {
+    throw new AppError('invalid', 'cursor is not one this API gave', { field: 'cursor' });
+  }
+}
+
+/** Misuse cases raised from crawler sightings, for staff (confidential, Art. 20: every read of one is audited). */
+export function caseRoutes() {
+  const r = newRouter();
+  const writers = [roleGuard('admin', 'reviewer')];
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/cases',
+      tags: [TAG],
+      security,
+      summary: 'Misuse cases, last seen first; filter by status, finding and service',
+      request: { query: CaseQuery },
+      responses: { 200: jsonOk(CaseList, 'the cases'), 400: problems[400], 401: problems[401], 404: problems[404] },
+    }),
+    async (c) => {
+      const q = c.req.valid('query');
+      const db = c.get('deps').database.db;
+      const serviceId = q.service ? (await resolveService(db, q.service)).id : null;
+      const rows = await listCases(db, { status: q.status ?? null, finding: q.finding ?? null, serviceId, limit: q.limit, before: parseCursor(q.cursor) });
+      return c.json({ cases: rows.map(caseOut), nextCursor: rows.length === q.limit ? cursorOf(rows.at(-1)!) : null }, 200);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/cases/{case}',
+      tags: [TAG],
+      security,
+      summary: 'One case with its sightings and their measured evidence (audited read, Art. 20)',
+      request: { params: CaseParam },
+      responses: { 200: jsonOk(CaseDetail, 'the case'), 401: problems[401], 404: problems[404] },
+    }),
+    async (c) => {
+      const { case: id } = c.req.valid('param') as { case: string };
+      const deps = c.get('deps');
+      const found = await findCase(deps.database.db, id);
+      if (!found) throw new AppError('not_found', `no case ${id}`, { field: 'case' });
+      await audit(deps.database.db, { staffId: c.get('staff').id, at: deps.clock.now(), action: 'case.read', subject: id });
+      const sightings = await sightingsOfCase(deps.database.db, found, SIGHTINGS_SHOWN);
+      return c.json({ ...caseOut(found), sightings: sightings.map(sightingOut) }, 200);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/sighting-images/{sha256}',
+      tags: [TAG],
+      security,
+      summary: 'An image a crawler sent, as stored: PNG without metadata (audited read, Art. 20)',
+      request: { params: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hexadecimal digits').openapi({ param: { name: 'sha256', in: 'path' } }) }) },
+      responses: { 200: { content: { 'image/png': { schema: z.string().openapi({ format: 'binary' }) } }, description: 'the image' }, 401: problems[401], 404: problems[404] },
+    }),
+    async (c) => {
+      const { sha256 } = c.req.valid('param');
+      const deps = c.get('deps');
+      const image = await findImage(deps.database.db, sha256);
+      if (!image) throw new AppError('not_found', 'no such image', { field: 'sha256' });
+      await audit(deps.database.db, { staffId: c.get('staff').id, at: deps.clock.now(), action: 'sighting_image.read', subject: sha256 });
+      return c.body(new Uint8Array(image.bytes), 200, { 'Content-Type': 'image/png', 'Cache-Control': 'private, no-store' });
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/cases/{case}/dismissal',
+      tags: [TAG],
+      security,
+      middleware: writers,
+      summary: 'Close an open case as dismissed, with the reason',
+      request: { params: CaseParam, ...jsonBody(Dismissal) },
+      responses: { 200: jsonOk(CaseOut, 'dismissed'), 400: problems[400], 401: problems[401], 403: problems[403], 404: problems[404], 409: problems[409] },
+    }),
+    async (c) => {
+      const { case: id } = c.req.valid('param') as { case: string };
+      await dismissCase(lifecycleContext(c), id, c.req.valid('json').reason);
+      return c.json(caseOut((await findCase(c.get('deps').database.db, id))!), 200);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'post',
+      path: '/cases/{case}/actions',
+      tags: [TAG],
+      security,
+      middleware: writers,
+      summary: 'Act on an open case: an investigation request (Art. 15), an improvement request (Art. 16) or a revocation proposal (Art. 17.1(3))',
+      description: 'A revocation proposal is recorded on the case; the revocation itself is a separate admin act on the service.',
+      request: { params: CaseParam, ...jsonBody(Action) },
+      responses: { 200: jsonOk(CaseOut, 'acted on'), 400: problems[400], 401: problems[401], 403: problems[403], 404: problems[404], 409: problems[409] },
+    }),
+    async (c) => {
+      const { case: id } = c.req.valid('param') as { case: string };
+      await actOnCase(lifecycleContext(c), id, c.req.valid('json'));
+      return c.json(caseOut((await findCase(c.get('deps').database.db, id))!), 200);
+    },
+  );
+
+  return r;
+}

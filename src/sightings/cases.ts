@@ -1,0 +1,67 @@
+/**
+ * What staff do with a misuse case (DOMAIN.md, "Misuse detection"): close it as dismissed, with a reason, or act
+ * on it: an investigation request (Art. 15), an improvement request (Art. 16), or a proposal to revoke under
+ * Art. 17.1(3) (misuse of the mark against Art. 10.2–10.6). The proposal is recorded on the case; revoking
+ * stays a separate act of an admin. Each is one transaction with the case locked.
+ */
+import { inTransaction } from '../db/database';
+import type { CalendarDate } from '../domain/calendar';
+import type { LifecycleContext } from '../domain/lifecycle/context';
+import { requestImprovement, requestInvestigation } from '../domain/lifecycle/oversight';
+import { AppError, notFound } from '../errors';
+import { closeCase, lockCase, type CaseRow } from '../repositories/cases';
+
+export type CaseAction =
+  | { kind: 'investigation'; subject: string; dueOn: CalendarDate }
+  | { kind: 'improvement'; content: string; dueOn: CalendarDate; publish: boolean }
+  | { kind: 'revocation_proposal'; reason: string };
+
+/** The article each action is taken under. */
+export const ACTION_ARTICLES = { investigation: 'Art. 15.1', improvement: 'Art. 16.1', revocation_proposal: 'Art. 17.1(3)' } as const;
+
+function requireOpen(c: CaseRow | undefined): CaseRow {
+  if (!c) throw notFound('case');
+  if (c.status !== 'open') throw new AppError('conflict', `the case is already ${c.status}`, { extra: { status: c.status } });
+  return c;
+}
+
+export async function dismissCase(ctx: LifecycleContext, caseId: string, reason: string): Promise<void> {
+  await inTransaction(ctx.db, async (tx) => {
+    requireOpen(await lockCase(tx, caseId));
+    await closeCase(tx, caseId, { status: 'dismissed', at: ctx.clock.now(), reason, action: null });
+  });
+}
+
+export async function actOnCase(ctx: LifecycleContext, caseId: string, action: CaseAction): Promise<Record<string, unknown>> {
+  return inTransaction(ctx.db, async (tx) => {
+    const c = requireOpen(await lockCase(tx, caseId));
+    if (c.service_id === null) {
+      throw new AppError('forbidden_transition', 'the case names no certified service: there is no vendor to act against; dismiss it or refer it elsewhere', {
+        article: ACTION_ARTICLES[action.kind],
+      });
+    }
+    const inTx: LifecycleContext = { ...ctx, db: tx };
+    const at = ctx.clock.now();
+    const base = { kind: action.kind, article: ACTION_ARTICLES[action.kind], by: ctx.actor, at: at.toISOString(), finding: c.finding, pageUrl: c.page_url };
+    let recorded: Record<string, unknown>;
+    switch (action.kind) {
+      case 'investigation': {
+        // Art. 15.1: explanations or materials about the service's use of the mark (Art. 10)
+        const r = await requestInvestigation(inTx, c.service_id, { subject: action.subject, dueOn: action.dueOn });
+        recorded = { ...base, investigationId: r.id, dueOn: action.dueOn };
+        break;
+      }
+      case 'improvement': {
+        const r = await requestImprovement(inTx, c.service_id, { content: action.content, dueOn: action.dueOn, publish: action.publish });
+        recorded = { ...base, improvementId: r.id, dueOn: action.dueOn, published: action.publish };
+        break;
+      }
+      case 'revocation_proposal':
+        // Art. 17.1(3): a ground for revocation; the revocation itself is decided and recorded by an admin
+        recorded = { ...base, ground: 3, reason: action.reason };
+        break;
+    }
+    await closeCase(tx, caseId, { status: 'actioned', at, reason: null, action: recorded });
+    return recorded;
+  });
+}

@@ -1,0 +1,78 @@
+/**
+ * What the detection engine needs to know about services. Each service's events come from the status cache
+ * (src/mark/status-cache.ts: dropped on every lifecycle event, in this process and, on PostgreSQL, in every
+ * other), so a sighting costs no read of the registry once its service is known. The registered origins are
+ * folded from the same events (`service.origins_changed`), so they are exactly as fresh.
+ */
+import type { Db } from '../db/database';
+import type { LifecycleEvent } from '../domain/lifecycle/events';
+import type { StatusCache } from '../mark/status-cache';
+import { serviceEvents } from '../repositories/events';
+import { servicesWithOrigins } from '../repositories/sightings';
+import { microBatcher } from './batch';
+import { findService, findServiceByNumber, origins } from '../repositories/services';
+
+export interface ServiceFacts {
+  id: string;
+  number: string | null;
+  /** Every lifecycle event of the service, in order: its status at any instant is folded from them. */
+  events: readonly LifecycleEvent[];
+  /** The origins registered now (Art. 10.2). */
+  origins: readonly string[];
+}
+
+export interface ServiceDirectory {
+  byId(id: string): Promise<ServiceFacts | null>;
+  byNumber(number: string): Promise<ServiceFacts | null>;
+  /** Services that have this origin registered now. */
+  idsWithOrigin(origin: string): Promise<string[]>;
+}
+
+/** The origins the last `service.origins_changed` event registered. */
+export function registeredOrigins(events: readonly LifecycleEvent[]): string[] {
+  let list: string[] = [];
+  for (const e of events) if (e.type === 'service.origins_changed') list = e.payload.origins;
+  return list;
+}
+
+/** Straight from the registry, every time (tests and tools that have no status cache). */
+export function registryDirectory(db: Db): ServiceDirectory {
+  const facts = async (row: { id: string; number: string | null } | undefined): Promise<ServiceFacts | null> => {
+    if (!row) return null;
+    const [events, list] = await Promise.all([serviceEvents(db, row.id), origins(db, row.id)]);
+    return { id: row.id, number: row.number, events, origins: list };
+  };
+  return {
+    byId: async (id) => facts(await findService(db, id)),
+    byNumber: async (number) => facts(await findServiceByNumber(db, number)),
+    idsWithOrigin: async (origin) => (await servicesWithOrigins(db, [origin])).get(origin) ?? [],
+  };
+}
+
+/** Through the status cache. A certification number, once given, is the service's for life: its id is kept. */
+export function cachedDirectory(db: Db, statuses: StatusCache): ServiceDirectory {
+  const idOfNumber = new Map<string, string>();
+  // the origins of concurrent sightings are looked up in one query
+  const withOrigin = microBatcher<string, string[]>(async (list) => {
+    const found = await servicesWithOrigins(db, list);
+    return list.map((o) => found.get(o) ?? []);
+  }, { max: 500 });
+  const byId = async (id: string): Promise<ServiceFacts | null> => {
+    const f = await statuses.get(id);
+    return f ? { id: f.serviceId, number: f.number, events: f.events, origins: registeredOrigins(f.events) } : null;
+  };
+  return {
+    byId,
+    async byNumber(number) {
+      let id = idOfNumber.get(number);
+      if (id === undefined) {
+        id = (await findServiceByNumber(db, number))?.id;
+        if (id === undefined) return null;
+        if (idOfNumber.size >= 100_000) idOfNumber.clear();
+        idOfNumber.set(number, id);
+      }
+      return byId(id);
+    },
+    idsWithOrigin: withOrigin,
+  };
+}

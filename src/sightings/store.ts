@@ -1,0 +1,118 @@
+/**
+ * Where received sightings are written, by group commit (batch.ts): the Idempotency-Key claims of concurrent
+ * requests go in one committed statement, and their finished work (images, sightings, cases, stored answers) in
+ * one transaction. Should a batch fail, each of its items is written alone, so one bad item fails only itself.
+ */
+import { randomUUID } from 'node:crypto';
+import { inTransaction, type Db } from '../db/database';
+import { caseKey, type FindingTally } from '../repositories/cases';
+import { claimIdempotencyKeys, insertImagesOnce, writeReceived, type NewSighting } from '../repositories/sightings';
+import { microBatcher } from './batch';
+import type { ImageToStore } from './images';
+
+export interface Claim {
+  crawlerKeyId: string;
+  key: string;
+  requestHash: string;
+  at: Date;
+}
+
+export interface FinishedSighting {
+  claim: Claim;
+  image: (ImageToStore & { at: Date }) | null;
+  sighting: NewSighting;
+  /** The findings that open or count on a case (not `ok`). */
+  caseFindings: string[];
+  response: { status: number; body: Record<string, unknown> };
+}
+
+export interface SightingStore {
+  /** True when this request holds the key now; false when an earlier request does (or did). */
+  claim(c: Claim): Promise<boolean>;
+  write(s: FinishedSighting): Promise<void>;
+}
+
+/** The cases of a batch, one tally per case: a case counts every sighting of the batch that names it. */
+function tally(items: readonly FinishedSighting[], newId: () => string): FindingTally[] {
+  const byCase = new Map<string, FindingTally>();
+  for (const { sighting: s, caseFindings } of items) {
+    const seenAt = new Date(s.seen_at);
+    for (const finding of caseFindings) {
+      const key = caseKey(s.service_id, s.page_url, finding);
+      const t = byCase.get(key);
+      if (!t) {
+        byCase.set(key, { id: newId(), serviceId: s.service_id, pageUrl: s.page_url, pageOrigin: s.page_origin, finding, count: 1, firstSeenAt: seenAt, lastSeenAt: seenAt, lastSightingId: s.id });
+        continue;
+      }
+      t.count++;
+      if (seenAt < t.firstSeenAt) t.firstSeenAt = seenAt;
+      if (seenAt > t.lastSeenAt) t.lastSeenAt = seenAt;
+      t.lastSightingId = s.id;
+    }
+  }
+  return [...byCase.values()];
+}
+
+async function writeAll(db: Db, items: readonly FinishedSighting[], newId: () => string): Promise<void> {
+  const work = {
+    sightings: items.map((i) => i.sighting),
+    cases: tally(items, newId),
+    answers: items.map((i) => ({ crawlerKeyId: i.claim.crawlerKeyId, key: i.claim.key, ...i.response })),
+  };
+  const images = items.flatMap((i) => (i.image ? [i.image] : []));
+  // Images seen before are stored already: then the work is one statement, atomic by itself.
+  if (images.length === 0) return writeReceived(db, work);
+  await inTransaction(db, async (tx) => {
+    await insertImagesOnce(tx, images);
+    await writeReceived(tx, work);
+  });
+}
+
+export function sightingStore(db: Db, options: { maxBatch?: number; newId?: () => string } = {}): SightingStore {
+  const max = options.maxBatch ?? 200;
+  const newId = options.newId ?? randomUUID;
+
+  const claims = microBatcher<Claim, boolean>(
+    async (items) => {
+      const claimed = await claimIdempotencyKeys(db, items);
+      const granted = new Set<string>();
+      return items.map((c) => {
+        const k = `${c.crawlerKeyId} ${c.key}`;
+        if (!claimed.has(k) || granted.has(k)) return false;
+        granted.add(k);
+        return true;
+      });
+    },
+    { max },
+  );
+
+  const writes = microBatcher<FinishedSighting, Error | null>(
+    async (items) => {
+      try {
+        await writeAll(db, items, newId);
+        return items.map(() => null);
+      } catch (err) {
+        if (items.length === 1) return [err instanceof Error ? err : new Error(String(err))];
+        const out: (Error | null)[] = [];
+        for (const item of items) {
+          try {
+            await writeAll(db, [item], newId);
+            out.push(null);
+          } catch (e) {
+            out.push(e instanceof Error ? e : new Error(String(e)));
+          }
+        }
+        return out;
+      }
+    },
+    { max },
+  );
+
+  return {
+    claim: claims,
+    async write(s) {
+      const err = await writes(s);
+      if (err) throw err;
+    },
+  };
+}
