@@ -31,6 +31,13 @@ export interface CommandContext {
   /** The positional arguments after the command's name. */
   args: string[];
   options: OptionValues;
+  /**
+   * The environment handed to the CLI. A command with settings of its own parses them from here with zod (as
+   * src/cli/config.ts does); nothing in the CLI reads process.env directly.
+   */
+  env: Record<string, string | undefined>;
+  /** The folder relative paths on the command line are relative to. */
+  cwd: string;
   /** --json: print JSON instead of text. */
   json: boolean;
   /** The staff API of the running server (CERTMARK_URL, CERTMARK_TOKEN). */

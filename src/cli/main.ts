@@ -94,6 +94,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const ctx: CommandContext = {
     args: parsed.positionals,
     options: parsed.values,
+    env: io.env,
+    cwd: io.cwd,
     json,
     cliConfig,
     api: () => (api ??= apiClient(cliConfig(), io.fetch)),

@@ -80,8 +80,9 @@ export async function origins(db: Db, serviceId: string): Promise<string[]> {
 
 export async function replaceOrigins(tx: Tx, serviceId: string, list: readonly string[], at: Date) {
   await tx.deleteFrom('service_origins').where('service_id', '=', serviceId).execute();
-  if (list.length > 0) {
-    await tx.insertInto('service_origins').values(list.map((origin) => ({ service_id: serviceId, origin, added_at: at }))).execute();
+  const unique = [...new Set(list)]; // (service, origin) is the key: a repeat must not fail the operation
+  if (unique.length > 0) {
+    await tx.insertInto('service_origins').values(unique.map((origin) => ({ service_id: serviceId, origin, added_at: at }))).execute();
   }
 }
 

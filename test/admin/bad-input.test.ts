@@ -169,6 +169,8 @@ describe('invalid bodies: 400 problem+json naming the field, nothing written', (
   it('POST /vendors', async () => {
     expect(await fails(() => t.json('POST', '/api/v1/admin/vendors', { nameJa: '' }), 400)).toMatchObject({ field: 'nameJa' });
     expect(await fails(() => t.json('POST', '/api/v1/admin/vendors', { nameJa: 'n', contact: 'x' }), 400)).toMatchObject({ field: 'contact' });
+    expect(await fails(() => t.json('POST', '/api/v1/admin/vendors', { nameJa: 'a\u0000b' }), 400)).toMatchObject({ field: 'nameJa' });
+    expect(await fails(() => t.json('POST', '/api/v1/admin/vendors', { nameJa: 'n', contact: { person: { name: 'a\u0000' } } }), 400)).toMatchObject({ field: 'contact' });
   });
 
   it('POST /services, and an unknown vendor is 404 naming vendorId', async () => {
@@ -194,6 +196,13 @@ describe('unknown ids: 404 problem+json naming the id, nothing written', () => {
     for (const unknown of ['no-such-service', 'MD-9999-9999']) {
       expect(await fails(() => op(t, unknown, path, valid), 404)).toMatchObject({ code: 'not_found', field: 'service' });
     }
+  });
+
+  it('a NUL or control character in an id is 400, not a database error', async () => {
+    expect(await problem(t.json('GET', '/api/v1/admin/services/a%00b'), 400)).toMatchObject({ field: 'service' });
+    expect(await fails(() => op(t, 'a%0Ab', 'lapse', { cause: 'merger', note: 'n' }), 400)).toMatchObject({ field: 'service' });
+    expect(await problem(t.json('GET', '/api/v1/admin/vendors/%00'), 400)).toMatchObject({ field: 'vendor' });
+    expect(await fails(() => t.json('POST', '/api/v1/admin/services', { vendorId: 'v\u0000', nameJa: 'n' }), 400)).toMatchObject({ field: 'vendorId' });
   });
 
   it.each(['', '/status', '/events'])('GET /services/{unknown}%s', async (suffix) => {
@@ -277,7 +286,7 @@ describe('no staff endpoint answers 500', () => {
     for (const e of SERVICE_ENDPOINTS) {
       const keys = Object.keys(e.valid as object);
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom(...keys), fc.jsonValue({ maxDepth: 2 }), async (key, value) => {
+        fc.asyncProperty(fc.constantFrom(...keys), fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.string({ unit: 'binary' }), fc.constantFrom('\u0000', 'a\u0000b', ['\u0000'], { key: '\u0000' })), async (key, value) => {
           const res = await op(t, id, e.path, { ...(e.valid as object), [key]: value });
           expect(res.status, `${e.path} ${key}=${JSON.stringify(value)}`).toBeLessThan(500);
           if (res.status >= 400) expect(res.headers.get('content-type')).toContain('application/problem+json');

@@ -56,8 +56,8 @@ async function newService(name = 'CLIカルテ') {
 
 async function certifiedService() {
   const id = await newService();
-  const items = join(dir, `items-${id}.json`);
-  await writeFile(items, JSON.stringify([{ key: 'service.overview', labelJa: '概要', valueJa: '電子カルテ' }, { key: 'security.network', labelJa: '構成', valueJa: '非公開', withheld: true, withheldReason: '安全上の理由' }]));
+  const items = `items-${id}.json`;
+  await writeFile(join(dir, items), JSON.stringify([{ key: 'service.overview', labelJa: '概要', valueJa: '電子カルテ' }, { key: 'security.network', labelJa: '構成', valueJa: '非公開', withheld: true, withheldReason: '安全上の理由' }]));
   const applied = await cli(['apply', id, '--items', items, '--document', '申請書A', '--document', '登記事項証明書', '--fee-paid']);
   expect(applied.code, applied.err).toBe(0);
   const certified = await cli(['certify', id, '--notice', '認定を実施しました', '--json']);

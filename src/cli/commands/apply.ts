@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { UsageError } from '../command';
 import { lifecycleCommand } from '../operation';
 
@@ -17,7 +18,7 @@ export const apply = lifecycleCommand({
     const file = ctx.required('items');
     let items: unknown;
     try {
-      items = JSON.parse(readFileSync(file, 'utf8'));
+      items = JSON.parse(readFileSync(resolve(ctx.cwd, file), 'utf8'));
     } catch (e) {
       throw new UsageError(`--items: cannot read a JSON array from ${file} (${(e as Error).message})`);
     }

@@ -4,7 +4,12 @@ import { STATUSES } from '../../domain/lifecycle/state';
 
 /** Shared request and response schemas of the staff API. Validation failures name the field (src/http/router.ts). */
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+/** PostgreSQL text cannot hold NUL: refused here as bad input, never a failed insert (a 500). */
+const NO_NUL = /^[^\u0000]*$/;
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).regex(NO_NUL, 'must not contain NUL characters');
+/** An id in a path or a body: no control characters. */
+const id = () => z.string().min(1).max(100).regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
 const optionalText = (max: number) => text(max).nullable().default(null);
 
 export const CalendarDate = z
@@ -15,15 +20,11 @@ export const CalendarDate = z
 export const Instant = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 date-time' }).openapi({ example: '2026-04-01T14:59:00Z' });
 
 export const ServiceParam = z.object({
-  service: z
-    .string()
-    .min(1)
-    .max(100)
-    .openapi({ param: { name: 'service', in: 'path' }, description: 'the service id or its certification number', example: 'MD-0042-2411' }),
+  service: id().openapi({ param: { name: 'service', in: 'path' }, description: 'the service id or its certification number', example: 'MD-0042-2411' }),
 });
 
 export const IdParam = (name: string, description: string) =>
-  z.object({ [name]: z.string().min(1).max(100).openapi({ param: { name, in: 'path' }, description }) });
+  z.object({ [name]: id().openapi({ param: { name, in: 'path' }, description }) });
 
 /** A web origin as the browser sends it in `Origin`: scheme, host and port, nothing else (Art. 10.2). */
 export const Origin = z
@@ -73,11 +74,19 @@ export const DisclosureItems = z
 // Requests
 
 export const NewVendor = z
-  .object({ nameJa: text(200), nameEn: optionalText(200), contact: z.record(z.string().max(100), z.unknown()).default({}) })
+  .object({
+    nameJa: text(200),
+    nameEn: optionalText(200),
+    contact: z
+      .record(z.string().max(100), z.unknown())
+      .refine((c) => !JSON.stringify(c).includes('\\u0000'), 'must not contain NUL characters')
+      .refine((c) => JSON.stringify(c).length <= 20_000, 'must be at most 20,000 characters as JSON')
+      .default({}),
+  })
   .openapi('NewVendor');
 
 export const NewService = z
-  .object({ vendorId: z.string().min(1).max(100), nameJa: text(200), nameEn: optionalText(200), origins: Origins.default([]) })
+  .object({ vendorId: id(), nameJa: text(200), nameEn: optionalText(200), origins: Origins.default([]) })
   .openapi('NewService');
 
 export const ApplicationRequest = z
