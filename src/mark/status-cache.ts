@@ -5,6 +5,7 @@
  * `certmark_changes` in the event's transaction, heard in-process on PGlite and by every process on PostgreSQL.
  */
 import { CHANGES_CHANNEL, type Database, type Db } from '../db/database';
+import { addDays, startOfJstDay } from '../domain/calendar';
 import { foldEvents, inForceThrough, statusOf, type ServiceState, type Status } from '../domain/lifecycle/state';
 import type { LifecycleEvent } from '../domain/lifecycle/events';
 import { serviceEvents } from '../repositories/events';
@@ -19,12 +20,26 @@ export interface ServiceFacts {
   /** Kept so a status asked for an instant before the last event is still right (statusAt semantics). */
   events: readonly LifecycleEvent[];
   lastEventAt: number;
+  /**
+   * After the last event the status changes at one instant only, 00:00 JST after the last day in force
+   * (Art. 9.1): the status on either side of it, computed once by statusOf itself when the state is loaded.
+   */
+  expiry: { at: number; before: Status | null; after: Status | null } | null;
 }
 
-/** The status at an instant, from the cached state. */
+/** The status at an instant, from the cached state (the same answer as statusAt on the events). */
 export function statusFromFacts(facts: ServiceFacts, instant: Date): Status | null {
-  if (instant.getTime() >= facts.lastEventAt) return statusOf(facts.state, instant);
-  return statusOf(foldEvents(facts.events, instant), instant);
+  const t = instant.getTime();
+  if (t < facts.lastEventAt) return statusOf(foldEvents(facts.events, instant), instant);
+  if (facts.expiry === null) return statusOf(facts.state, instant);
+  return t < facts.expiry.at ? facts.expiry.before : facts.expiry.after;
+}
+
+function expiryOf(state: ServiceState): ServiceFacts['expiry'] {
+  const through = inForceThrough(state);
+  if (through === null) return null;
+  const at = startOfJstDay(addDays(through, 1)).getTime();
+  return { at, before: statusOf(state, new Date(at - 1)), after: statusOf(state, new Date(at)) };
 }
 
 /** The last day in force (extension included) at an instant. */
@@ -41,14 +56,16 @@ export async function loadServiceFacts(db: Db, serviceId: string): Promise<Servi
     .executeTakeFirst();
   if (!row) return null;
   const events = await serviceEvents(db, serviceId);
+  const state = foldEvents(events);
   return {
     serviceId,
     number: row.number,
     name: { ja: row.name_ja, en: row.name_en },
     vendorName: { ja: row.vendor_name_ja, en: row.vendor_name_en },
-    state: foldEvents(events),
+    state,
     events,
     lastEventAt: events.reduce((max, e) => Math.max(max, e.at.getTime()), 0),
+    expiry: expiryOf(state),
   };
 }
 

@@ -46,6 +46,8 @@ describe('the token and status caches', () => {
     const s = await certifiedWithToken(t);
     await get(t, `/mark/${s.token}.svg`);
     await revoke(lifecycle(t), s.id, { ground: 1, reason: 'x', notice: 'y' });
+    // On PostgreSQL our own NOTIFY arrives a moment after the commit (until then the service is read through).
+    for (let i = 0; i < 400 && t.deps.statuses.holds.isHeld(s.id); i++) await new Promise((r) => setTimeout(r, 5));
     count.state.queries = 0;
     expect((await get(t, `/mark/${s.token}.svg`)).status).toBe(410);
     const afterFirst = count.state.queries;
@@ -96,6 +98,22 @@ describe('the token and status caches', () => {
     } finally {
       performance.now = real;
     }
+  });
+
+  it('the cached status equals statusAt on the events at every instant, around expiry and before later events', async () => {
+    const { fileRenewal, extend } = await import('../../src/domain/lifecycle/renewal');
+    const { statusAt } = await import('../../src/domain/lifecycle/state');
+    const { loadServiceFacts, statusFromFacts } = await import('../../src/mark/status-cache');
+    const start = t.clock.now();
+    const s = await certifiedWithToken(t);
+    t.clock.set('2028-02-15T03:00:00Z');
+    await fileRenewal(lifecycle(t), s.id, { selfDeclaration: { usedMarkCorrectly: true, statement: 'ok' }, overrideReason: null });
+    t.clock.set('2028-03-30T03:00:00Z');
+    await extend(lifecycle(t), s.id, { until: '2028-05-10', reason: 'pending' });
+    const facts = (await loadServiceFacts(t.deps.database.db, s.id))!;
+    const instants = ['2026-03-01T00:00:00Z', '2026-04-01T03:00:00Z', '2027-01-01T00:00:00Z', '2028-02-15T02:59:59Z', '2028-02-15T03:00:00Z', '2028-04-01T14:59:59Z', '2028-04-01T15:00:00Z', '2028-05-10T14:59:59.999Z', '2028-05-10T15:00:00Z', '2030-01-01T00:00:00Z'];
+    for (const at of instants) expect(statusFromFacts(facts, new Date(at)), at).toBe(statusAt(facts.events, new Date(at)));
+    t.clock.set(start);
   });
 
   it('recognises the announcement appendEvents sends, and nothing else', () => {

@@ -15,6 +15,7 @@ import { services } from './services';
 import { staffTokenIssue, staffTokenList, staffTokenRevoke } from './staff-token';
 import { status } from './status';
 import { terminate } from './terminate';
+import { keyRotate, tokenIssue, tokenList, tokenRetire } from './token-issue';
 import { vendorAdd } from './vendor-add';
 import { vendors } from './vendors';
 import { verifyChain } from './verify-chain';
@@ -40,6 +41,10 @@ export const commands: readonly Command[] = [
   returnCertificate,
   lapse,
   revoke,
+  tokenIssue,
+  tokenList,
+  tokenRetire,
+  keyRotate,
   staffTokenIssue,
   staffTokenList,
   staffTokenRevoke,

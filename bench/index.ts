@@ -1,0 +1,28 @@
+/**
+ * `npm run bench`: every benchmark of the project in one run. Each *.bench.ts exports a default async function;
+ * register it in the list below. They share one demo-seeded certmark (bench/lib.ts sharedCertmark()).
+ */
+import { note, rows, stopShared } from './lib';
+import markBench from './mark.bench';
+
+const benches: [string, () => Promise<void>][] = [['mark, badge and revocation propagation', markBench]];
+
+async function main() {
+  const started = performance.now();
+  note(`certmark benchmarks — ${new Date().toISOString()} — node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
+  try {
+    for (const [name, run] of benches) {
+      note(`\n## ${name}`);
+      await run();
+    }
+  } finally {
+    await stopShared();
+  }
+  note(`\n${rows.length} measurements in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+  void stopShared();
+});

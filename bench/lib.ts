@@ -1,0 +1,275 @@
+/**
+ * What every benchmark shares: a certmark server in a child process (embedded database in a temp folder, or a
+ * PostgreSQL schema), the ceiling (a bare node:http server in a child process sending the same bytes and
+ * headers), a load run with autocannon, and one printed line per measurement.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import autocannon from 'autocannon';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+export const ADMIN_TOKEN = `bench-admin-${randomBytes(12).toString('hex')}`;
+export const KEY_SECRET = `bench-key-secret-${randomBytes(16).toString('hex')}`;
+
+export async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => ok(port));
+    });
+  });
+}
+
+export interface Running {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+async function waitReady(url: string, child: ChildProcess, output: () => string, timeoutMs = 90_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`the process exited (${child.exitCode}) before it was ready:\n${output()}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`not ready after ${timeoutMs} ms:\n${output()}`);
+}
+
+function stopper(child: ChildProcess, cleanup: () => Promise<void> = async () => {}) {
+  return async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    await cleanup();
+  };
+}
+
+export interface CertmarkOptions {
+  /** PostgreSQL URL; the embedded database in a temp folder when absent. */
+  databaseUrl?: string;
+  /** Seed the demo services (and their demo tokens). */
+  demo?: boolean;
+  env?: Record<string, string>;
+}
+
+export interface CertmarkProcess extends Running {
+  adminToken: string;
+  /** A staff API call as the bootstrap admin. */
+  admin(method: string, path: string, body?: unknown): Promise<Response>;
+}
+
+/** certmark's own Node server (src/server.ts) in a child process on an ephemeral port. */
+export async function startCertmark(options: CertmarkOptions = {}): Promise<CertmarkProcess> {
+  const port = await freePort();
+  const dataDir = await mkdtemp(join(tmpdir(), 'certmark-bench-'));
+  const url = `http://127.0.0.1:${port}`;
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_BASE_URL: url,
+    DATA_DIR: dataDir,
+    CERTMARK_ADMIN_TOKEN: ADMIN_TOKEN,
+    CERTMARK_KEY_SECRET: KEY_SECRET,
+    CERTMARK_DEMO: options.demo === false ? '0' : '1',
+    LOG_LEVEL: 'warn',
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    ...options.env,
+  };
+  if (!options.databaseUrl) delete env.DATABASE_URL;
+  // node itself (not the tsx wrapper), so the child's pid is the server's and its CPU time can be read.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/server.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (b: Buffer) => {
+    output = (output + b.toString()).slice(-8000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  await waitReady(`${url}/readyz`, child, () => output);
+  return {
+    url,
+    child,
+    adminToken: ADMIN_TOKEN,
+    admin: (method, path, body) =>
+      fetch(`${url}${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
+    stop: stopper(child, () => rm(dataDir, { recursive: true, force: true })),
+  };
+}
+
+let shared: Promise<CertmarkProcess> | null = null;
+
+/** One demo-seeded certmark for every benchmark of a run (bench/index.ts stops it at the end). */
+export function sharedCertmark(): Promise<CertmarkProcess> {
+  shared ??= startCertmark({ demo: true });
+  return shared;
+}
+
+export async function stopShared(): Promise<void> {
+  if (shared) await (await shared).stop();
+  shared = null;
+}
+
+const CEILING = `
+const http = require('node:http');
+const fs = require('node:fs');
+const [file, headersJson, port] = process.argv.slice(1);
+const body = fs.readFileSync(file);
+const headers = { ...JSON.parse(headersJson), 'content-length': String(body.length) };
+http.createServer((req, res) => { res.writeHead(200, headers); res.end(body); }).listen(Number(port), '127.0.0.1');
+`;
+
+/** The ceiling for Node here: a bare node:http server in its own process answering every request with these bytes. */
+export async function startCeiling(bytes: Uint8Array, headers: Record<string, string>): Promise<Running> {
+  const dir = await mkdtemp(join(tmpdir(), 'certmark-ceiling-'));
+  const file = join(dir, 'body');
+  await writeFile(file, bytes);
+  const port = await freePort();
+  const child = spawn(process.execPath, ['-e', CEILING, file, JSON.stringify(headers), String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let output = '';
+  child.stderr!.on('data', (b: Buffer) => (output += b.toString()));
+  const url = `http://127.0.0.1:${port}/`;
+  await waitReady(url, child, () => output, 10_000);
+  return { url, child, stop: stopper(child, () => rm(dir, { recursive: true, force: true })) };
+}
+
+/** The headers of an answer worth copying to the ceiling (what the client would receive). */
+export function servedHeaders(r: Response): Record<string, string> {
+  const skip = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'x-request-id']);
+  const out: Record<string, string> = {};
+  r.headers.forEach((v, k) => {
+    if (!skip.has(k)) out[k] = v;
+  });
+  return out;
+}
+
+export interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  /** Server CPU time (user + system) per answered request, in microseconds, when the server's pid was given. */
+  cpuMicrosPerRequest: number | null;
+}
+
+/** user + system CPU time of a process so far, in microseconds (Linux /proc; null elsewhere). */
+export async function cpuMicros(pid: number | undefined): Promise<number | null> {
+  if (pid === undefined) return null;
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[11], fields[12]: utime and stime in clock ticks (USER_HZ, 100 on Linux)
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * autocannon against one URL: a short warm-up, then the measured run. With the server's pid, also its CPU time
+ * per request: on a machine shared with other work, that figure moves much less than requests per second.
+ */
+export async function load(
+  url: string,
+  options: { connections?: number; seconds?: number; warmupSeconds?: number; headers?: Record<string, string>; pid?: number } = {},
+): Promise<LoadResult> {
+  const connections = options.connections ?? 64;
+  const headers = options.headers ?? {};
+  if ((options.warmupSeconds ?? 1) > 0) await autocannon({ url, connections, duration: options.warmupSeconds ?? 1, headers });
+  const cpuBefore = await cpuMicros(options.pid);
+  const r = await autocannon({ url, connections, duration: options.seconds ?? 4, headers });
+  const cpuAfter = await cpuMicros(options.pid);
+  const answered = r.requests.total;
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+    cpuMicrosPerRequest: cpuBefore !== null && cpuAfter !== null && answered > 0 ? (cpuAfter - cpuBefore) / answered : null,
+  };
+}
+
+export interface ReportRow {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  /** requests/s as a share of the ceiling's. */
+  ratio: number | null;
+  cpuMicrosPerRequest: number | null;
+  /** The ceiling's CPU per request over ours: the share of the ceiling's throughput our code allows per core. */
+  cpuRatio: number | null;
+  note?: string;
+}
+
+export const rows: ReportRow[] = [];
+
+/** Prints one measurement (and its ratio to the ceiling) and keeps it for the closing table. */
+export function report(name: string, result: LoadResult, ceiling?: LoadResult | null, note?: string): ReportRow {
+  const cpu = result.cpuMicrosPerRequest;
+  const cpuRatio = ceiling?.cpuMicrosPerRequest && cpu ? ceiling.cpuMicrosPerRequest / cpu : null;
+  const row: ReportRow = { name, rps: Math.round(result.rps), p50: result.p50, p99: result.p99, ratio: ceiling ? result.rps / ceiling.rps : null, cpuMicrosPerRequest: cpu, cpuRatio, note };
+  const problems = result.errors || result.non2xx ? `  (errors ${result.errors}, non-2xx ${result.non2xx})` : '';
+  const pct = (x: number | null) => (x === null ? '' : `${(x * 100).toFixed(0).padStart(3)} %`);
+  process.stdout.write(
+    `${name.padEnd(40)} ${String(row.rps).padStart(7)} req/s  p50 ${String(row.p50).padStart(3)} ms  p99 ${String(row.p99).padStart(4)} ms` +
+      `${row.ratio === null ? '' : `  ${pct(row.ratio)} of ceiling`}` +
+      `${cpu === null ? '' : `  cpu ${cpu.toFixed(0).padStart(4)} µs/req`}${cpuRatio === null ? '' : ` (${pct(cpuRatio)})`}${note ? `  ${note}` : ''}${problems}\n`,
+  );
+  rows.push(row);
+  return row;
+}
+
+/** A line that is not a load result (a delay, a count). */
+export function note(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+const better = (a: LoadResult, b: LoadResult) => (b.rps > a.rps ? b : a);
+
+/**
+ * Measures `url` (served by the process `pid`) against the ceiling sending the very bytes and headers `url`
+ * answers with. The two alternate `rounds` times and the best round of each counts, so that a burst of other
+ * work on the machine does not land on one side only.
+ */
+export async function againstCeiling(name: string, url: string, options: { headers?: Record<string, string>; pid?: number; seconds?: number; rounds?: number } = {}): Promise<ReportRow> {
+  const headers = options.headers ?? {};
+  const sample = await fetch(url, { headers });
+  if (!sample.ok) throw new Error(`${name}: ${url} answered ${sample.status}`);
+  const bytes = new Uint8Array(await sample.arrayBuffer());
+  const ceiling = await startCeiling(bytes, servedHeaders(sample));
+  try {
+    let top: LoadResult | null = null;
+    let ours: LoadResult | null = null;
+    for (let i = 0; i < (options.rounds ?? 2); i++) {
+      const c = await load(ceiling.url, { seconds: options.seconds, headers, pid: ceiling.child.pid });
+      const o = await load(url, { seconds: options.seconds, headers, pid: options.pid });
+      top = top ? better(top, c) : c;
+      ours = ours ? better(ours, o) : o;
+    }
+    report(`${name} (ceiling)`, top!);
+    return report(name, ours!, top);
+  } finally {
+    await ceiling.stop();
+  }
+}
