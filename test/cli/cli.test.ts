@@ -22,6 +22,9 @@ beforeAll(async () => {
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
+  // Keep idle connections open longer than any pause between commands: a server closing a kept-alive socket just
+  // as the next request goes out on it makes that request fail (a race of the shared in-process client only).
+  (server as { keepAliveTimeout: number }).keepAliveTimeout = 120_000;
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   close = () => new Promise((resolve) => server.close(() => resolve()));
 });

@@ -1,22 +1,39 @@
 import { sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Tx } from '../../src/db/database';
 import { revoke } from '../../src/domain/lifecycle/closure';
 import { onService } from '../../src/domain/lifecycle/context';
 import { eventHash, verifyEventChain } from '../../src/repositories/events';
 import { lifecycleHarness, type Harness } from './harness';
 
+// One database for the file: each tampering test puts the rows back as they were afterwards.
 let h: Harness;
-beforeEach(async () => {
+beforeAll(async () => {
   h = await lifecycleHarness();
 });
-afterEach(async () => h.close());
+afterAll(async () => h.close());
 
-/** Changes one event row the way an intruder with database access would: with the append-only trigger bypassed. */
-async function tamper(apply: (db: Harness['database']['db']) => Promise<unknown>) {
+/** Runs fn with the append-only trigger bypassed, as an intruder with database access could. */
+async function asIntruder(fn: (tx: Tx) => Promise<unknown>) {
   await h.database.db.transaction().execute(async (tx) => {
     await sql`set local session_replication_role = replica`.execute(tx);
-    await apply(tx);
+    await fn(tx);
   });
+}
+
+/** Changes event rows, runs the check, then restores the rows exactly; the chain is whole again after. */
+async function tamper(ids: number[], change: (tx: Tx) => Promise<unknown>, check: () => Promise<void>) {
+  const saved = await h.database.db.selectFrom('events').selectAll().where('id', 'in', ids).execute();
+  await asIntruder(change);
+  try {
+    await check();
+  } finally {
+    await asIntruder(async (tx) => {
+      await tx.deleteFrom('events').where('id', 'in', ids).execute();
+      for (const r of saved) await tx.insertInto('events').values({ ...r, payload: JSON.stringify(r.payload) as never }).execute();
+    });
+  }
+  expect((await verifyEventChain(h.database.db)).ok).toBe(true);
 }
 
 async function someEvents() {
@@ -32,57 +49,64 @@ async function someEvents() {
 describe('the event hash chain (events are append-only)', () => {
   it('verifies an untouched chain', async () => {
     const { ids } = await someEvents();
-    expect(await verifyEventChain(h.database.db)).toEqual({ ok: true, checked: ids.length });
+    expect(await verifyEventChain(h.database.db)).toEqual({ ok: true, checked: ids.at(-1) });
   });
 
   it('refuses to update or delete an event while the append-only trigger is in place', async () => {
     const { ids } = await someEvents();
-    await expect(h.database.db.updateTable('events').set({ actor: 'someone else' }).where('id', '=', ids[2]!).execute()).rejects.toThrow(/append-only/);
-    await expect(h.database.db.deleteFrom('events').where('id', '=', ids[2]!).execute()).rejects.toThrow(/append-only/);
+    await expect(h.database.db.updateTable('events').set({ actor: 'someone else' }).where('id', '=', ids.at(-3)!).execute()).rejects.toThrow(/append-only/);
+    await expect(h.database.db.deleteFrom('events').where('id', '=', ids.at(-3)!).execute()).rejects.toThrow(/append-only/);
   });
 
   it('names the event whose payload was changed in the database', async () => {
     const { ids } = await someEvents();
-    const target = ids[4]!;
-    await tamper((db) => db.updateTable('events').set({ payload: JSON.stringify({ edited: true }) as never }).where('id', '=', target).execute());
-    expect(await verifyEventChain(h.database.db)).toMatchObject({ ok: false, firstBadEventId: target, problem: 'contents do not match the hash' });
+    const target = ids.at(-5)!;
+    await tamper([target], (tx) => tx.updateTable('events').set({ payload: JSON.stringify({ edited: true }) as never }).where('id', '=', target).execute(), async () => {
+      expect(await verifyEventChain(h.database.db)).toMatchObject({ ok: false, firstBadEventId: target, problem: 'contents do not match the hash' });
+    });
   });
 
   it('names the event whose time was moved, even by one millisecond', async () => {
     const { ids } = await someEvents();
     const target = ids.at(-1)!;
-    await tamper((db) => db.updateTable('events').set({ occurred_at: sql`occurred_at + interval '1 millisecond'` as never }).where('id', '=', target).execute());
-    expect(await verifyEventChain(h.database.db)).toMatchObject({ ok: false, firstBadEventId: target });
+    await tamper([target], (tx) => tx.updateTable('events').set({ occurred_at: sql`occurred_at + interval '1 millisecond'` as never }).where('id', '=', target).execute(), async () => {
+      expect(await verifyEventChain(h.database.db)).toMatchObject({ ok: false, firstBadEventId: target });
+    });
   });
 
   it('names an event whose stored hash was replaced', async () => {
     const { ids } = await someEvents();
-    const target = ids[3]!;
-    await tamper((db) => db.updateTable('events').set({ hash: 'f'.repeat(64) }).where('id', '=', target).execute());
-    expect(await verifyEventChain(h.database.db)).toMatchObject({ ok: false, firstBadEventId: target });
+    const target = ids.at(-6)!;
+    await tamper([target], (tx) => tx.updateTable('events').set({ hash: 'f'.repeat(64) }).where('id', '=', target).execute(), async () => {
+      expect(await verifyEventChain(h.database.db)).toMatchObject({ ok: false, firstBadEventId: target });
+    });
   });
 
   it('names the event after one that was edited with its own hash recomputed: the link to it breaks', async () => {
     const { ids } = await someEvents();
-    const target = ids[3]!;
+    const target = ids.at(-6)!;
     const row = await h.database.db.selectFrom('events').selectAll().where('id', '=', target).executeTakeFirstOrThrow();
     const { hash: _old, ...rest } = row;
     const forged = eventHash({ ...rest, actor: 'forger' });
-    await tamper((db) => db.updateTable('events').set({ actor: 'forger', hash: forged }).where('id', '=', target).execute());
-    expect(await verifyEventChain(h.database.db)).toMatchObject({ ok: false, firstBadEventId: ids[4], problem: 'prev_hash does not match the event before' });
+    await tamper([target], (tx) => tx.updateTable('events').set({ actor: 'forger', hash: forged }).where('id', '=', target).execute(), async () => {
+      expect(await verifyEventChain(h.database.db)).toMatchObject({ ok: false, firstBadEventId: target + 1, problem: 'prev_hash does not match the event before' });
+    });
   });
 
   it('names a deleted event', async () => {
     const { ids } = await someEvents();
-    const target = ids[5]!;
-    await tamper((db) => db.deleteFrom('events').where('id', '=', target).execute());
-    expect(await verifyEventChain(h.database.db)).toMatchObject({ ok: false, firstBadEventId: target, problem: 'missing event (deleted)' });
+    const target = ids.at(-4)!;
+    await tamper([target], (tx) => tx.deleteFrom('events').where('id', '=', target).execute(), async () => {
+      expect(await verifyEventChain(h.database.db)).toMatchObject({ ok: false, firstBadEventId: target, problem: 'missing event (deleted)' });
+    });
   });
 
   it('notices the last events cut off', async () => {
     const { ids } = await someEvents();
-    await tamper((db) => db.deleteFrom('events').where('id', '>=', ids.at(-2)!).execute());
-    expect(await verifyEventChain(h.database.db)).toMatchObject({ ok: false, firstBadEventId: ids.at(-2) });
+    const cut = ids.slice(-2);
+    await tamper(cut, (tx) => tx.deleteFrom('events').where('id', 'in', cut).execute(), async () => {
+      expect(await verifyEventChain(h.database.db)).toMatchObject({ ok: false, firstBadEventId: cut[0] });
+    });
   });
 });
 
