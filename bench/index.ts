@@ -3,9 +3,13 @@
  * register it in the list below. They share one demo-seeded certmark (bench/lib.ts sharedCertmark()).
  */
 import { note, rows, stopShared } from './lib';
+import detectionBench from './detection.bench';
 import markBench from './mark.bench';
 
-const benches: [string, () => Promise<void>][] = [['mark, badge and revocation propagation', markBench]];
+const benches: [string, () => Promise<void>][] = [
+  ['mark, badge and revocation propagation', markBench],
+  ['misuse detection: precision and recall per finding, sightings/s', detectionBench],
+];
 
 async function main() {
   const started = performance.now();

@@ -4,6 +4,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app';
 import { launchBrowser } from '../../src/crawler/browser';
+import { embedSnippet } from '../../src/routes/widget';
+import { issueEmbedToken } from '../../src/tokens/issue';
 import { sightingClient } from '../../src/crawler/client';
 import { crawl } from '../../src/crawler/crawl';
 import { testApp, type TestApp } from '../support/app';
@@ -50,9 +52,13 @@ describe('the reference crawler against fixture sites', () => {
     const copySite = await serveSite(images, '127.0.0.1');
     sites.push(expiredSite, vendorSite, copySite);
     const verify = (n: string) => `${base}/verify/${n}`;
+    // the official embed snippet: the badge script draws the mark in a closed shadow root
+    const issued = await issueEmbedToken({ db: t.database.db, clock: t.clock, keys: t.deps.keys, base }, vendor.id, { origins: [vendorSite.origin] });
+    const snippet = embedSnippet({ base, token: issued.token, number: vendor.number, bundle: t.deps.widget });
 
     Object.assign(vendorSite.routes, {
       '/': html(`${badgeScript(verify(vendor.number), '/mark.png', `Service ${vendor.number}`)}<h1>Vendor</h1><certmark-badge></certmark-badge><p><img src="/logo.png" alt="our logo"></p>`),
+      '/official': html(`<h1>Vendor (official badge)</h1>${snippet}`),
       '/recoloured': html(`<h1>Recoloured</h1><a href="${verify(vendor.number)}"><img src="/recoloured.png" alt="mark"></a>`),
       '/unlinked': html(`<h1>Unlinked</h1><img src="/mark.png" alt="mark">`),
     });
@@ -60,13 +66,15 @@ describe('the reference crawler against fixture sites', () => {
     Object.assign(expiredSite.routes, { '/': html(`<h1>Expired</h1><a href="${verify(expired.number)}"><img src="/mark.png" alt="mark"></a>`) });
 
     const key = (await crawlerKey(t)).key;
-    const urls = [`${vendorSite.origin}/`, `${vendorSite.origin}/recoloured`, `${vendorSite.origin}/unlinked`, `${copySite.origin}/`, `${expiredSite.origin}/`];
+    const urls = [`${vendorSite.origin}/`, `${vendorSite.origin}/official`, `${vendorSite.origin}/recoloured`, `${vendorSite.origin}/unlinked`, `${copySite.origin}/`, `${expiredSite.origin}/`];
     const report = await crawl(urls, { browser, client: sightingClient({ certmarkUrl: base, key }), clock: t.clock });
 
     expect(report.map((p) => p.error)).toEqual(urls.map(() => null));
     const compliant = report[0]!.results;
     expect(compliant.find((r) => r.kind === 'badge')).toMatchObject({ status: 201, findings: ['ok'], linkHref: verify(vendor.number) });
     expect(compliant.find((r) => r.kind === 'img')).toMatchObject({ status: 201, findings: [] }); // the logo is not the mark
+    const official = report[1]!.results;
+    expect(official.find((r) => r.kind === 'badge')).toMatchObject({ status: 201, findings: ['ok'], token: issued.token, linkHref: expect.stringContaining(verify(vendor.number)) });
 
     const cases = await t.database.db.selectFrom('misuse_cases').select(['service_id', 'page_url', 'finding', 'sightings_count']).execute();
     expect(cases.map((c) => `${c.service_id === vendor.id ? 'vendor' : c.service_id === expired.id ? 'expired' : c.service_id} ${c.page_url} ${c.finding}`).sort()).toEqual(

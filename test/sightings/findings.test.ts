@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { revoke, terminate } from '../../src/domain/lifecycle/closure';
+import { issueEmbedToken, retireEmbedToken } from '../../src/tokens/issue';
 import { testApp, type TestApp } from '../support/app';
 import { certifiedService, countRows, crawlerKey, ctxOf, markPng, postSighting, recolouredPng, uniqueOrigin, unrelatedPng, verifyUrl } from './support';
 
@@ -18,6 +19,48 @@ const findingsOf = async (res: Response) => {
   return ((await res.json()) as { findings: string[] }).findings;
 };
 const now = () => t.clock.now().toISOString();
+const tokenFor = async (serviceId: string, origins: string[] | null = null) =>
+  issueEmbedToken({ db: t.database.db, clock: t.clock, keys: t.deps.keys, base: t.config.publicBaseUrl }, serviceId, { origins });
+
+describe('the embed token names the service (signature checked: EdDSA, our keys)', () => {
+  it('finds nothing wrong with a badge whose token, page and link agree', async () => {
+    const s = await certifiedService(t);
+    const { token } = await tokenFor(s.id);
+    const res = await postSighting(t, key, { image: await markPng(), token, linkHref: verifyUrl(s.number), pageUrl: s.page, seenAt: now() });
+    const body = (await res.json()) as { id: string; findings: string[] };
+    expect(body.findings).toEqual(['ok']);
+    const row = await t.database.db.selectFrom('sightings').select(['service_id', 'evidence']).where('id', '=', body.id).executeTakeFirstOrThrow();
+    expect(row.service_id).toBe(s.id);
+    expect(row.evidence).toMatchObject({ service: { identifiedBy: 'token' }, token: { valid: true } });
+  });
+
+  it('flags a page on a registered origin that the token does not name (wrong_site)', async () => {
+    const [a, b] = [uniqueOrigin(), uniqueOrigin()];
+    const s = await certifiedService(t, [a, b]);
+    const { token } = await tokenFor(s.id, [a]);
+    const res = await postSighting(t, key, { image: await markPng(), token, linkHref: verifyUrl(s.number), pageUrl: `${b}/`, seenAt: now() });
+    expect(await findingsOf(res)).toEqual(['wrong_site']);
+  });
+
+  it('flags a retired token as naming no certified service (wrong_site)', async () => {
+    const s = await certifiedService(t);
+    const issued = await tokenFor(s.id);
+    await retireEmbedToken({ db: t.database.db, clock: t.clock, keys: t.deps.keys }, issued.jti);
+    const res = await postSighting(t, key, { image: await markPng(), token: issued.token, linkHref: verifyUrl(s.number), pageUrl: s.page, seenAt: now() });
+    expect(await findingsOf(res)).toContain('wrong_site');
+  });
+
+  it('flags the token’s service as revoked, whatever the link says', async () => {
+    const s = await certifiedService(t);
+    const other = await certifiedService(t);
+    const { token } = await tokenFor(s.id);
+    t.clock.advance(60_000);
+    await revoke(ctxOf(t), s.id, { ground: 3, reason: 'misuse of the mark', notice: 'notice sent' });
+    t.clock.advance(60_000);
+    const res = await postSighting(t, key, { image: await markPng(), token, linkHref: verifyUrl(other.number), pageUrl: s.page, seenAt: now() });
+    expect(await findingsOf(res)).toEqual(['revoked', 'no_link']);
+  });
+});
 
 describe('ok: an official rendering used as the rules say', () => {
   it('finds nothing wrong with the official mark on a registered site linking to its verification page', async () => {

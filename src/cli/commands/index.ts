@@ -1,6 +1,8 @@
 import type { Command } from '../command';
 import { apply } from './apply';
 import { certify } from './certify';
+import { crawl } from './crawl';
+import { crawlerKeyCreate, crawlerKeyList, crawlerKeyRevoke } from './crawler-key-create';
 import { events } from './events';
 import { extend } from './extend';
 import { lapse } from './lapse';
@@ -48,6 +50,10 @@ export const commands: readonly Command[] = [
   staffTokenIssue,
   staffTokenList,
   staffTokenRevoke,
+  crawlerKeyCreate,
+  crawlerKeyList,
+  crawlerKeyRevoke,
+  crawl,
   migrate,
   verifyChain,
 ];
