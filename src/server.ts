@@ -18,7 +18,7 @@ async function main() {
   const clock = systemClock;
   const report = await bootstrap(config, database, clock, logger);
   const app = createApp(await prepareDeps(config, database, clock, logger));
-  const demoBadges = config.demo ? await demoBadgeUrls(database.db, config.publicBaseUrl) : [];
+  const demoBadges = config.demo ? await demoBadgeUrls(database.db, config.publicBaseUrl, clock.now()) : [];
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     logger.info({ port: info.port, store: database.kind }, 'listening');
     const base = config.publicBaseUrl;
@@ -27,7 +27,7 @@ async function main() {
       `  registry:      ${base}/registry`,
       `  API docs:      ${base}/docs`,
       `  services JSON: ${base}/api/v1/services`,
-      ...demoBadges.slice(0, 1).flatMap((d) => [`  demo badge:    ${d.badge}`, `  demo mark:     ${d.mark}`, `  (every demo token: GET ${base}/api/v1/admin/tokens)`]),
+      ...demoBadges.slice(0, 1).flatMap((d) => [`  demo badge:    ${d.badge}  (${d.number}, ${d.status})`, `  demo mark:     ${d.mark}`, `  (every demo token: GET ${base}/api/v1/admin/tokens)`]),
       report.adminTokenFile ? `  admin token:   in ${report.adminTokenFile}` : `  admin token:   the one you configured (CERTMARK_ADMIN_TOKEN) or ${config.dataDir}/admin-token from the first start`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);

@@ -8,6 +8,8 @@ import { requestImprovement } from '../domain/lifecycle/oversight';
 import { fileRenewal } from '../domain/lifecycle/renewal';
 import type { DisclosureItemInput } from '../repositories/services';
 import { issueEmbedToken, type TokenContext } from '../tokens/issue';
+import { servesMark, statusAt, type Status } from '../domain/lifecycle/state';
+import { serviceEvents } from '../repositories/events';
 
 export async function countServicesForDemo(db: Db): Promise<number> {
   const r = await db.selectFrom('services').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
@@ -97,17 +99,22 @@ export async function seedDemoTokens(ctx: TokenContext): Promise<number> {
   return issued;
 }
 
-/** The demo badge URLs to print at start: one per demo token, with its service's number. */
-export async function demoBadgeUrls(db: Db, base: string): Promise<{ number: string; badge: string; mark: string }[]> {
+/** The demo badge URLs to print at start, services that serve the mark now first. */
+export async function demoBadgeUrls(db: Db, base: string, now: Date): Promise<{ number: string; status: Status | null; badge: string; mark: string }[]> {
   const rows = await db
     .selectFrom('embed_tokens')
     .innerJoin('services', 'services.id', 'embed_tokens.service_id')
     .innerJoin('events', 'events.service_id', 'services.id')
-    .select(['embed_tokens.token', 'services.number'])
+    .select(['embed_tokens.token', 'embed_tokens.service_id', 'services.number'])
     .where('events.type', '=', 'service.registered')
     .where('events.actor', '=', 'demo')
     .where('embed_tokens.retired_at', 'is', null)
-    .orderBy('embed_tokens.issued_at')
+    .orderBy('services.number')
     .execute();
-  return rows.map((r) => ({ number: r.number ?? '', badge: `${base}/badge/${r.token}.svg`, mark: `${base}/mark/${r.token}.svg` }));
+  const out = [];
+  for (const r of rows) {
+    const status = statusAt(await serviceEvents(db, r.service_id), now);
+    out.push({ number: r.number ?? '', status, badge: `${base}/badge/${r.token}.svg`, mark: `${base}/mark/${r.token}.svg` });
+  }
+  return out.sort((a, b) => Number(servesMark(b.status)) - Number(servesMark(a.status)));
 }
