@@ -65,9 +65,38 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
     return problemResponse(c, new AppError(kind, err.status === 413 ? 'request body too large' : TITLES[kind]));
   }
   if (err instanceof SyntaxError) return problemResponse(c, new AppError('invalid', 'the body is not valid JSON'));
+  const known = fromDatabaseError(err);
+  if (known) {
+    c.get('logger').warn({ code: (err as { code?: string }).code }, 'the database refused the input');
+    return problemResponse(c, known);
+  }
   c.get('logger').error({ err }, 'unhandled error');
   const body = { type: 'about:blank', title: 'Internal error', status: 500, detail: 'an internal error occurred; it has been logged', requestId: c.get('requestId') };
   return c.body(JSON.stringify(body), 500, { 'Content-Type': 'application/problem+json; charset=utf-8' });
+}
+
+/**
+ * Input the database itself refuses (a NUL character, text it cannot encode, a value out of range, a duplicate)
+ * is the caller's fault: a 4xx naming no internals, never a 500 echoing the database's message.
+ */
+const DATABASE_INPUT_ERRORS: Record<string, [ErrorKind, string]> = {
+  '22021': ['invalid', 'the input holds a character that cannot be stored (e.g. NUL)'],
+  '22P05': ['invalid', 'the input holds a character that cannot be stored'],
+  '22001': ['invalid', 'a value is too long'],
+  '22003': ['invalid', 'a number is out of range'],
+  '22007': ['invalid', 'a date or time is not valid'],
+  '22008': ['invalid', 'a date or time is out of range'],
+  '22P02': ['invalid', 'a value does not have the required form'],
+  '23505': ['conflict', 'this conflicts with a record that exists already'],
+  '40001': ['conflict', 'a concurrent change interfered; try again'],
+  '40P01': ['conflict', 'a concurrent change interfered; try again'],
+};
+
+function fromDatabaseError(err: Error): AppError | null {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code !== 'string') return null;
+  const known = DATABASE_INPUT_ERRORS[code];
+  return known ? new AppError(known[0], known[1]) : null;
 }
 
 export function notFoundHandler(c: Context<AppEnv>): Response {

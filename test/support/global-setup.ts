@@ -4,7 +4,17 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import pg from 'pg';
 import { migrateToLatest } from '../../src/db/database';
+
+/** Drops the per-file schemas (t_…) of test runs on PostgreSQL. */
+async function dropTestSchemas(url: string) {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const { rows } = await c.query<{ nspname: string }>(`select nspname from pg_namespace where nspname ~ '^t_[0-9a-f]{12}$'`);
+  for (const r of rows) await c.query(`drop schema if exists ${pg.escapeIdentifier(r.nspname)} cascade`);
+  await c.end();
+}
 
 /**
  * A fresh PGlite costs seconds (initdb): build one migrated template per run, dump it, and let every test
@@ -13,7 +23,9 @@ import { migrateToLatest } from '../../src/db/database';
 export default async function setup(project: TestProject) {
   const dir = await mkdtemp(join(tmpdir(), 'certmark-test-'));
   const file = join(dir, 'template.tar');
-  if (!process.env.TEST_DATABASE_URL) {
+  const url = process.env.TEST_DATABASE_URL;
+  if (url) await dropTestSchemas(url);
+  if (!url) {
     const pglite = await PGlite.create();
     const db = new Kysely<any>({ dialect: new PGliteDialect({ pglite }) });
     await migrateToLatest(db);
@@ -23,6 +35,7 @@ export default async function setup(project: TestProject) {
   }
   project.provide('pgliteTemplate', file);
   return async () => {
+    if (url) await dropTestSchemas(url);
     await rm(dir, { recursive: true, force: true });
   };
 }
