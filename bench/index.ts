@@ -5,10 +5,12 @@
 import { note, rows, stopShared } from './lib';
 import detectionBench from './detection.bench';
 import markBench from './mark.bench';
+import verifyBench from './verify.bench';
 
 const benches: [string, () => Promise<void>][] = [
   ['mark, badge and revocation propagation', markBench],
   ['misuse detection: precision and recall per finding, sightings/s', detectionBench],
+  ['verification page and registry JSON (issue 4)', verifyBench],
 ];
 
 async function main() {

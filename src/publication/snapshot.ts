@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import type { Db } from '../db/database';
+import { CHANGES_CHANNEL, type Database, type Db } from '../db/database';
 import { jstDate } from '../domain/calendar';
 import { allServiceEvents } from '../repositories/events';
 import { delegates, lastEventId, numberedServices, originsOf, publishedItemsOf, type DelegateRow, type PublishedItemRow } from '../repositories/publication';
@@ -62,23 +62,70 @@ export interface Publication {
 }
 
 /**
- * The read model with a cache that can never be stale: each read asks for the id of the last event (one
- * primary-key read) and rebuilds when it moved. Statuses only change at JST midnight (Art. 9.1), so the day
- * is the other half of the key. Works across processes: the key lives in the database.
+ * Asks the database for the id of the last event, batching concurrent callers without ever answering one of
+ * them from a read that began before it asked: a caller that arrives while a read is in flight waits for the
+ * next read. So every answer reflects every event committed before the request, and under load one read
+ * serves a whole batch of requests.
  */
-export function createPublication(db: () => Db, clock: Clock): Publication {
+export function freshnessProbe(read: () => Promise<number>): () => Promise<number> {
+  let inFlight: Promise<number> | null = null;
+  let queued: Promise<number> | null = null;
+  const start = (): Promise<number> => {
+    const p: Promise<number> = read().finally(() => {
+      if (inFlight === p) inFlight = null;
+    });
+    inFlight = p;
+    return p;
+  };
+  return () => {
+    if (!inFlight) return start();
+    queued ??= inFlight
+      .catch(() => undefined)
+      .then(() => {
+        queued = null;
+        return inFlight ?? start();
+      });
+    return queued;
+  };
+}
+
+/**
+ * The read model with a cache that is never stale. Every public fact changes by an event (appendEvents
+ * announces it on CHANGES_CHANNEL in the event's transaction) or when the JST day turns (Art. 9.1), so the
+ * snapshot is keyed by the two:
+ * - on the embedded database (one process), by a count of the announcements heard: PGlite delivers them
+ *   before the commit returns, so a request made after a change always sees it, with no query per request;
+ * - on PostgreSQL (several processes), by the id of the last event, read per request (batched by
+ *   freshnessProbe), because a NOTIFY reaches this process a moment after another's commit.
+ */
+export function createPublication(database: Database, clock: Clock): Publication {
+  const db = () => database.db;
   let current: RegistrySnapshot | null = null;
   let building: { key: string; promise: Promise<RegistrySnapshot> } | null = null;
+  const lastEvent = freshnessProbe(() => lastEventId(db()));
+  let heard = 0;
+  let listening: Promise<boolean> | null = null;
+  const version = async (): Promise<string> => {
+    if (database.kind === 'pglite') {
+      listening ??= database.listen(CHANGES_CHANNEL, () => void heard++).then(
+        () => true,
+        () => false,
+      );
+      if (await listening) return `n${heard}`;
+    }
+    return `e${await lastEvent()}`;
+  };
   const snapshot = async () => {
+    const v = await version();
     const now = clock.now();
-    const key = `${await lastEventId(db())}:${jstDate(now)}`;
+    const key = `${v}:${jstDate(now)}`;
     if (current?.key === key) return current;
     if (building?.key === key) return building.promise;
     const promise = buildSnapshot(db(), now, key);
     building = { key, promise };
     try {
       const built = await promise;
-      current = built;
+      if (!current || current.key !== key) current = built;
       return built;
     } finally {
       if (building?.promise === promise) building = null;

@@ -22,7 +22,7 @@ export const InquiryPage: FC<{ lang: Lang; serviceNumber: string | null; misuse:
       <h1>{m.inquiryTitle}</h1>
       <p>{m.inquiryIntro}</p>
       <p>{m.inquiryPrivacy}</p>
-      <form class="inquiry" method="post" action="/api/v1/inquiries">
+      <form class="inquiry" method="post" action={`/api/v1/inquiries?lang=${lang}`}>
         <input type="hidden" name="lang" value={lang} />
         <div class="field">
           <Label for="name" text={m.fields.name} required lang={lang} />

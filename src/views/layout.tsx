@@ -21,6 +21,11 @@ export function jsonForScript(value: unknown): string {
   return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** A <title> cannot isolate bidirectional text, so the explicit direction controls are dropped from it. */
+export function titleText(s: string): string {
+  return s.replace(/[\u202A-\u202E\u2066-\u2069]/g, '');
+}
+
 /** Every public page: no inline script, no inline style (CSP), one stylesheet, landmarks and a skip link. */
 export const Layout: FC<PageMeta & { children?: Child }> = (p) => {
   const m = messages(p.lang);
@@ -30,8 +35,9 @@ export const Layout: FC<PageMeta & { children?: Child }> = (p) => {
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${p.title} | ${m.siteName}`}</title>
+        <title>{titleText(`${p.title} | ${m.siteName}`)}</title>
         {p.robots ? <meta name="robots" content={p.robots} /> : null}
+        <link rel="icon" href="/assets/icon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/assets/site.css" />
         <link rel="alternate" hreflang={other} href={href(p.path, { ...p.query, lang: other })} />
         {(p.alternates ?? []).map((a) => (

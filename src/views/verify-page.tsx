@@ -1,10 +1,9 @@
-import type { FC } from 'hono/jsx';
+import type { Child, FC } from 'hono/jsx';
 import { raw } from 'hono/html';
 import { jstDate } from '../domain/calendar';
 import type { PublicService } from '../publication/public-service';
-import type { RefererVerdict } from '../publication/referer';
-import type { PublicEntry } from '../publication/timeline';
 import { DateText, InstantText, Plain, Section, StatusBadge, Vendor, href } from './components';
+import { EntryText } from './verify-parts';
 import { formatDate } from './format';
 import { messages, type Lang } from './i18n';
 import { Layout } from './layout';
@@ -12,8 +11,8 @@ import { Layout } from './layout';
 export interface VerifyPageProps {
   service: PublicService;
   lang: Lang;
-  checkedAt: Date;
-  referer: RefererVerdict;
+  /** Per-request parts (the page around them is the same for every reader and is cached). */
+  slots: { checkedAt: Child; referer: Child };
   /** The official mark as inline SVG, or null when it is not served (Art. 10.1) or not available. */
   markSvg: string | null;
   base: string;
@@ -51,67 +50,7 @@ export function verifyJsonLd(s: PublicService, base: string) {
   };
 }
 
-const EntryText: FC<{ e: PublicEntry; lang: Lang }> = ({ e, lang }) => {
-  const h = messages(lang).history;
-  const d = (x: string) => formatDate(x, lang);
-  switch (e.type) {
-    case 'certified':
-      return <>{h.certified(d(e.certifiedOn), d(e.validThrough))}</>;
-    case 'renewed':
-      return <>{h.renewed(d(e.certifiedOn), d(e.validThrough))}</>;
-    case 'extended':
-      return <>{h.extended(d(e.until))}</>;
-    case 'disclosure_updated':
-      return <>{h.disclosure_updated(e.version)}</>;
-    case 'improvement_published':
-      return (
-        <>
-          {h.improvement_published(d(e.dueOn))}
-          <span class="entry-detail">
-            <Plain text={e.content} lang={lang} />
-          </span>
-        </>
-      );
-    case 'improvement_completed':
-      return <>{h.improvement_completed}</>;
-    case 'revoked':
-      return (
-        <>
-          {h.revoked(e.ground)}
-          <span class="entry-detail">{messages(lang).grounds[e.ground]}</span>
-          <span class="entry-detail">
-            <Plain text={e.reason} lang={lang} />
-          </span>
-        </>
-      );
-    case 'terminated':
-      return <>{h.terminated}</>;
-    case 'lapsed':
-      return <>{h.lapsed(e.cause)}</>;
-    case 'expired':
-      return <>{h.expired(d(e.lastDay))}</>;
-  }
-};
-
-const RefererNotice: FC<{ verdict: RefererVerdict; service: PublicService; lang: Lang }> = ({ verdict, service, lang }) => {
-  if (verdict.kind === 'none') return null;
-  const m = messages(lang);
-  const ok = verdict.kind === 'registered';
-  return (
-    <section aria-labelledby="referer-h" class={`notice ${ok && service.markServed ? 'notice-ok' : 'notice-warn'}`}>
-      <h2 id="referer-h">{m.refererHeading}</h2>
-      <p>{ok ? m.refererRegistered(verdict.host) : m.refererUnregistered(verdict.host)}</p>
-      {ok && !service.markServed ? <p>{m.refererNotInForce}</p> : null}
-      {!ok || !service.markServed ? (
-        <p>
-          <a href={href('/inquiry', { service: service.number, topic: 'misuse', lang })}>{m.reportLink}</a>
-        </p>
-      ) : null}
-    </section>
-  );
-};
-
-export const VerifyPage: FC<VerifyPageProps> = ({ service: s, lang, checkedAt, referer, markSvg, base }) => {
+export const VerifyPage: FC<VerifyPageProps> = ({ service: s, lang, slots, markSvg, base }) => {
   const m = messages(lang);
   const words = m.status[s.status];
   const jsonPath = `/api/v1/services/${s.number}`;
@@ -139,7 +78,7 @@ export const VerifyPage: FC<VerifyPageProps> = ({ service: s, lang, checkedAt, r
           <dd class="number">{s.number}</dd>
         </div>
       </dl>
-      <RefererNotice verdict={referer} service={s} lang={lang} />
+      {slots.referer}
       <section aria-labelledby="status-h" class={`status status-${s.status.replace('_', '-')}`}>
         <h2 id="status-h">
           <StatusBadge status={s.status} lang={lang} />
@@ -184,9 +123,7 @@ export const VerifyPage: FC<VerifyPageProps> = ({ service: s, lang, checkedAt, r
           ) : null}
           <div>
             <dt>{m.checkedAt}</dt>
-            <dd>
-              <InstantText at={checkedAt} lang={lang} />
-            </dd>
+            <dd>{slots.checkedAt}</dd>
           </div>
         </dl>
       </section>

@@ -144,7 +144,7 @@ describe('the registry read model (Art. 11)', () => {
     t = await testApp({ now: '2026-06-10T14:59:00Z' });
     const life = lifecycle(t, '2026-06-10T14:59:00Z');
     const { id, number } = await life.certified({ certifiedOn: '2024-06-10' });
-    const publication = createPublication(() => t.database.db, t.clock);
+    const publication = createPublication(t.database, t.clock);
     const first = await publication.snapshot();
     expect(await publication.snapshot()).toBe(first);
     expect(first.byNumber.get(number)!.status).toBe('certified'); // 23:59 JST on the last day

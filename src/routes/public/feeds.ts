@@ -5,7 +5,7 @@ import { registryAtom } from '../../views/atom';
 import { registryCsv } from '../../views/csv';
 import { pickLang } from '../../views/i18n';
 import type { PublicContext } from './context';
-import { LangQuery } from './html';
+import { LangQuery, publicProblem } from './html';
 import { problemContent } from './schemas';
 
 export const FEED_SIZE = 100;
@@ -30,6 +30,7 @@ const atomRoute = createRoute({
 
 export function feedRoutes(ctx: PublicContext) {
   const r = newRouter();
+  r.onError(publicProblem);
   r.openapi(csvRoute, async (c) => {
     const query = c.req.valid('query');
     const snapshot = await ctx.publication.snapshot();

@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { z } from '@hono/zod-openapi';
 import { AppError } from '../../errors';
 import type { AppEnv } from '../../http/env';
-import { problemStatus } from '../../http/problem';
+import { handleError, problemStatus } from '../../http/problem';
 import { ErrorPage, type ErrorStatus } from '../../views/error-page';
 import { pickLang, type Lang } from '../../views/i18n';
 import { renderPage } from '../../views/layout';
@@ -42,4 +42,17 @@ export async function htmlError(err: Error, c: Context<AppEnv>): Promise<Respons
   const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
   if (err instanceof AppError && err.kind === 'rate_limited' && typeof err.extra?.retryAfter === 'number') headers['Retry-After'] = String(err.extra.retryAfter);
   return htmlPage(c, <ErrorPage lang={langOf(c)} status={status} fields={fields} />, status, headers);
+}
+
+/**
+ * onError of the public JSON routes: the project's problem+json, with `instance` naming the route
+ * (`/api/v1/services/:number`) rather than the path asked for, so that no error answer repeats the request.
+ */
+export async function publicProblem(err: Error, c: Context<AppEnv>): Promise<Response> {
+  const res = handleError(err, c);
+  const body = (await res.json()) as Record<string, unknown>;
+  body.instance = c.req.routePath;
+  const headers = new Headers(res.headers);
+  if (err instanceof AppError && typeof err.extra?.retryAfter === 'number') headers.set('Retry-After', String(err.extra.retryAfter));
+  return new Response(JSON.stringify(body), { status: res.status, headers });
 }

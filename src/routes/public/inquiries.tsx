@@ -4,13 +4,12 @@ import { bodyLimit } from 'hono/body-limit';
 import { NUMBER_PATTERN } from '../../domain/lifecycle/application';
 import { AppError } from '../../errors';
 import type { AppEnv } from '../../http/env';
-import { handleError } from '../../http/problem';
 import { newRouter } from '../../http/router';
 import { receiveInquiry } from '../../publication/inquiries';
 import { pickLang } from '../../views/i18n';
 import { INQUIRY_LIMITS, InquiryPage, InquiryReceivedPage } from '../../views/inquiry-page';
 import type { PublicContext } from './context';
-import { LangQuery, htmlError, htmlPage } from './html';
+import { LangQuery, htmlError, htmlPage, publicProblem } from './html';
 import { rateLimiter, type RateLimit } from './rate-limit';
 import { problemContent } from './schemas';
 
@@ -41,7 +40,10 @@ const postRoute = createRoute({
   path: '/api/v1/inquiries',
   tags: ['public'],
   summary: 'The inquiry desk (Art. 18): JSON or an HTML form post; rate-limited per client',
-  request: { body: { content: { 'application/json': { schema: InquiryBody }, 'application/x-www-form-urlencoded': { schema: InquiryBody } } } },
+  request: {
+    query: z.object({ lang: LangQuery }),
+    body: { content: { 'application/json': { schema: InquiryBody }, 'application/x-www-form-urlencoded': { schema: InquiryBody } } },
+  },
   responses: {
     201: { description: 'received (JSON)', content: { 'application/json': { schema: Receipt } } },
     303: { description: 'received (form): see the confirmation page' },
@@ -74,10 +76,7 @@ const isForm = (c: Context<AppEnv>) => /^application\/x-www-form-urlencoded|^mul
 
 /** Form posts get an HTML page; JSON callers a problem. Neither ever repeats what was sent. */
 function inquiryError(err: Error, c: Context<AppEnv>) {
-  if (isForm(c)) return htmlError(err, c);
-  const res = handleError(err, c);
-  if (err instanceof AppError && typeof err.extra?.retryAfter === 'number') res.headers.set('Retry-After', String(err.extra.retryAfter));
-  return res;
+  return isForm(c) ? htmlError(err, c) : publicProblem(err, c);
 }
 
 export function inquiryRoutes(ctx: PublicContext) {
@@ -106,7 +105,7 @@ export function inquiryRoutes(ctx: PublicContext) {
     if (!input || !('name' in input)) throw new AppError('unsupported_media_type', 'send the inquiry as JSON or as a form');
     const receipt = await receiveInquiry(ctx.deps.database.db, ctx.deps.clock, { ...input, serviceNumber: input.serviceNumber || null });
     if (form) {
-      const lang = pickLang(input.lang, c.req.header('accept-language'));
+      const lang = pickLang(input.lang ?? c.req.valid('query').lang, c.req.header('accept-language'));
       return c.redirect(`/inquiry/received?lang=${lang}`, 303) as never;
     }
     return c.json({ id: receipt.id, receivedAt: receipt.receivedAt.toISOString(), message: 'Your inquiry has been received; staff will reply by email.' }, 201);

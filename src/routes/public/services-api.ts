@@ -1,8 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from '../../http/router';
 import { serviceJson, serviceSummaryJson } from '../../publication/json';
-import { encodeCursor, searchRegistry } from '../../publication/registry';
+import type { PublicService } from '../../publication/public-service';
+import { searchRegistry } from '../../publication/registry';
+import type { RegistrySnapshot } from '../../publication/snapshot';
 import type { PublicContext } from './context';
+import { publicProblem } from './html';
 import { cursorOf } from './registry';
 import { NumberParam, PublicServiceSchema, RegistryPageSchema, RegistryQuerySchema, problemContent } from './schemas';
 import { serviceOr404 } from './verify';
@@ -28,29 +31,55 @@ const oneRoute = createRoute({
 /** Anyone may read the public registry from a script on any site. */
 const PUBLIC_JSON = { 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'no-cache' };
 
+/** `{…facts, "checkedAt": "…"}`: the facts serialised once per snapshot, the check time added per request. */
+function withCheckedAt(json: string, now: Date): Buffer {
+  return Buffer.from(`${json.slice(0, -1)},"checkedAt":"${now.toISOString()}"}`);
+}
+
 export function servicesApiRoutes(ctx: PublicContext) {
   const r = newRouter();
+  r.onError(publicProblem);
+  // Serialised answers, per snapshot (a new snapshot drops them) and per query; bounded.
+  const lists = new WeakMap<RegistrySnapshot, Map<string, { json: string; next: string | null }>>();
+  const ones = new WeakMap<PublicService, string>();
+
   r.openapi(listRoute, async (c) => {
     const query = c.req.valid('query');
     const status = query.status ?? 'all';
     const limit = query.limit ?? 50;
     const q = query.q?.trim() || null;
-    const page = searchRegistry(await ctx.publication.snapshot(), { q, status, after: cursorOf(query.cursor), limit });
-    if (page.next) {
-      const next = new URLSearchParams({ ...(q ? { q } : {}), status, limit: String(limit), cursor: page.next });
+    const after = cursorOf(query.cursor);
+    const snapshot = await ctx.publication.snapshot();
+    let cache = lists.get(snapshot);
+    if (!cache) lists.set(snapshot, (cache = new Map()));
+    const key = JSON.stringify([q, status, after, limit]);
+    let answer = cache.get(key);
+    if (!answer) {
+      const page = searchRegistry(snapshot, { q, status, after, limit });
+      answer = { json: JSON.stringify({ items: page.items.map((s) => serviceSummaryJson(s, ctx.base)), total: page.total, next: page.next }), next: page.next };
+      if (cache.size >= 256) cache.clear();
+      cache.set(key, answer);
+    }
+    if (answer.next) {
+      const next = new URLSearchParams({ ...(q ? { q } : {}), status, limit: String(limit), cursor: answer.next });
       c.header('Link', `<${ctx.base}/api/v1/services?${next}>; rel="next"`);
     }
-    for (const [k, v] of Object.entries(PUBLIC_JSON)) c.header(k, v);
-    return c.json({ items: page.items.map((s) => serviceSummaryJson(s, ctx.base)), total: page.total, next: page.next, checkedAt: ctx.deps.clock.now().toISOString() }, 200);
+    return c.body(withCheckedAt(answer.json, ctx.deps.clock.now()) as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/json', ...PUBLIC_JSON }) as never;
   });
 
   r.openapi(oneRoute, async (c) => {
     const s = await serviceOr404(ctx, c.req.valid('param').number);
-    c.header('Link', `<${ctx.base}/verify/${s.number}>; rel="alternate"; type="text/html"`);
-    for (const [k, v] of Object.entries(PUBLIC_JSON)) c.header(k, v);
-    return c.json(serviceJson(s, ctx.base, ctx.deps.clock.now()), 200);
+    let json = ones.get(s);
+    if (json === undefined) {
+      const { checkedAt: _, ...facts } = serviceJson(s, ctx.base, new Date(0));
+      json = JSON.stringify(facts);
+      ones.set(s, json);
+    }
+    return c.body(withCheckedAt(json, ctx.deps.clock.now()) as Uint8Array<ArrayBuffer>, 200, {
+      'Content-Type': 'application/json',
+      Link: `<${ctx.base}/verify/${s.number}>; rel="alternate"; type="text/html"`,
+      ...PUBLIC_JSON,
+    }) as never;
   });
   return r;
 }
-
-export { encodeCursor };

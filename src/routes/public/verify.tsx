@@ -5,10 +5,13 @@ import { AppError } from '../../errors';
 import { newRouter } from '../../http/router';
 import type { PublicService } from '../../publication/public-service';
 import { originOf, refererVerdict } from '../../publication/referer';
-import { pickLang } from '../../views/i18n';
+import { pickLang, type Lang } from '../../views/i18n';
+import { renderPage } from '../../views/layout';
 import { VerifyPage } from '../../views/verify-page';
+import { CheckedAt, RefererNotice } from '../../views/verify-parts';
 import type { PublicContext } from './context';
-import { LangQuery, htmlError, htmlPage } from './html';
+import { LangQuery, htmlError } from './html';
+import { memo, slottedPages } from './page-cache';
 import { NumberParam } from './schemas';
 
 const verifyRoute = createRoute({
@@ -46,6 +49,16 @@ export function verifyRoutes(ctx: PublicContext) {
   const r = newRouter();
   r.onError(htmlError);
   const qrCache = new Map<string, string>();
+  const pages = slottedPages(async (s, lang, slots) => {
+    const markSvg = s.markServed ? ctx.officialMark(lang) : null;
+    return renderPage(<VerifyPage service={s} lang={lang} slots={slots} markSvg={markSvg} base={ctx.base} />);
+  });
+
+  // The check time, to the second: the same fragment for every request within it.
+  const checkedAt = memo(8, (key) => {
+    const [lang, seconds] = key.split('|') as [Lang, string];
+    return String(<CheckedAt at={new Date(Number(seconds) * 1000)} lang={lang} />);
+  });
 
   r.openapi(verifyRoute, async (c) => {
     const { number } = c.req.valid('param');
@@ -55,9 +68,13 @@ export function verifyRoutes(ctx: PublicContext) {
     const own = originOf(c.req.url);
     const referer = c.req.header('referer');
     const verdict = referer && originOf(referer) === own ? { kind: 'none' as const } : refererVerdict(referer, ctx.baseOrigin, s.origins);
-    const markSvg = s.markServed ? await ctx.officialMark(lang) : null;
-    const page = <VerifyPage service={s} lang={lang} checkedAt={ctx.deps.clock.now()} referer={verdict} markSvg={markSvg} base={ctx.base} />;
-    return htmlPage(c, page, 200, {
+    const now = ctx.deps.clock.now();
+    const html = await pages(s, lang, {
+      checkedAt: checkedAt(`${lang}|${Math.floor(now.getTime() / 1000)}`),
+      referer: verdict.kind === 'none' ? '' : String(<RefererNotice verdict={verdict} service={s} lang={lang} />),
+    });
+    return c.body(html as Uint8Array<ArrayBuffer>, 200, {
+      'Content-Type': 'text/html; charset=utf-8',
       Link: `<${ctx.base}/api/v1/services/${s.number}>; rel="alternate"; type="application/json"`,
       'Cache-Control': 'no-cache',
       Vary: 'Accept-Language, Referer',
