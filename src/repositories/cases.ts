@@ -70,8 +70,3 @@ export async function closeCase(tx: Tx, id: string, c: { status: Exclude<CaseSta
     .where('id', '=', id)
     .execute();
 }
-
-export async function countCases(db: Db): Promise<number> {
-  const r = await db.selectFrom('misuse_cases').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
-  return Number(r?.n ?? 0);
-}

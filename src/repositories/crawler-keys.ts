@@ -11,16 +11,6 @@ export async function insertCrawlerKey(db: Db, k: { id: string; name: string; ke
   await db.insertInto('crawler_keys').values({ id: k.id, name: k.name, key_hash: hashSecret(k.key), created_at: k.at, revoked_at: null }).execute();
 }
 
-/** The live key with this secret, or undefined (unknown or revoked). */
-export async function findCrawlerKeyBySecret(db: Db, key: string): Promise<CrawlerKeySummary | undefined> {
-  return db
-    .selectFrom('crawler_keys')
-    .select(['id', 'name', 'created_at', 'revoked_at'])
-    .where('key_hash', '=', hashSecret(key))
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst();
-}
-
 /** The live keys among these hashes (the sightings endpoint looks up the keys of concurrent requests at once). */
 export async function liveCrawlerKeysByHash(db: Db, hashes: readonly string[]): Promise<Map<string, CrawlerKeySummary>> {
   if (hashes.length === 0) return new Map();

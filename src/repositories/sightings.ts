@@ -87,26 +87,14 @@ export async function sightingsOfCase(db: Db, c: { service_id: string | null; pa
 
 // --- Idempotency-Key (IETF draft): one row per crawler key and Idempotency-Key
 
-/**
- * Claims the key in its own committed statement, before any work: of two requests at once, exactly one
- * inserts the row. True when this call made the claim.
- */
-export async function claimIdempotencyKey(db: Db, k: { crawlerKeyId: string; key: string; requestHash: string; at: Date }): Promise<boolean> {
-  const r = await db
-    .insertInto('idempotency_keys')
-    .values({ crawler_key_id: k.crawlerKeyId, key: k.key, request_hash: k.requestHash, state: 'in_flight', response_status: null, response_body: null, created_at: k.at })
-    .onConflict((oc) => oc.columns(['crawler_key_id', 'key']).doNothing())
-    .executeTakeFirst();
-  return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
-}
-
 export async function findIdempotencyKey(db: Db, crawlerKeyId: string, key: string): Promise<IdempotencyRow | undefined> {
   return db.selectFrom('idempotency_keys').selectAll().where('crawler_key_id', '=', crawlerKeyId).where('key', '=', key).executeTakeFirst();
 }
 
 /**
- * Claims many keys in one committed statement (group commit). Returns the claimed ones as `crawlerKeyId key`;
- * a key twice in the batch is claimed once, by its first request.
+ * Claims Idempotency-Keys in their own committed statement, before any work (group commit: the keys of concurrent
+ * requests at once): of two requests with one key, exactly one inserts the row. Returns the claimed ones as
+ * `crawlerKeyId key`; a key twice in the batch is claimed once, by its first request.
  */
 export async function claimIdempotencyKeys(db: Db, claims: readonly { crawlerKeyId: string; key: string; requestHash: string; at: Date }[]): Promise<Set<string>> {
   const first = new Map<string, (typeof claims)[number]>();

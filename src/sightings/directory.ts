@@ -7,10 +7,9 @@
 import type { Db } from '../db/database';
 import type { LifecycleEvent } from '../domain/lifecycle/events';
 import type { StatusCache } from '../mark/status-cache';
-import { serviceEvents } from '../repositories/events';
 import { servicesWithOrigins } from '../repositories/sightings';
 import { microBatcher } from './batch';
-import { findService, findServiceByNumber, origins } from '../repositories/services';
+import { findServiceByNumber } from '../repositories/services';
 
 export interface ServiceFacts {
   id: string;
@@ -33,20 +32,6 @@ export function registeredOrigins(events: readonly LifecycleEvent[]): string[] {
   let list: string[] = [];
   for (const e of events) if (e.type === 'service.origins_changed') list = e.payload.origins;
   return list;
-}
-
-/** Straight from the registry, every time (tests and tools that have no status cache). */
-export function registryDirectory(db: Db): ServiceDirectory {
-  const facts = async (row: { id: string; number: string | null } | undefined): Promise<ServiceFacts | null> => {
-    if (!row) return null;
-    const [events, list] = await Promise.all([serviceEvents(db, row.id), origins(db, row.id)]);
-    return { id: row.id, number: row.number, events, origins: list };
-  };
-  return {
-    byId: async (id) => facts(await findService(db, id)),
-    byNumber: async (number) => facts(await findServiceByNumber(db, number)),
-    idsWithOrigin: async (origin) => (await servicesWithOrigins(db, [origin])).get(origin) ?? [],
-  };
 }
 
 /** Through the status cache. A certification number, once given, is the service's for life: its id is kept. */

@@ -56,6 +56,17 @@ describe('cases: one per service, page and finding', () => {
     expect(c).toMatchObject({ finding: 'no_link', status: 'open', sightingsCount: 3 });
   });
 
+  it('counts sightings that arrive together (written in one batch) in one case', async () => {
+    const s = await certifiedService(t);
+    const image = await markPng();
+    const answers = await Promise.all(Array.from({ length: 12 }, () => postSighting(t, key, { image, pageUrl: s.page, seenAt: START })));
+    expect(answers.map((r) => r.status)).toEqual(Array(12).fill(201));
+    const [c] = await casesOf(`service=${s.number}`);
+    expect(c).toMatchObject({ finding: 'no_link', sightingsCount: 12 });
+    const rows = await t.database.db.selectFrom('sightings').select('id').where('page_url', '=', s.page).execute();
+    expect(rows).toHaveLength(12);
+  });
+
   it('opens a case of its own for another page and for each finding of a sighting', async () => {
     const s = await certifiedService(t);
     const elsewhere = `${uniqueOrigin()}/shop`;
@@ -86,6 +97,8 @@ describe('reading a case (Art. 20: confidential, audited)', () => {
     expect(body.sightings[0]!.evidence.image.shapeDistance).toBeTypeOf('number');
     const audited = await t.database.db.selectFrom('audit_log').selectAll().where('subject', '=', c.id).execute();
     expect(audited.map((a) => a.action)).toEqual(['case.read']);
+    const listed = await t.database.db.selectFrom('audit_log').select('subject').where('action', '=', 'cases.list').execute();
+    expect(listed.map((a) => a.subject)).toContain(`?service=${body.serviceNumber}`);
   });
 
   it('is not shown without a staff token', async () => {

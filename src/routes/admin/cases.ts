@@ -130,7 +130,7 @@ export function caseRoutes() {
       path: '/cases',
       tags: [TAG],
       security,
-      summary: 'Misuse cases, last seen first; filter by status, finding and service',
+      summary: 'Misuse cases, last seen first; filter by status, finding and service (audited read, Art. 20)',
       request: { query: CaseQuery },
       responses: { 200: jsonOk(CaseList, 'the cases'), 400: problems[400], 401: problems[401], 404: problems[404] },
     }),
@@ -139,6 +139,7 @@ export function caseRoutes() {
       const db = c.get('deps').database.db;
       const serviceId = q.service ? (await resolveService(db, q.service)).id : null;
       const rows = await listCases(db, { status: q.status ?? null, finding: q.finding ?? null, serviceId, limit: q.limit, before: parseCursor(q.cursor) });
+      await audit(db, { staffId: c.get('staff').id, at: c.get('deps').clock.now(), action: 'cases.list', subject: new URL(c.req.url).search || '-' });
       return c.json({ cases: rows.map(caseOut), nextCursor: rows.length === q.limit ? cursorOf(rows.at(-1)!) : null }, 200);
     },
   );
