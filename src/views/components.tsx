@@ -1,6 +1,6 @@
 import type { Child, FC } from 'hono/jsx';
-import type { CalendarDate } from '../domain/calendar';
-import type { Bilingual } from '../publication/public-service';
+import { jstDate, type CalendarDate } from '../domain/calendar';
+import type { Bilingual, PublicService } from '../publication/public-service';
 import type { PublicStatus } from '../publication/timeline';
 import { formatDate, formatInstant, isoJst } from './format';
 import { messages, type Lang } from './i18n';
@@ -43,3 +43,21 @@ export function href(path: string, params: Record<string, string | null | undefi
   const s = q.toString();
   return s ? `${path}?${s}` : path;
 }
+
+/** The day the status speaks of, in words. */
+export function statusDate(s: PublicService, lang: Lang): string {
+  switch (s.status) {
+    case 'certified':
+    case 'renewal_pending':
+      return formatDate(s.inForceThrough, lang);
+    case 'expired':
+      return formatDate(s.expiredAfter ?? s.inForceThrough, lang);
+    case 'revoked':
+      return formatDate(jstDate(s.revocation!.at), lang);
+    case 'terminated':
+      return formatDate(jstDate(s.termination!.at), lang);
+    case 'lapsed':
+      return formatDate(jstDate(s.lapse!.at), lang);
+  }
+}
+

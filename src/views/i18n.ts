@@ -98,6 +98,8 @@ export interface Messages {
   searchLabel: string;
   searchHint: string;
   statusFilterLabel: string;
+  /** One line for a registry card: the day that matters for the status. */
+  cardDate: Record<PublicStatus, (d: string) => string>;
   filters: Record<'in_force' | 'all' | PublicStatus, string>;
   searchButton: string;
   resultsHeading: string;

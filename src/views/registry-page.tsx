@@ -3,7 +3,7 @@ import type { PublicService } from '../publication/public-service';
 import { STATUS_FILTERS, type RegistryPage, type RegistrySections, type StatusFilter } from '../publication/registry';
 import type { RegistryChange } from '../publication/snapshot';
 import type { DelegateRow } from '../repositories/publication';
-import { InstantText, Plain, Section, StatusBadge, Vendor, href } from './components';
+import { InstantText, Plain, Section, StatusBadge, Vendor, href, statusDate } from './components';
 import { formatDate } from './format';
 import { messages, type Lang } from './i18n';
 import { Layout } from './layout';
@@ -32,7 +32,7 @@ const ServiceCard: FC<{ s: PublicService; lang: Lang }> = ({ s, lang }) => {
         <span class="number">{s.number}</span> · <Vendor text={s.vendor.name} lang={lang} />
       </p>
       <p class="meta">
-        <StatusBadge status={s.status} lang={lang} /> {m.validity}: {m.validityRange(formatDate(s.certifiedOn, lang), formatDate(s.inForceThrough, lang))}
+        <StatusBadge status={s.status} lang={lang} /> {m.cardDate[s.status](statusDate(s, lang))}
       </p>
     </li>
   );

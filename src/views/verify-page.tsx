@@ -2,7 +2,7 @@ import type { Child, FC } from 'hono/jsx';
 import { raw } from 'hono/html';
 import { jstDate } from '../domain/calendar';
 import type { PublicService } from '../publication/public-service';
-import { DateText, InstantText, Plain, Section, StatusBadge, Vendor, href } from './components';
+import { DateText, InstantText, Plain, Section, StatusBadge, Vendor, href, statusDate } from './components';
 import { EntryText } from './verify-parts';
 import { formatDate } from './format';
 import { messages, type Lang } from './i18n';
@@ -16,23 +16,6 @@ export interface VerifyPageProps {
   /** The official mark as inline SVG, or null when it is not served (Art. 10.1) or not available. */
   markSvg: string | null;
   base: string;
-}
-
-/** The day the status speaks of, in words. */
-function statusDate(s: PublicService, lang: Lang): string {
-  switch (s.status) {
-    case 'certified':
-    case 'renewal_pending':
-      return formatDate(s.inForceThrough, lang);
-    case 'expired':
-      return formatDate(s.expiredAfter ?? s.inForceThrough, lang);
-    case 'revoked':
-      return formatDate(jstDate(s.revocation!.at), lang);
-    case 'terminated':
-      return formatDate(jstDate(s.termination!.at), lang);
-    case 'lapsed':
-      return formatDate(jstDate(s.lapse!.at), lang);
-  }
 }
 
 /** schema.org Certification: the facts of the page for machines. */

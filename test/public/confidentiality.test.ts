@@ -22,6 +22,7 @@ const canary = (what: string) => {
 
 let t: TestApp;
 const numbers: string[] = [];
+const tokens: string[] = [];
 beforeAll(async () => {
   t = await testApp({ now: NOW });
   const life = lifecycle(t);
@@ -86,6 +87,12 @@ beforeAll(async () => {
   await decide(ctx, never, { outcome: 'refuse', notice: canary('never-refusal-notice'), reason: canary('never-refusal-reason'), committeeOpinion: null, decidedOn: null });
   life.at(NOW);
 
+  // Embed tokens for the services in force, so the badge and mark endpoints are asked too.
+  for (const id of [a.id, b.id]) {
+    const res = await t.json('POST', `/api/v1/admin/services/${id}/tokens`, {});
+    if (res.status === 201) tokens.push(((await res.json()) as { token: string }).token);
+  }
+
   // The inquiry desk and the misuse cases are staff business.
   await t.app.request('/api/v1/inquiries', {
     method: 'POST',
@@ -126,6 +133,15 @@ async function everyPublicAnswer(): Promise<{ path: string; status: number; body
     await req(`/api/v1/services?q=${encodeURIComponent(c.slice(TAG.length + 1))}`);
     await req(`/registry?q=${encodeURIComponent(c.slice(TAG.length + 1))}&status=all`);
   }
+  // The other public endpoints of CONTRACT.md (the mark, the badge, keys, widget, QR, the API description).
+  for (const token of tokens) {
+    for (const path of [`/api/v1/badge/${token}`, `/badge/${token}.svg`, `/mark/${token}.svg`]) {
+      await req(path);
+      await req(path, { headers: { Origin: 'https://elsewhere.example', Referer: 'https://elsewhere.example/' } });
+    }
+  }
+  for (const n of numbers) await req(`/qr/${n}.svg`);
+  for (const path of ['/.well-known/jwks.json', '/openapi.json', '/widget.js', '/api/v1/badge/not-a-token', '/mark/not-a-token.svg']) await req(path);
   await req('/registry.atom');
   await req('/registry.atom?lang=en');
   await req('/inquiry');
@@ -143,8 +159,9 @@ async function everyPublicAnswer(): Promise<{ path: string; status: number; body
 }
 
 describe('confidentiality canary (Arts. 11.2, 16.2, 20)', () => {
-  it('seeded a canary into every confidential field', () => {
+  it('seeded a canary into every confidential field, and asked the badge and mark endpoints too', () => {
     expect(canaries.length).toBeGreaterThan(40);
+    expect(tokens).toHaveLength(2);
   });
 
   it('finds no canary in any public page, JSON, CSV, feed, search result or error answer', async () => {

@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { newRouter } from '../../http/router';
 import { serviceJson, serviceSummaryJson } from '../../publication/json';
 import type { PublicService } from '../../publication/public-service';
