@@ -4,7 +4,7 @@ import { NUMBER_PATTERN } from '../../domain/lifecycle/application';
 import { AppError } from '../../errors';
 import { newRouter } from '../../http/router';
 import type { PublicService } from '../../publication/public-service';
-import { originOf, refererVerdict } from '../../publication/referer';
+import { originOf, refererVerdict, type RefererVerdict } from '../../publication/referer';
 import { pickLang, type Lang } from '../../views/i18n';
 import { renderPage } from '../../views/layout';
 import { VerifyPage } from '../../views/verify-page';
@@ -60,6 +60,20 @@ export function verifyRoutes(ctx: PublicContext) {
     return String(<CheckedAt at={new Date(Number(seconds) * 1000)} lang={lang} />);
   });
 
+  // The Referer notice: few distinct sites per service in practice; bounded all the same.
+  const notices = new WeakMap<PublicService, (key: string) => string>();
+  const refererNotice = (s: PublicService, lang: Lang, verdict: RefererVerdict) => {
+    let forService = notices.get(s);
+    if (!forService) {
+      forService = memo(64, (key) => {
+        const [l, kind, host] = key.split('|') as [Lang, 'registered' | 'unregistered', string];
+        return String(<RefererNotice verdict={{ kind, host }} service={s} lang={l} />);
+      });
+      notices.set(s, forService);
+    }
+    return verdict.kind === 'none' ? '' : forService(`${lang}|${verdict.kind}|${verdict.host}`);
+  };
+
   r.openapi(verifyRoute, async (c) => {
     const { number } = c.req.valid('param');
     const s = await serviceOr404(ctx, number);
@@ -71,7 +85,7 @@ export function verifyRoutes(ctx: PublicContext) {
     const now = ctx.deps.clock.now();
     const html = await pages(s, lang, {
       checkedAt: checkedAt(`${lang}|${Math.floor(now.getTime() / 1000)}`),
-      referer: verdict.kind === 'none' ? '' : String(<RefererNotice verdict={verdict} service={s} lang={lang} />),
+      referer: verdict.kind === 'none' ? '' : refererNotice(s, lang, verdict),
     });
     return c.body(html as Uint8Array<ArrayBuffer>, 200, {
       'Content-Type': 'text/html; charset=utf-8',
