@@ -8,7 +8,7 @@ import { testDatabase } from '../support/db';
 describe('migrations', () => {
   let database: Database;
   beforeAll(async () => {
-    database = await testDatabase();
+    database = await testDatabase({ ownDatabase: true });
   });
   afterAll(async () => database.close());
 
