@@ -7,11 +7,14 @@ import detectionBench from './detection.bench';
 import markBench from './mark.bench';
 import verifyBench from './verify.bench';
 
-const benches: [string, () => Promise<void>][] = [
-  ['mark, badge and revocation propagation', markBench],
-  ['misuse detection: precision and recall per finding, sightings/s', detectionBench],
-  ['verification page and registry JSON (issue 4)', verifyBench],
+const all: [string, string, () => Promise<void>][] = [
+  ['mark', 'mark, badge and revocation propagation', markBench],
+  ['detection', 'misuse detection: precision and recall per finding, sightings/s', detectionBench],
+  ['verify', 'verification page and registry JSON (issue 4)', verifyBench],
 ];
+/** `BENCH=mark,verify npm run bench` runs some of them; all by default. */
+const chosen = process.env.BENCH?.split(',').map((s) => s.trim());
+const benches = all.filter(([key]) => !chosen || chosen.includes(key)).map(([, name, run]) => [name, run] as const);
 
 async function main() {
   const started = performance.now();

@@ -1,4 +1,3 @@
-import type { Logger } from 'pino';
 import type { AppDeps } from '../app';
 
 export type StaffRole = 'admin' | 'reviewer' | 'auditor';
@@ -13,8 +12,9 @@ export interface Staff {
 export interface AppEnv {
   Variables: {
     deps: AppDeps;
-    logger: Logger;
     requestId: string;
     staff: Staff;
+    /** The route's answer carries every header already (sealedResponse): middlewares add none. */
+    sealed: boolean;
   };
 }

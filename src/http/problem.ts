@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { requestLogger } from './middleware';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError, type ErrorKind } from '../errors';
@@ -67,10 +68,10 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof SyntaxError) return problemResponse(c, new AppError('invalid', 'the body is not valid JSON'));
   const known = fromDatabaseError(err);
   if (known) {
-    c.get('logger').warn({ code: (err as { code?: string }).code }, 'the database refused the input');
+    requestLogger(c).warn({ code: (err as { code?: string }).code }, 'the database refused the input');
     return problemResponse(c, known);
   }
-  c.get('logger').error({ err }, 'unhandled error');
+  requestLogger(c).error({ err }, 'unhandled error');
   const body = { type: 'about:blank', title: 'Internal error', status: 500, detail: 'an internal error occurred; it has been logged', requestId: c.get('requestId') };
   return c.body(JSON.stringify(body), 500, { 'Content-Type': 'application/problem+json; charset=utf-8' });
 }

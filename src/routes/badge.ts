@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { AppError } from '../errors';
 import type { AppEnv } from '../http/env';
+import { sealedResponse } from '../http/middleware';
 import { problemResponse } from '../http/problem';
 import { newRouter } from '../http/router';
 import { badgePng, noticeBadgeSvg, validBadgeSvg } from '../mark/badge-image';
 import { strongEtag } from '../mark/render';
-import { inForceThroughFromFacts } from '../mark/status-cache';
+import { inForceThroughFromFacts, type ServiceFacts } from '../mark/status-cache';
+import type { VerifiedToken } from '../tokens/verify';
 import { markVerdict, statusHeader, type MarkVerdict } from '../mark/verdict';
 import { imageHeaders, imageQuery, ImageQuery, notModified, PNG_TYPE, splitFile, SVG_TYPE } from './mark';
 
@@ -64,6 +66,33 @@ export function badgeBody(v: Exclude<MarkVerdict, { code: 404 }>, base: string, 
   };
 }
 
+interface BadgeJsonEntry {
+  facts: ServiceFacts;
+  key: string;
+  /** The JSON of everything but checkedAt, without its closing brace. */
+  head: string;
+  etag: string;
+}
+
+/** Per verified token (the token cache's object): the last badge JSON head and its ETag. */
+const badgeJsonHeads = new WeakMap<VerifiedToken, BadgeJsonEntry>();
+
+/**
+ * The badge JSON and its ETag. The ETag covers everything but the instant, so a revalidation that finds the same
+ * facts answers 304; both are computed once per token and facts, not per request (the widget polls).
+ */
+export function badgeJson(v: Exclude<MarkVerdict, { code: 404 }>, base: string, now: Date): { json: string; etag: string } {
+  const body = badgeBody(v, base, now);
+  const key = `${base}|${body.status}|${body.showMark}|${body.siteAllowed}|${body.validThrough}`;
+  let entry = badgeJsonHeads.get(v.token);
+  if (!entry || entry.facts !== v.facts || entry.key !== key) {
+    const head = JSON.stringify({ ...body, checkedAt: undefined }).slice(0, -1);
+    entry = { facts: v.facts, key, head, etag: `"${createHash('sha256').update(head).digest('base64url').slice(0, 27)}"` };
+    badgeJsonHeads.set(v.token, entry);
+  }
+  return { json: `${entry.head},"checkedAt":${JSON.stringify(body.checkedAt)}}`, etag: entry.etag };
+}
+
 async function verdictFor(c: Context<AppEnv>, token: string) {
   const deps = c.get('deps');
   const now = deps.clock.now();
@@ -77,34 +106,31 @@ async function verdictFor(c: Context<AppEnv>, token: string) {
 export function badgeRoutes() {
   const r = newRouter();
 
-  r.openapi(
-    createRoute({
-      method: 'get',
-      path: '/api/v1/badge/{token}',
-      tags: ['mark'],
-      summary: 'What the badge script shows for a token, checked now',
-      description: '`Access-Control-Allow-Origin: *` without credentials; `Cache-Control: no-cache` with an ETag; `Certification-Status` header.',
-      request: { params: TokenParam },
-      responses: {
-        200: { description: 'the badge facts', content: { 'application/json': { schema: Badge } } },
-        304: { description: 'not modified' },
-        404: { description: 'the token does not verify', content: { 'application/problem+json': { schema: Problem } } },
-      },
-    }),
-    async (c) => {
-      const { now, v } = await verdictFor(c, c.req.param('token'));
-      for (const [k, value] of Object.entries(CORS)) c.header(k, value);
-      c.header('Certification-Status', statusHeader(v));
-      c.header('Cache-Control', 'no-cache');
-      if (v.code === 404) return problemResponse(c, new AppError('not_found', 'not a valid embed token')) as never;
-      const body = badgeBody(v, c.get('deps').config.publicBaseUrl, now);
-      // The ETag covers everything but the instant: a revalidation that finds the same facts answers 304.
-      const etag = `"${createHash('sha256').update(JSON.stringify({ ...body, checkedAt: null })).digest('base64url').slice(0, 27)}"`;
-      c.header('ETag', etag);
-      if (notModified(c, etag)) return c.body(null, 304) as never;
-      return c.json(body, 200);
+  r.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/api/v1/badge/{token}',
+    tags: ['mark'],
+    summary: 'What the badge script shows for a token, checked now',
+    description: '`Access-Control-Allow-Origin: *` without credentials; `Cache-Control: no-cache` with an ETag; `Certification-Status` header.',
+    request: { params: TokenParam },
+    responses: {
+      200: { description: 'the badge facts', content: { 'application/json': { schema: Badge } } },
+      304: { description: 'not modified' },
+      404: { description: 'the token does not verify', content: { 'application/problem+json': { schema: Problem } } },
     },
-  );
+  });
+  // Any string is a token to look up (a malformed one answers 404): nothing to validate before markVerdict.
+  r.get('/api/v1/badge/:token', async (c) => {
+    const { now, v } = await verdictFor(c, c.req.param('token'));
+    const headers = { ...CORS, 'Certification-Status': statusHeader(v), 'Cache-Control': 'no-cache' };
+    if (v.code === 404) {
+      for (const [k, value] of Object.entries(headers)) c.header(k, value);
+      return problemResponse(c, new AppError('not_found', 'not a valid embed token'));
+    }
+    const { json, etag } = badgeJson(v, c.get('deps').config.publicBaseUrl, now);
+    if (notModified(c, etag)) return sealedResponse(c, null, 304, { ...headers, ETag: etag });
+    return sealedResponse(c, json, 200, { ...headers, ETag: etag, 'Content-Type': 'application/json' });
+  });
 
   r.options('/api/v1/badge/:token', (c) =>
     c.body(null, 204, {
@@ -142,7 +168,7 @@ export function badgeRoutes() {
     const type = format === 'png' ? PNG_TYPE : SVG_TYPE;
     const send = async (code: 200 | 403 | 404 | 410, svg: string, extra: Record<string, string>) => {
       const bytes = format === 'png' ? await badgePng(svg) : Buffer.from(svg);
-      return c.body(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) as Uint8Array<ArrayBuffer>, code, { ...imageHeaders(status, type), ...extra });
+      return sealedResponse(c, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) as Uint8Array<ArrayBuffer>, code, { ...imageHeaders(status, type), ...extra });
     };
     if (v.code === 404) return send(404, noticeBadgeSvg('unknown', null, now, lang), { 'Cache-Control': 'no-store' });
     const facts = { number: v.token.number, name: v.facts.name, validThrough: inForceThroughFromFacts(v.facts, now), checkedAt: now };
@@ -150,7 +176,7 @@ export function badgeRoutes() {
     const svg = validBadgeSvg(c.get('deps').mark.svg(q.variant ?? 'colour'), facts, lang);
     const etag = strongEtag(Buffer.from(`${format}:${svg}`));
     const headers = { ETag: etag, 'Cache-Control': 'public, max-age=60' };
-    if (notModified(c, etag)) return c.body(null, 304, { ...imageHeaders(status, type), ...headers });
+    if (notModified(c, etag)) return sealedResponse(c, null, 304, { ...imageHeaders(status, type), ...headers });
     return send(200, svg, headers);
   });
 

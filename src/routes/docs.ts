@@ -5,7 +5,6 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppDeps } from '../app';
 import type { AppEnv } from '../http/env';
 import { newRouter } from '../http/router';
-import { AppError } from '../errors';
 
 const ASSETS: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
@@ -36,17 +35,17 @@ export function docsRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
   });
   r.get('/docs', (c) => c.html(PAGE, 200, { 'Content-Security-Policy': DOCS_CSP }));
   r.get('/docs/init.js', (c) => c.body(INIT, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
-  r.get('/docs/:asset', async (c) => {
-    const name = c.req.param('asset');
-    const type = ASSETS[name];
-    if (!type) throw new AppError('not_found', 'no such documentation asset');
-    let bytes = cache.get(name);
-    if (!bytes) {
-      const dir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
-      bytes = new Uint8Array(await readFile(join(dir, name)));
-      cache.set(name, bytes);
-    }
-    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': type, 'Cache-Control': 'public, max-age=86400' });
-  });
+  // One static route per asset (a `:asset` parameter here would cost every request the faster router).
+  for (const [name, type] of Object.entries(ASSETS)) {
+    r.get(`/docs/${name}`, async (c) => {
+      let bytes = cache.get(name);
+      if (!bytes) {
+        const dir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+        bytes = new Uint8Array(await readFile(join(dir, name)));
+        cache.set(name, bytes);
+      }
+      return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': type, 'Cache-Control': 'public, max-age=86400' });
+    });
+  }
   return r;
 }

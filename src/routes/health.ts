@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { requestLogger } from '../http/middleware';
 import { sql } from 'kysely';
 import { AppError } from '../errors';
 import { newRouter } from '../http/router';
@@ -23,7 +24,7 @@ export function healthRoutes() {
       try {
         await sql`select 1`.execute(c.get('deps').database.db);
       } catch (err) {
-        c.get('logger').warn({ err }, 'readiness check failed');
+        requestLogger(c).warn({ err }, 'readiness check failed');
         throw new AppError('unavailable', 'the database does not answer');
       }
       return c.json({ status: 'ok' as const }, 200);

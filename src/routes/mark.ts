@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../http/env';
+import { sealedResponse } from '../http/middleware';
 import { newRouter, validationError } from '../http/router';
 import type { MarkVariant } from '../mark/masters';
 import { noticePng, noticeSvg, type NoticeLang, type NoticeReason } from '../mark/notice';
@@ -64,7 +65,7 @@ export async function noticeResponse(c: Context<AppEnv>, code: 403 | 404 | 410, 
     bytes = noticeSvgBytes.get(key) ?? new Uint8Array(Buffer.from(noticeSvg(reason, lang)));
     noticeSvgBytes.set(key, bytes);
   }
-  return c.body(bytes, code, { ...imageHeaders(status, format === 'png' ? PNG_TYPE : SVG_TYPE), 'Cache-Control': 'no-store' });
+  return sealedResponse(c, bytes, code, { ...imageHeaders(status, format === 'png' ? PNG_TYPE : SVG_TYPE), 'Cache-Control': 'no-store' });
 }
 
 /** If-None-Match against one strong ETag (a list or `*` allowed). */
@@ -111,9 +112,9 @@ export function markRoutes() {
     const variant: MarkVariant = q.variant ?? 'colour';
     const etag = await deps.mark.etag(variant, format, q.w);
     const headers = { ...imageHeaders(status, format === 'png' ? PNG_TYPE : SVG_TYPE), ETag: etag, 'Cache-Control': 'public, max-age=60' };
-    if (notModified(c, etag)) return c.body(null, 304, headers);
+    if (notModified(c, etag)) return sealedResponse(c, null, 304, headers);
     const bytes = format === 'png' ? await deps.mark.png(variant, q.w ?? 128) : deps.mark.svg(variant);
-    return c.body(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) as Uint8Array<ArrayBuffer>, 200, headers);
+    return sealedResponse(c, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) as Uint8Array<ArrayBuffer>, 200, headers);
   });
   return r;
 }

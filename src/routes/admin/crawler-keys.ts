@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { requestLogger } from '../../http/middleware';
 import { createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../errors';
 import { newRouter } from '../../http/router';
@@ -45,7 +46,7 @@ export function crawlerKeyRoutes() {
       const key = newSecret('cmcrl');
       const at = deps.clock.now();
       await insertCrawlerKey(deps.database.db, { id, name, key, at });
-      c.get('logger').info({ crawlerKeyId: id, by: c.get('staff').id }, 'crawler key made');
+      requestLogger(c).info({ crawlerKeyId: id, by: c.get('staff').id }, 'crawler key made');
       return c.json({ ...keyOut({ id, name, created_at: at, revoked_at: null }), key }, 201);
     },
   );
@@ -65,7 +66,7 @@ export function crawlerKeyRoutes() {
       const { key: id } = c.req.valid('param') as { key: string };
       const deps = c.get('deps');
       if (!(await revokeCrawlerKey(deps.database.db, id, deps.clock.now()))) throw new AppError('not_found', `no live crawler key ${id}`, { field: 'key' });
-      c.get('logger').info({ crawlerKeyId: id, by: c.get('staff').id }, 'crawler key revoked');
+      requestLogger(c).info({ crawlerKeyId: id, by: c.get('staff').id }, 'crawler key revoked');
       return c.json(keyOut((await findCrawlerKey(deps.database.db, id))!), 200);
     },
   );

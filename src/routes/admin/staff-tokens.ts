@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { requestLogger } from '../../http/middleware';
 import { createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../errors';
 import { newRouter } from '../../http/router';
@@ -44,7 +45,7 @@ export function staffTokenRoutes() {
       const token = newSecret('cmstf');
       const at = deps.clock.now();
       await insertStaffToken(deps.database.db, { id, name, role, token, at });
-      c.get('logger').info({ staffTokenId: id, role, by: c.get('staff').id }, 'staff token issued');
+      requestLogger(c).info({ staffTokenId: id, role, by: c.get('staff').id }, 'staff token issued');
       return c.json({ ...tokenOut({ id, name, role, created_at: at, revoked_at: null }), token }, 201);
     },
   );
@@ -67,7 +68,7 @@ export function staffTokenRoutes() {
       if (!(await revokeStaffToken(deps.database.db, id, deps.clock.now()))) {
         throw new AppError('not_found', `no active staff token ${id}`, { field: 'token' });
       }
-      c.get('logger').info({ staffTokenId: id, by: c.get('staff').id }, 'staff token revoked');
+      requestLogger(c).info({ staffTokenId: id, by: c.get('staff').id }, 'staff token revoked');
       return c.body(null, 204);
     },
   );

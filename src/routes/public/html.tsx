@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { requestLogger } from '../../http/middleware';
 import { HTTPException } from 'hono/http-exception';
 import { z } from '@hono/zod-openapi';
 import { AppError } from '../../errors';
@@ -38,7 +39,7 @@ function errorStatus(err: Error): { status: ErrorStatus; fields: string[] } {
 /** onError of the HTML pages: an HTML page in the reader's language that never echoes the request. */
 export async function htmlError(err: Error, c: Context<AppEnv>): Promise<Response> {
   const { status, fields } = errorStatus(err);
-  if (status === 500) c.get('logger').error({ err }, 'unhandled error on a public page');
+  if (status === 500) requestLogger(c).error({ err }, 'unhandled error on a public page');
   const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
   if (err instanceof AppError && err.kind === 'rate_limited' && typeof err.extra?.retryAfter === 'number') headers['Retry-After'] = String(err.extra.retryAfter);
   return htmlPage(c, <ErrorPage lang={langOf(c)} status={status} fields={fields} />, status, headers);
