@@ -40,8 +40,18 @@ export function requestOrigin(origin: string | undefined, referer: string | unde
 
 /** Art. 10.2: the mark is served only on the token's origins; a request naming no origin is allowed. */
 export function originAllowed(allowed: ReadonlySet<string>, origin: string | undefined, referer: string | undefined): boolean {
-  if (origin !== undefined && allowed.has(origin)) return true; // the common case, without parsing
+  if (origin !== undefined && allowed.has(origin)) return true; // the common cases, without parsing:
+  if (origin === undefined && referer !== undefined && refererStartsWithAllowed(allowed, referer)) return true;
   const from = requestOrigin(origin, referer);
   if (from === undefined) return true;
   return from !== null && allowed.has(from);
+}
+
+/**
+ * `Referer: {an allowed origin}/…`: the origin up to the first slash after the scheme is, byte for byte, a
+ * normalised origin of the token, so the URL parser would give the same one.
+ */
+function refererStartsWithAllowed(allowed: ReadonlySet<string>, referer: string): boolean {
+  const slash = referer.indexOf('/', 8); // after "https://"
+  return slash > 0 && allowed.has(referer.slice(0, slash));
 }

@@ -31,6 +31,12 @@ describe('the requesting site (Art. 10.2)', () => {
     ['Origin wins over Referer: other Origin, allowed Referer', { Origin: OTHER_SITE, Referer: `${SITE}/` }, 403],
     ['Origin wins over Referer: allowed Origin, other Referer', { Origin: SITE, Referer: `${OTHER_SITE}/` }, 200],
     ['Origin with a path (not an origin)', { Origin: `${SITE}/x` }, 403],
+    ['Referer of the allowed site with an explicit default port', { Referer: `${SITE}:443/page` }, 200],
+    ['Referer of the allowed site in capitals', { Referer: `${SITE.toUpperCase()}/page` }, 200],
+    ['Referer that starts with the allowed site as userinfo', { Referer: `${SITE}@evil.example/page` }, 403],
+    ['Referer with the allowed site after a backslash', { Referer: `https://evil.example\\${SITE.slice(8)}/page` }, 403],
+    ['Referer of the allowed site followed by more host', { Referer: `${SITE}.evil.example/page` }, 403],
+    ['Referer that is the allowed site without a path', { Referer: SITE }, 200],
   ];
 
   it.each(cases)('%s → %i', async (_name, headers, expected) => {
