@@ -129,7 +129,7 @@ export function badgeRoutes() {
     }
     const { json, etag } = badgeJson(v, c.get('deps').config.publicBaseUrl, now);
     if (notModified(c, etag)) return sealedResponse(c, null, 304, { ...headers, ETag: etag });
-    return sealedResponse(c, json, 200, { ...headers, ETag: etag, 'Content-Type': 'application/json' });
+    return sealedResponse(c, Buffer.from(json), 200, { ...headers, ETag: etag, 'Content-Type': 'application/json' });
   });
 
   r.options('/api/v1/badge/:token', (c) =>
