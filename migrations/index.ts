@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely/migration';
 import * as registry from './20261125_0001_registry';
+import * as imageStorage from './20261126_0002_image_storage';
 
 /**
  * Every migration, listed by name so bundlers (the Workers build) include them.
@@ -7,4 +8,5 @@ import * as registry from './20261125_0001_registry';
  */
 export const migrations: Record<string, Migration> = {
   '20261125_0001_registry': registry,
+  '20261126_0002_image_storage': imageStorage,
 };

@@ -49,6 +49,19 @@ export function openPostgres(options: PostgresOptions): Database {
   };
 }
 
+const BYTEA = 17;
+
+/**
+ * PGlite's own bytea handling maps every byte through a string (seconds for a megabyte), and sighting images
+ * are stored as bytea. A serializer that hands back the bytes themselves makes PGlite send that parameter in
+ * binary format (its bind message does so for any ArrayBuffer view, whatever the declared return type);
+ * results arrive as hex text, decoded by Buffer. Every PGlite the project opens uses these.
+ */
+export const PGLITE_TYPE_OPTIONS = {
+  serializers: { [BYTEA]: (value: Uint8Array) => value as unknown as string },
+  parsers: { [BYTEA]: (value: string) => Buffer.from(value.slice(2), 'hex') },
+};
+
 export function wrapPGlite(pglite: PGlite, release: () => void = () => {}): Database {
   const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
   return {
@@ -71,7 +84,7 @@ export function wrapPGlite(pglite: PGlite, release: () => void = () => {}): Data
 export async function openEmbedded(dataDir: string): Promise<Database> {
   const release = lockDataDir(dataDir);
   try {
-    const pglite = await PGlite.create({ dataDir: join(dataDir, 'pgdata') });
+    const pglite = await PGlite.create({ dataDir: join(dataDir, 'pgdata'), ...PGLITE_TYPE_OPTIONS });
     return wrapPGlite(pglite, release);
   } catch (e) {
     release();

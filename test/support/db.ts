@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { migrateToLatest, type Database } from '../../src/db/database';
-import { openPostgres, wrapPGlite } from '../../src/db/open';
+import { openPostgres, PGLITE_TYPE_OPTIONS, wrapPGlite } from '../../src/db/open';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? null;
 export const onPostgres = TEST_DATABASE_URL !== null;
@@ -30,7 +30,7 @@ export async function testDatabase(options: { ownDatabase?: boolean } = {}): Pro
     return database;
   }
   template ??= new Uint8Array(await readFile(inject('pgliteTemplate')));
-  const pglite = await PGlite.create({ loadDataDir: new Blob([template as Uint8Array<ArrayBuffer>]) });
+  const pglite = await PGlite.create({ loadDataDir: new Blob([template as Uint8Array<ArrayBuffer>]), ...PGLITE_TYPE_OPTIONS });
   return wrapPGlite(pglite);
 }
 
