@@ -32,8 +32,15 @@ export interface AppDeps extends MarkDeps {
   markMatcher: MarkMatcher;
   /** The badge script, bundled once at start (prepareDeps). */
   widget: WidgetBundle;
+  /** The public pages' stylesheet (assets/site.css), read by the shell. */
+  siteCss: string;
   /** Skip the per-request log line (benchmarks). */
   quietRequests?: boolean;
+  /**
+   * `public`: only what the public and vendor pages read (registry, verification, mark, badge, QR, JWKS,
+   * widget, inquiries): the Workers build, where the staff API, sightings and image checks do not run.
+   */
+  surface?: 'all' | 'public';
 }
 
 /** Builds the app. No I/O happens here: the shells open the database and load keys before calling it. */
@@ -47,11 +54,12 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes());
   app.route('/', publicRoutes(deps));
   app.route('/', widgetRoutes(deps.widget));
-  app.route('/', sightingRoutes(deps));
   app.route('/', markRoutes());
   app.route('/', badgeRoutes());
   app.route('/', qrRoutes());
   app.route('/', wellKnownRoutes());
+  if (deps.surface === 'public') return app;
+  app.route('/', sightingRoutes(deps));
   app.route('/api/v1/admin', adminRoutes());
   app.route('/api/v1/admin', adminTokenRoutes());
   app.route('/api/v1/admin', adminKeyRoutes());

@@ -7,6 +7,10 @@ import { loadWidgetBundle } from '../widget/build';
 import { prepareMarkDeps } from './mark/deps';
 import { seedDemoTokens } from './demo/seed';
 import { loadMarkMatcher } from './sightings/matcher';
+import { readFile } from 'node:fs/promises';
+
+/** The public pages' stylesheet (the Workers build imports the same file as text). */
+export const SITE_CSS_FILE = new URL('../assets/site.css', import.meta.url);
 
 /**
  * The I/O that createApp must not do, done once by every shell (Node server, CLI, tests, benchmarks):
@@ -17,5 +21,6 @@ export async function prepareDeps(config: Config, database: Database, clock: Clo
   const mark = await prepareMarkDeps(config, database, clock, logger);
   const markMatcher = await loadMarkMatcher({ markDir: config.markDir, renderer: mark.mark });
   if (config.demo) await seedDemoTokens({ db: database.db, clock, keys: mark.keys, base: config.publicBaseUrl });
-  return { config, database, clock, logger, widget, markMatcher, ...mark };
+  const siteCss = await readFile(SITE_CSS_FILE, 'utf8');
+  return { config, database, clock, logger, widget, markMatcher, siteCss, ...mark };
 }

@@ -14,6 +14,11 @@ export interface PostgresOptions {
   /** Tests give each suite a schema of its own. */
   schema?: string;
   max?: number;
+  /**
+   * Close each connection after one use (Workers: a socket opened for one request cannot serve another;
+   * Hyperdrive keeps the real connections warm).
+   */
+  oneUsePerConnection?: boolean;
 }
 
 export function openPostgres(options: PostgresOptions): Database {
@@ -21,7 +26,7 @@ export function openPostgres(options: PostgresOptions): Database {
     connectionString: options.url,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   };
-  const pool = new pg.Pool({ ...clientConfig, max: options.max ?? 10 });
+  const pool = new pg.Pool({ ...clientConfig, max: options.max ?? 10, ...(options.oneUsePerConnection ? { maxUses: 1 } : {}) });
   pool.on('error', () => {}); // an idle client's error must not kill the process; the next query reports it
   const listeners: pg.Client[] = [];
   return {

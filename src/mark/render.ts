@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { MarkMasters, MarkVariant } from './masters.js';
+import { noticePng, type NoticeLang, type NoticeReason } from './notice.js';
 
 export const MARK_WIDTHS = [32, 48, 64, 96, 128, 192, 256, 384, 512, 1024] as const;
 export type MarkWidth = (typeof MARK_WIDTHS)[number];
@@ -29,6 +30,8 @@ export interface MarkRenderer {
   svg(variant: MarkVariant): Buffer;
   /** A strong ETag (quoted) from a hash of the bytes that would be served. */
   etag(variant: MarkVariant, format: MarkFormat, width?: number): Promise<string>;
+  /** A notice image (never the mark) as PNG, `width` snapped to MARK_WIDTHS (notice.ts). */
+  noticePng(reason: NoticeReason, width: number, lang: NoticeLang): Promise<Buffer>;
 }
 
 export function strongEtag(bytes: Buffer): string {
@@ -47,7 +50,18 @@ export async function rasteriseSvg(svg: Buffer, width: number): Promise<Buffer> 
     .toBuffer();
 }
 
-export function createMarkRenderer(masters: MarkMasters): MarkRenderer {
+/** Where PNGs come from: sharp on the Node server; renderings made at build time on Workers (src/worker). */
+export interface PngSource {
+  mark(variant: MarkVariant, width: MarkWidth): Promise<Buffer>;
+  notice(reason: NoticeReason, width: number, lang: NoticeLang): Promise<Buffer>;
+}
+
+export const sharpPngSource = (masters: MarkMasters): PngSource => ({
+  mark: (variant, width) => rasteriseSvg(masters[variant], width),
+  notice: noticePng,
+});
+
+export function createMarkRenderer(masters: MarkMasters, source: PngSource = sharpPngSource(masters)): MarkRenderer {
   const pngs = new Map<string, Promise<Buffer>>();
   const etags = new Map<string, string>();
 
@@ -56,7 +70,7 @@ export function createMarkRenderer(masters: MarkMasters): MarkRenderer {
     const key = `${variant}:${w}`;
     let rendered = pngs.get(key);
     if (rendered === undefined) {
-      rendered = rasteriseSvg(masters[variant], w);
+      rendered = source.mark(variant, w);
       // a failed render is not cached, so the next request tries again
       rendered.catch(() => pngs.delete(key));
       pngs.set(key, rendered);
@@ -66,6 +80,7 @@ export function createMarkRenderer(masters: MarkMasters): MarkRenderer {
 
   return {
     png,
+    noticePng: source.notice,
     svg: (variant) => masters[variant],
     async etag(variant, format, width) {
       const key = format === 'svg' ? `${variant}:svg` : `${variant}:png:${nearestMarkWidth(width)}`;

@@ -127,7 +127,8 @@ export class StatusCache {
       this.loading.set(serviceId, load);
       const facts = await pending;
       // Dropped while loading: what was read may predate the change. Answer with it once, never keep it.
-      if ((this.generations.get(serviceId) ?? 0) === generation) {
+      // ttlMs 0: nothing is kept (Workers hear no NOTIFY, so every request reads the state).
+      if (this.options.ttlMs > 0 && (this.generations.get(serviceId) ?? 0) === generation) {
         this.entries.set(serviceId, { facts, expires: performance.now() + this.options.ttlMs });
       }
       return facts;

@@ -4,7 +4,7 @@ import type { AppEnv } from '../http/env';
 import { sealedResponse } from '../http/middleware';
 import { newRouter, validationError } from '../http/router';
 import type { MarkVariant } from '../mark/masters';
-import { noticePng, noticeSvg, type NoticeLang, type NoticeReason } from '../mark/notice';
+import { noticeSvg, type NoticeLang, type NoticeReason } from '../mark/notice';
 import { MARK_WIDTHS } from '../mark/render';
 import { markVerdict, statusHeader } from '../mark/verdict';
 
@@ -59,7 +59,7 @@ export async function noticeResponse(c: Context<AppEnv>, code: 403 | 404 | 410, 
   const lang: NoticeLang = q.lang ?? 'ja';
   let bytes: Uint8Array<ArrayBuffer>;
   if (format === 'png') {
-    bytes = new Uint8Array(await noticePng(reason, q.w ?? 480, lang));
+    bytes = new Uint8Array(await c.get('deps').mark.noticePng(reason, q.w ?? 480, lang));
   } else {
     const key = `${reason}:${lang}`;
     bytes = noticeSvgBytes.get(key) ?? new Uint8Array(Buffer.from(noticeSvg(reason, lang)));

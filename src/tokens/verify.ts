@@ -67,7 +67,8 @@ interface Entry {
 /**
  * Verified tokens kept in memory: a token is verified once, not per request. Entries are dropped when their
  * service changes (retirement announces the service on `certmark_changes`), and live at most `ttlMs` as a
- * backstop should a notification be lost. Bounded: the oldest entries go first.
+ * backstop should a notification be lost (0: nothing is kept, as on Workers, which hear no NOTIFY). Bounded:
+ * the oldest entries go first.
  */
 export class TokenCache {
   private entries = new Map<string, Entry>();
@@ -99,7 +100,7 @@ export class TokenCache {
     const result = await verifyEmbedToken(token, this.deps);
     // A cache drop while this was computed means the answer may be stale: use it once, do not keep it.
     const held = result.ok && this.holds?.isHeld(result.token.serviceId) === true;
-    if (generation === this.generation && !held && this.cacheable(token, result)) {
+    if (this.options.ttlMs > 0 && generation === this.generation && !held && this.cacheable(token, result)) {
       if (this.entries.size >= this.options.max) this.entries.delete(this.entries.keys().next().value!);
       this.entries.set(token, { result, serviceId: result.ok ? result.token.serviceId : null, expires: performance.now() + this.options.ttlMs });
     }
