@@ -101,5 +101,6 @@ function fromDatabaseError(err: Error): AppError | null {
 }
 
 export function notFoundHandler(c: Context<AppEnv>): Response {
-  return problemResponse(c, new AppError('not_found', `no route for ${c.req.method} ${c.req.path}`));
+  const path = c.req.path.length > 200 ? `${c.req.path.slice(0, 200)}…` : c.req.path;
+  return problemResponse(c, new AppError('not_found', `no route for ${c.req.method} ${path}`));
 }

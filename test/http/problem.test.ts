@@ -46,4 +46,13 @@ describe('errors answered as problem details (RFC 9457)', () => {
     expect(res.status).toBe(500);
     expect(await res.text()).not.toContain('secret internal detail');
   });
+
+  it('answers an unknown path with 404 problem+json whose detail quotes at most 200 characters of it', async () => {
+    const res = await t.app.request(`/${'a'.repeat(5000)}`);
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    const { detail } = (await res.json()) as { detail: string };
+    expect(detail.length).toBeLessThan(260);
+    expect(detail).toMatch(/^no route for GET \/a+…$/);
+  });
 });
