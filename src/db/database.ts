@@ -9,13 +9,22 @@ export type Tx = Transaction<DB>;
 /** Channel on which every committed lifecycle change is announced (payload: the service id). */
 export const CHANGES_CHANNEL = 'certmark_changes';
 
+export interface ListenGap {
+  down(): void;
+  up(): void;
+}
+
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
   /** The PostgreSQL schema the connection works in (search_path), when not the default. */
   schema: string | null;
-  /** Calls fn with the payload of every NOTIFY on the channel (from this or any other process). */
-  listen(channel: string, fn: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Calls fn with the payload of every NOTIFY on the channel (from this or any other process). On PostgreSQL
+   * the listening connection may drop: `gap.down` is called at once (notifications may be lost from then on),
+   * the connection is made again with backoff, and `gap.up` is called once it listens again.
+   */
+  listen(channel: string, fn: (payload: string) => void, gap?: ListenGap): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

@@ -2,7 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { join } from 'node:path';
-import type { Database } from './database';
+import type { Database, ListenGap } from './database';
 import type { DB } from './schema';
 import { lockDataDir } from './lock';
 
@@ -19,36 +19,91 @@ export interface PostgresOptions {
    * Hyperdrive keeps the real connections warm).
    */
   oneUsePerConnection?: boolean;
+  /** Shown in pg_stat_activity (default `certmark`). */
+  applicationName?: string;
 }
+
+/** Backoff of the LISTEN connection's reconnection. */
+export const LISTEN_RETRY_MS = { min: 100, max: 5_000 };
 
 export function openPostgres(options: PostgresOptions): Database {
   const clientConfig = {
     connectionString: options.url,
+    application_name: options.applicationName ?? 'certmark',
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   };
   const pool = new pg.Pool({ ...clientConfig, max: options.max ?? 10, ...(options.oneUsePerConnection ? { maxUses: 1 } : {}) });
   pool.on('error', () => {}); // an idle client's error must not kill the process; the next query reports it
-  const listeners: pg.Client[] = [];
+  const subscriptions = new Set<() => Promise<void>>();
+
+  /** One LISTEN that comes back after its connection drops (a restart, a failover, an idle timeout). */
+  async function listen(channel: string, fn: (payload: string) => void, gap?: ListenGap): Promise<() => Promise<void>> {
+    let client: pg.Client | null = null;
+    let closed = false;
+    let timer: NodeJS.Timeout | null = null;
+    let delay = LISTEN_RETRY_MS.min;
+    const open = async (): Promise<pg.Client> => {
+      // keepAlive: a peer that vanishes without a word is noticed too
+      const c = new pg.Client({ ...clientConfig, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
+      c.on('error', () => {}); // followed by 'end', handled there
+      try {
+        await c.connect();
+        c.on('notification', (n) => {
+          if (n.channel === channel) fn(n.payload ?? '');
+        });
+        await c.query(`listen ${pg.escapeIdentifier(channel)}`);
+      } catch (err) {
+        await c.end().catch(() => {});
+        throw err;
+      }
+      c.once('end', () => lost(c));
+      return c;
+    };
+    const lost = (c: pg.Client) => {
+      if (closed || client !== c) return;
+      client = null;
+      gap?.down();
+      retry();
+    };
+    const retry = () => {
+      timer = setTimeout(async () => {
+        timer = null;
+        if (closed) return;
+        try {
+          const c = await open();
+          if (closed) {
+            await c.end().catch(() => {});
+            return;
+          }
+          client = c;
+          delay = LISTEN_RETRY_MS.min;
+          gap?.up();
+        } catch {
+          delay = Math.min(delay * 2, LISTEN_RETRY_MS.max);
+          retry();
+        }
+      }, delay);
+      timer.unref();
+    };
+    client = await open();
+    const unsubscribe = async () => {
+      closed = true;
+      subscriptions.delete(unsubscribe);
+      if (timer) clearTimeout(timer);
+      await client?.end().catch(() => {});
+      client = null;
+    };
+    subscriptions.add(unsubscribe);
+    return unsubscribe;
+  }
+
   return {
     kind: 'postgres',
     schema: options.schema ?? null,
     db: new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }),
-    async listen(channel, fn) {
-      const client = new pg.Client(clientConfig);
-      client.on('error', () => {});
-      await client.connect();
-      client.on('notification', (n) => {
-        if (n.channel === channel) fn(n.payload ?? '');
-      });
-      await client.query(`listen ${pg.escapeIdentifier(channel)}`);
-      listeners.push(client);
-      return async () => {
-        listeners.splice(listeners.indexOf(client), 1);
-        await client.end().catch(() => {});
-      };
-    },
+    listen,
     async close() {
-      await Promise.all(listeners.map((c) => c.end().catch(() => {})));
+      await Promise.all([...subscriptions].map((unsubscribe) => unsubscribe()));
       await pool.end();
     },
   };

@@ -188,8 +188,8 @@ export async function loadKeyRing(database: Database, secret: KeySecret, clock: 
         : `the key secret in ${secret.source} does not open the signing key in this database: set CERTMARK_KEY_SECRET to the secret the first server used`,
     );
   }
-  await database.listen(repo.KEYS_CHANNEL, () => {
-    ring.reload().catch((err) => logger.error({ err }, 'could not reload the signing keys'));
-  });
+  const reload = () => ring.reload().catch((err) => logger.error({ err }, 'could not reload the signing keys'));
+  // A rotation announced while the connection was down is caught up when it listens again.
+  await database.listen(repo.KEYS_CHANNEL, () => void reload(), { down: () => logger.warn('lost the LISTEN connection; reconnecting'), up: () => void reload() });
   return ring;
 }

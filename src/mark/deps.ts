@@ -41,7 +41,10 @@ export async function prepareMarkDeps(config: Config, database: Database, clock:
     }));
   }
   // One subscription: a lifecycle event (or a token retired) drops the service's state and its verified tokens.
-  await statuses.listen(database, (serviceId) => tokens.dropService(serviceId));
+  await statuses.listen(database, {
+    drop: (serviceId) => tokens.dropService(serviceId),
+    gap: { down: () => tokens.keep(false), up: () => tokens.keep(true) },
+  });
   const mark = createMarkRenderer(await loadMarkMasters(config.markDir ?? DEFAULT_MARK_DIR));
   return { keys, tokens, statuses, mark };
 }

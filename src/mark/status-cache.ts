@@ -4,7 +4,7 @@
  * on every lifecycle event (Art. 10.8: revocation stops the mark at once): appendEvents announces the service on
  * `certmark_changes` in the event's transaction, heard in-process on PGlite and by every process on PostgreSQL.
  */
-import { CHANGES_CHANNEL, type Database, type Db } from '../db/database';
+import { CHANGES_CHANNEL, type Database, type Db, type ListenGap } from '../db/database';
 import { addDays, startOfJstDay } from '../domain/calendar';
 import { foldEvents, inForceThrough, statusOf, type ServiceState, type Status } from '../domain/lifecycle/state';
 import type { LifecycleEvent } from '../domain/lifecycle/events';
@@ -81,19 +81,40 @@ export class StatusCache {
   private unlisten: (() => Promise<void>) | null = null;
   /** Services announced by a local transaction whose NOTIFY has not arrived yet: read through, not kept. */
   readonly holds = new Holds();
+  /** False while the LISTEN connection is down: every request reads through. */
+  private keeping = true;
 
   constructor(
     private readonly db: Db,
     private readonly options: { ttlMs: number } = { ttlMs: 30_000 },
   ) {}
 
-  /** Drops a service's state on every lifecycle event, from this process or any other. */
-  async listen(database: Database, onDrop?: (serviceId: string) => void): Promise<void> {
-    this.unlisten = await database.listen(CHANGES_CHANNEL, (serviceId) => {
-      this.drop(serviceId);
-      this.holds.release(serviceId);
-      onDrop?.(serviceId);
-    });
+  /**
+   * Drops a service's state on every lifecycle event, from this process or any other. While the listening
+   * connection is down (PostgreSQL), notifications may be lost: everything is dropped and nothing is kept
+   * until it listens again (Art. 10.8: a revocation made meanwhile must not wait for a TTL).
+   */
+  async listen(database: Database, hooks: { drop?: (serviceId: string) => void; gap?: ListenGap } = {}): Promise<void> {
+    this.unlisten = await database.listen(
+      CHANGES_CHANNEL,
+      (serviceId) => {
+        this.drop(serviceId);
+        this.holds.release(serviceId);
+        hooks.drop?.(serviceId);
+      },
+      {
+        down: () => {
+          this.keeping = false;
+          this.clear();
+          hooks.gap?.down();
+        },
+        up: () => {
+          this.clear();
+          this.keeping = true;
+          hooks.gap?.up();
+        },
+      },
+    );
   }
 
   async close(): Promise<void> {
@@ -103,6 +124,7 @@ export class StatusCache {
 
   /** Sync lookup of cached facts; undefined when they must be loaded. */
   peek(serviceId: string): ServiceFacts | null | undefined {
+    if (!this.keeping) return undefined;
     const hit = this.entries.get(serviceId);
     if (hit !== undefined && this.holds.isHeld(serviceId)) return undefined;
     if (hit === undefined) return undefined;
@@ -128,7 +150,7 @@ export class StatusCache {
       const facts = await pending;
       // Dropped while loading: what was read may predate the change. Answer with it once, never keep it.
       // ttlMs 0: nothing is kept (Workers hear no NOTIFY, so every request reads the state).
-      if (this.options.ttlMs > 0 && (this.generations.get(serviceId) ?? 0) === generation) {
+      if (this.keeping && this.options.ttlMs > 0 && (this.generations.get(serviceId) ?? 0) === generation) {
         this.entries.set(serviceId, { facts, expires: performance.now() + this.options.ttlMs });
       }
       return facts;

@@ -73,6 +73,8 @@ interface Entry {
 export class TokenCache {
   private entries = new Map<string, Entry>();
   private generation = 0;
+  /** False while retirements may go unheard (the LISTEN connection is down): nothing is kept. */
+  private keeping = true;
 
   constructor(
     private readonly deps: VerifyDeps,
@@ -83,6 +85,7 @@ export class TokenCache {
 
   /** Sync lookup: the cached answer, or undefined when it must be computed. */
   peek(token: string): Verification | undefined {
+    if (!this.keeping) return undefined;
     const hit = this.entries.get(token);
     if (hit === undefined) return undefined;
     if (hit.expires < performance.now()) {
@@ -100,7 +103,7 @@ export class TokenCache {
     const result = await verifyEmbedToken(token, this.deps);
     // A cache drop while this was computed means the answer may be stale: use it once, do not keep it.
     const held = result.ok && this.holds?.isHeld(result.token.serviceId) === true;
-    if (this.options.ttlMs > 0 && generation === this.generation && !held && this.cacheable(token, result)) {
+    if (this.keeping && this.options.ttlMs > 0 && generation === this.generation && !held && this.cacheable(token, result)) {
       if (this.entries.size >= this.options.max) this.entries.delete(this.entries.keys().next().value!);
       this.entries.set(token, { result, serviceId: result.ok ? result.token.serviceId : null, expires: performance.now() + this.options.ttlMs });
     }
@@ -124,5 +127,11 @@ export class TokenCache {
   clear(): void {
     this.generation++;
     this.entries.clear();
+  }
+
+  /** Stop keeping (and forget) answers, or start again: see StatusCache.listen. */
+  keep(on: boolean): void {
+    this.clear();
+    this.keeping = on;
   }
 }
