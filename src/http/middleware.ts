@@ -68,8 +68,8 @@ const SECURITY_HEADER_RECORD: Readonly<Record<string, string>> = Object.fromEntr
  * An answer that carries every header itself (the security headers, the request id and the route's own, which
  * win), as one plain record: @hono/node-server then writes it without building a Headers object, and the two
  * middlewares above leave it alone. For the hot cross-origin endpoints (mark, badge): it keeps them near the
- * throughput of a bare node:http server (bytes, not a string: node writes a Buffer body faster). Header names as in SECURITY_HEADERS (canonical case), so a route's
- * value replaces the default instead of doubling it.
+ * throughput of a bare node:http server. The body is bytes, not a string (node writes a Buffer faster). Header
+ * names as in SECURITY_HEADERS (canonical case), so a route's value replaces the default instead of doubling it.
  */
 export function sealedResponse(c: Context<AppEnv>, body: Uint8Array<ArrayBuffer> | null, status: number, headers: Record<string, string>): Response {
   c.set('sealed', true);
