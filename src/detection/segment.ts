@@ -140,6 +140,9 @@ export function foreground(img: Raster, rect: Rect, bg: Background): Float32Arra
   const { rgba, width } = img;
   const t2 = bg.threshold * bg.threshold;
   const { palette } = bg;
+  // runs of one colour are the rule (flat backgrounds, the mark's own fills): the last answer is reused
+  let lastColour = -1;
+  let lastNear = false;
   for (let y = 0; y < rect.height; y++) {
     let o = ((rect.top + y) * width + rect.left) * 4;
     for (let x = 0; x < rect.width; x++, o += 4) {
@@ -152,12 +155,18 @@ export function foreground(img: Raster, rect: Rect, bg: Background): Float32Arra
       const r = rgba[o]!;
       const g = rgba[o + 1]!;
       const b = rgba[o + 2]!;
+      const colour = (r << 16) | (g << 8) | b;
       let near = false;
-      for (let i = 0; i < palette.length && !near; i++) {
-        if (dist2(r, g, b, palette[i]!) <= t2) near = true;
-        for (let j = i + 1; j < palette.length && !near; j++) {
-          if (segDist2(r, g, b, palette[i]!, palette[j]!) <= t2) near = true;
+      if (colour === lastColour) near = lastNear;
+      else {
+        for (let i = 0; i < palette.length && !near; i++) {
+          if (dist2(r, g, b, palette[i]!) <= t2) near = true;
+          for (let j = i + 1; j < palette.length && !near; j++) {
+            if (segDist2(r, g, b, palette[i]!, palette[j]!) <= t2) near = true;
+          }
         }
+        lastColour = colour;
+        lastNear = near;
       }
       if (!near) out[y * rect.width + x] = alpha;
     }
@@ -173,14 +182,24 @@ export function downscale(img: Raster, factor: number): Raster {
   const n = factor * factor;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      const acc = [0, 0, 0, 0];
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      let a = 0;
       for (let dy = 0; dy < factor; dy++) {
         let o = ((y * factor + dy) * img.width + x * factor) * 4;
         for (let dx = 0; dx < factor; dx++, o += 4) {
-          for (let c = 0; c < 4; c++) acc[c]! += img.rgba[o + c]!;
+          r += img.rgba[o]!;
+          g += img.rgba[o + 1]!;
+          b += img.rgba[o + 2]!;
+          a += img.rgba[o + 3]!;
         }
       }
-      for (let c = 0; c < 4; c++) rgba[(y * width + x) * 4 + c] = Math.round(acc[c]! / n);
+      const p = (y * width + x) * 4;
+      rgba[p] = Math.round(r / n);
+      rgba[p + 1] = Math.round(g / n);
+      rgba[p + 2] = Math.round(b / n);
+      rgba[p + 3] = Math.round(a / n);
     }
   }
   return { width, height, rgba };
