@@ -4,7 +4,18 @@
  */
 import * as assets from 'certmark-worker-assets';
 import { createApp, type App } from './app';
+import { AppError } from './errors';
+import { handleError } from './http/problem';
+import { newRouter } from './http/router';
 import { workerDeps, type WorkerBindings } from './worker/deps';
+
+/** What every request gets while the app cannot start: the one problem shape, 503. */
+const starting = newRouter();
+starting.onError(handleError);
+starting.all('*', (c) => {
+  c.header('Retry-After', '5');
+  throw new AppError('unavailable', 'the service is starting or cannot reach its database; retry shortly');
+});
 
 let app: Promise<App> | null = null;
 
@@ -20,8 +31,7 @@ export default {
       ready = await current;
     } catch (err) {
       console.error('certmark worker: could not start', err);
-      const body = { type: 'about:blank', title: 'Service unavailable', status: 503, detail: 'the service is starting or cannot reach its database; retry shortly' };
-      return new Response(JSON.stringify(body), { status: 503, headers: { 'Content-Type': 'application/problem+json', 'Retry-After': '5' } });
+      return starting.fetch(request);
     }
     return ready.fetch(request, env, ctx as never);
   },

@@ -102,4 +102,23 @@ describe.skipIf(!onPostgres)('the Workers build of the public read path (workerd
     const badge = (await (await edge(`/api/v1/badge/${svc.token}`, fromSite)).json()) as { showMark: boolean; status: string };
     expect(badge).toMatchObject({ showMark: false, status: 'revoked' });
   });
+
+  it('answers 503 problem+json, never 500, while it cannot reach its database', async () => {
+    const unreachable = await unstable_dev('src/worker.ts', {
+      config: 'wrangler.toml',
+      vars: { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none', PUBLIC_BASE_URL: BASE, LOG_LEVEL: 'silent' },
+      ip: '127.0.0.1',
+      logLevel: 'none',
+      experimental: { disableExperimentalWarning: true },
+    });
+    try {
+      const r = (await unreachable.fetch(`/mark/${svc.token}.svg`)) as unknown as Response;
+      expect(r.status).toBe(503);
+      expect(r.headers.get('content-type')).toContain('application/problem+json');
+      expect(r.headers.get('retry-after')).toBe('5');
+      expect(((await r.json()) as { code: string }).code).toBe('unavailable');
+    } finally {
+      await unreachable.stop();
+    }
+  });
 });
