@@ -5,6 +5,9 @@ import type { Database } from './db/database';
 import type { AppEnv } from './http/env';
 import { requestContext, securityHeaders } from './http/middleware';
 import { handleError, notFoundHandler } from './http/problem';
+import { deadline } from './http/deadline';
+import { jsonBodyGuard } from './http/json-guard';
+import { htmlError, wantsPage } from './routes/public/html';
 import { newRouter } from './http/router';
 import { adminRoutes } from './routes/admin/index';
 import { docsRoutes } from './routes/docs';
@@ -48,6 +51,9 @@ export function createApp(deps: AppDeps) {
   const app = newRouter();
   app.use('*', requestContext(deps));
   app.use('*', securityHeaders());
+  // pages answer a page, everything else problem+json
+  app.use('*', deadline(deps.config.deadlines, (err, c) => (wantsPage(c) ? htmlError(err, c) : handleError(err, c))));
+  app.use('*', jsonBodyGuard());
   app.onError(handleError);
   app.notFound(notFoundHandler);
 

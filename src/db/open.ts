@@ -1,10 +1,13 @@
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Database, ListenGap } from './database';
 import type { DB } from './schema';
+import type { Config } from '../config';
 import { lockDataDir } from './lock';
+import { isConnectionFault } from './faults';
 
 // Calendar dates are text; instants are timestamptz and come back as Date. Integers stay numbers.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
@@ -19,49 +22,119 @@ export interface PostgresOptions {
    * Hyperdrive keeps the real connections warm).
    */
   oneUsePerConnection?: boolean;
-  /** Shown in pg_stat_activity (default `certmark`). */
+  /** Shown in pg_stat_activity (default `certmark`; the LISTEN connections add `-listen`). */
   applicationName?: string;
+  /** How long a new connection, or a wait for a free one, may take (default 2 s). */
+  connectTimeoutMs?: number;
+  /** The session's statement_timeout; the client waits a second longer for an answer (default 5 s). */
+  statementTimeoutMs?: number;
 }
 
 /** Backoff of the LISTEN connection's reconnection. */
 export const LISTEN_RETRY_MS = { min: 100, max: 5_000 };
 
+/**
+ * Liveness of a LISTEN connection: it NOTIFYs itself every `everyMs`; a heartbeat sent more than `silentAfterMs`
+ * ago and not heard back means notifications may be lost (a frozen network gives no error), so the connection is
+ * dropped and made again. Art. 10.8: a revoked mark may be served from cache at most this long plus a tick.
+ */
+export const LISTEN_HEARTBEAT = { everyMs: 250, silentAfterMs: 1_000 };
+
+type PgClient = pg.Client & { connection?: { stream?: { destroy(): void } } };
+
+/** Cuts a client's socket at once: `end()` would wait for a peer that may never answer. */
+function destroyClient(c: pg.Client): void {
+  (c as PgClient).connection?.stream?.destroy();
+}
+
 export function openPostgres(options: PostgresOptions): Database {
+  const statementTimeoutMs = options.statementTimeoutMs ?? 5_000;
+  const connectTimeoutMs = options.connectTimeoutMs ?? 2_000;
+  const applicationName = options.applicationName ?? 'certmark';
   const clientConfig = {
     connectionString: options.url,
-    application_name: options.applicationName ?? 'certmark',
+    application_name: applicationName,
+    connectionTimeoutMillis: connectTimeoutMs,
+    // keepAlive: a peer that vanishes without a word is noticed too
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   };
-  const pool = new pg.Pool({ ...clientConfig, max: options.max ?? 10, ...(options.oneUsePerConnection ? { maxUses: 1 } : {}) });
+  const pool = new pg.Pool({
+    ...clientConfig,
+    statement_timeout: statementTimeoutMs,
+    // a transaction left open by a stalled client must not hold its locks for long
+    idle_in_transaction_session_timeout: statementTimeoutMs * 2,
+    query_timeout: statementTimeoutMs + 1_000,
+    max: options.max ?? 10,
+    ...(options.oneUsePerConnection ? { maxUses: 1 } : {}),
+  });
   pool.on('error', () => {}); // an idle client's error must not kill the process; the next query reports it
+  // A checked-out client that loses its connection between queries emits 'error' too: without a listener that
+  // ends the process. The query in flight (if any) reports the fault; release() then drops the client.
+  pool.on('connect', (client) => client.on('error', () => {}));
+  /** What Kysely sees of the pool: a client that hit a connection fault is cut and removed on release. */
+  const kyselyPool = {
+    async connect() {
+      const client = await pool.connect();
+      let broken = false;
+      return {
+        query: ((...args: Parameters<pg.PoolClient['query']>) => {
+          const result = (client.query as (...a: unknown[]) => unknown)(...args);
+          if (result instanceof Promise) {
+            return result.catch((err: unknown) => {
+              if (isConnectionFault(err)) {
+                broken = true;
+                destroyClient(client);
+              }
+              throw err;
+            });
+          }
+          return result;
+        }) as pg.PoolClient['query'],
+        release: () => client.release(broken ? new Error('connection fault') : undefined),
+      };
+    },
+    end: () => pool.end(),
+  };
   const subscriptions = new Set<() => Promise<void>>();
 
-  /** One LISTEN that comes back after its connection drops (a restart, a failover, an idle timeout). */
+  /**
+   * One LISTEN that comes back after its connection drops (a restart, a failover, an idle timeout) or falls
+   * silent (LISTEN_HEARTBEAT).
+   */
   async function listen(channel: string, fn: (payload: string) => void, gap?: ListenGap): Promise<() => Promise<void>> {
     let client: pg.Client | null = null;
     let closed = false;
     let timer: NodeJS.Timeout | null = null;
     let delay = LISTEN_RETRY_MS.min;
+    // this subscription's own heartbeat channel: nobody else hears its beats
+    const heartbeatChannel = `certmark_hb_${randomBytes(8).toString('hex')}`;
+    /** performance.now() of the latest heartbeat sent and heard back: everything committed before it was heard. */
+    let confirmed = 0;
+    let beating = false;
     const open = async (): Promise<pg.Client> => {
-      // keepAlive: a peer that vanishes without a word is noticed too
-      const c = new pg.Client({ ...clientConfig, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
+      const c = new pg.Client({ ...clientConfig, application_name: `${applicationName}-listen` });
       c.on('error', () => {}); // followed by 'end', handled there
       try {
         await c.connect();
         c.on('notification', (n) => {
           if (n.channel === channel) fn(n.payload ?? '');
+          else if (n.channel === heartbeatChannel && client === c) confirmed = Math.max(confirmed, Number(n.payload));
         });
-        await c.query(`listen ${pg.escapeIdentifier(channel)}`);
+        await c.query(`listen ${pg.escapeIdentifier(channel)}; listen ${pg.escapeIdentifier(heartbeatChannel)}`);
       } catch (err) {
-        await c.end().catch(() => {});
+        destroyClient(c);
         throw err;
       }
       c.once('end', () => lost(c));
+      confirmed = performance.now();
       return c;
     };
     const lost = (c: pg.Client) => {
       if (closed || client !== c) return;
       client = null;
+      destroyClient(c);
       gap?.down();
       retry();
     };
@@ -72,7 +145,7 @@ export function openPostgres(options: PostgresOptions): Database {
         try {
           const c = await open();
           if (closed) {
-            await c.end().catch(() => {});
+            destroyClient(c);
             return;
           }
           client = c;
@@ -85,13 +158,31 @@ export function openPostgres(options: PostgresOptions): Database {
       }, delay);
       timer.unref();
     };
-    client = await open();
+    const heartbeat = setInterval(() => {
+      const c = client;
+      if (!c || closed) return;
+      const now = performance.now();
+      if (now - confirmed > LISTEN_HEARTBEAT.silentAfterMs) return lost(c); // silent: notifications may be lost
+      if (beating) return; // the last beat is still on its way
+      beating = true;
+      c.query('select pg_notify($1, $2)', [heartbeatChannel, String(now)]).then(
+        () => (beating = false),
+        () => (beating = false), // a broken connection ends, handled by 'end'
+      );
+    }, LISTEN_HEARTBEAT.everyMs);
+    heartbeat.unref();
+    client = await open().catch((err) => {
+      clearInterval(heartbeat);
+      throw err;
+    });
     const unsubscribe = async () => {
       closed = true;
       subscriptions.delete(unsubscribe);
+      clearInterval(heartbeat);
       if (timer) clearTimeout(timer);
-      await client?.end().catch(() => {});
+      const c = client;
       client = null;
+      if (c) await Promise.race([c.end().catch(() => {}), new Promise((r) => setTimeout(r, 1_000).unref())]).then(() => destroyClient(c));
     };
     subscriptions.add(unsubscribe);
     return unsubscribe;
@@ -100,7 +191,7 @@ export function openPostgres(options: PostgresOptions): Database {
   return {
     kind: 'postgres',
     schema: options.schema ?? null,
-    db: new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }),
+    db: new Kysely<DB>({ dialect: new PostgresDialect({ pool: kyselyPool as unknown as pg.Pool }) }),
     listen,
     async close() {
       await Promise.all([...subscriptions].map((unsubscribe) => unsubscribe()));
@@ -152,6 +243,8 @@ export async function openEmbedded(dataDir: string): Promise<Database> {
   }
 }
 
-export async function openDatabase(config: { databaseUrl: string | null; dataDir: string }): Promise<Database> {
-  return config.databaseUrl ? openPostgres({ url: config.databaseUrl }) : openEmbedded(config.dataDir);
+export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'db'>): Promise<Database> {
+  if (!config.databaseUrl) return openEmbedded(config.dataDir);
+  const { poolMax, connectTimeoutMs, statementTimeoutMs } = config.db;
+  return openPostgres({ url: config.databaseUrl, max: poolMax, connectTimeoutMs, statementTimeoutMs });
 }

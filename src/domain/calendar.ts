@@ -21,13 +21,39 @@ function parts(d: CalendarDate): [number, number, number] {
   return [Number(m[1]), Number(m[2]), Number(m[3])];
 }
 
+/**
+ * The calendar the code computes in: years 0000 to 9999. Arithmetic past either end stays at it, so that a
+ * stored far date can never make a computation throw (the status fold must be total). Dates people enter are
+ * bounded much more tightly (ENTERED_DATES).
+ */
+export const CALENDAR_BOUNDS = { min: '0000-01-01', max: '9999-12-31' } as const;
+const CALENDAR_MIN_MS = new Date('0000-01-01T00:00:00Z').getTime();
+const CALENDAR_MAX_MS = new Date('9999-12-31T00:00:00Z').getTime();
+
+/** Dates staff may enter at all (the rules' own dates fall well inside; anything else is a typing error). */
+export const ENTERED_DATES = { min: '2000-01-01', max: '2199-12-31' } as const;
+
+export function isEnteredDate(s: string): boolean {
+  return isCalendarDate(s) && s >= ENTERED_DATES.min && s <= ENTERED_DATES.max;
+}
+
 function fromUtcMidnight(ms: number): CalendarDate {
+  if (!(ms >= CALENDAR_MIN_MS)) return CALENDAR_BOUNDS.min;
+  if (ms > CALENDAR_MAX_MS) return CALENDAR_BOUNDS.max;
   return new Date(ms).toISOString().slice(0, 10);
 }
 
 /** The Asia/Tokyo calendar day of an instant. */
 export function jstDate(instant: Date): CalendarDate {
   return fromUtcMidnight(instant.getTime() + JST_OFFSET_MS);
+}
+
+/**
+ * Whether an instant falls on or before a JST calendar day. A string comparison of two 'YYYY-MM-DD' dates: total,
+ * whatever the stored day says.
+ */
+export function onOrBefore(instant: Date, d: CalendarDate): boolean {
+  return jstDate(instant) <= d;
 }
 
 /** The instant at which a JST calendar day begins (00:00 JST). */

@@ -1,4 +1,4 @@
-import { addDays, endOfYearsFrom, jstDate, startOfJstDay, startOfYearsBefore, type CalendarDate } from './calendar';
+import { addDays, endOfYearsFrom, jstDate, onOrBefore, startOfYearsBefore, type CalendarDate } from './calendar';
 
 /** Art. 9.1: a certification is valid for two years from the day it was made. */
 export const VALIDITY_YEARS = 2;
@@ -17,7 +17,19 @@ export function validThrough(certifiedOn: CalendarDate): CalendarDate {
 
 /** True while `instant` falls on or before the last valid day, in Asia/Tokyo. */
 export function inForceAt(lastDay: CalendarDate, instant: Date): boolean {
-  return instant.getTime() < startOfJstDay(addDays(lastDay, 1)).getTime();
+  return onOrBefore(instant, lastDay);
+}
+
+/**
+ * Art. 12.2 keeps a certification in force "while the renewal is decided"; the rules name no limit, so certmark
+ * sets one: an extension runs at most this many years past the valid-through date (a longer one is a typing
+ * error, or a decision the committee should be asked about).
+ */
+export const MAX_EXTENSION_YEARS = 1;
+
+/** The last day an Art. 12.2 extension may run to. */
+export function latestExtension(validThrough: CalendarDate): CalendarDate {
+  return endOfYearsFrom(addDays(validThrough, 1), MAX_EXTENSION_YEARS);
 }
 
 /** Art. 12.1: a renewal may be filed from 60 days to 30 days before expiry, both days included. */

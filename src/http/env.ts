@@ -16,5 +16,7 @@ export interface AppEnv {
     staff: Staff;
     /** The route's answer carries every header already (sealedResponse): middlewares add none. */
     sealed: boolean;
+    /** Aborted when the request's deadline passes (src/http/deadline.ts). */
+    signal: AbortSignal;
   };
 }

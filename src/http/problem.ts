@@ -3,6 +3,7 @@ import { requestLogger } from './middleware';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError, type ErrorKind } from '../errors';
+import { isDatabaseUnavailable } from '../db/faults';
 import type { AppEnv } from './env';
 
 const STATUS: Record<ErrorKind, ContentfulStatusCode> = {
@@ -54,13 +55,42 @@ export function problemResponse(c: Context<AppEnv>, err: AppError): Response {
   if (err.field) body.field = err.field;
   if (err.article) body.article = err.article;
   if (err.extra) Object.assign(body, { extra: err.extra });
-  if (status === 401) c.header('WWW-Authenticate', 'Bearer');
-  return c.body(JSON.stringify(body), status, { 'Content-Type': 'application/problem+json; charset=utf-8' });
+  const headers: Record<string, string> = { 'Content-Type': 'application/problem+json; charset=utf-8' };
+  if (status === 401) headers['WWW-Authenticate'] = 'Bearer';
+  const retryAfter = retryAfterOf(err);
+  if (retryAfter !== null) headers['Retry-After'] = String(retryAfter);
+  if (status === 503) headers['Cache-Control'] = 'no-store';
+  return c.body(JSON.stringify(body), status, headers);
+}
+
+/** Seconds a client should wait before trying again: a rate limit says how long; an outage, a moment. */
+export function retryAfterOf(err: AppError): number | null {
+  if (typeof err.extra?.retryAfter === 'number') return err.extra.retryAfter;
+  return err.kind === 'unavailable' ? UNAVAILABLE_RETRY_AFTER_S : null;
+}
+
+const UNAVAILABLE_RETRY_AFTER_S = 2;
+
+/** The database cannot be reached or did not answer in time: nothing is claimed, try again (never a 500). */
+export const databaseUnavailable = (cause?: unknown) => new AppError('unavailable', 'the registry cannot be read right now; try again shortly', { cause });
+
+/**
+ * Errors that are not the caller's fault and not a bug: the database unreachable or slow. Every error handler
+ * (JSON, pages) asks this first.
+ */
+export function asKnownError(err: Error): AppError | null {
+  if (err instanceof AppError) return err;
+  if (isDatabaseUnavailable(err)) return databaseUnavailable(err);
+  return null;
 }
 
 /** onError: known errors become their problem; anything else a generic 500 that never echoes the error. */
 export function handleError(err: Error, c: Context<AppEnv>): Response {
-  if (err instanceof AppError) return problemResponse(c, err);
+  const known0 = asKnownError(err);
+  if (known0) {
+    if (known0.kind === 'unavailable' && known0 !== err) requestLogger(c).warn({ err }, 'the database is unavailable');
+    return problemResponse(c, known0);
+  }
   if (err instanceof HTTPException) {
     const kind: ErrorKind = err.status === 413 ? 'too_large' : err.status === 401 ? 'unauthenticated' : err.status === 403 ? 'forbidden' : err.status === 404 ? 'not_found' : 'invalid';
     return problemResponse(c, new AppError(kind, err.status === 413 ? 'request body too large' : TITLES[kind]));

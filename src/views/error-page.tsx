@@ -3,7 +3,7 @@ import { href } from './components';
 import { messages, type Lang } from './i18n';
 import { Layout } from './layout';
 
-export type ErrorStatus = 400 | 404 | 413 | 415 | 429 | 500;
+export type ErrorStatus = 400 | 404 | 413 | 415 | 429 | 500 | 503;
 
 /**
  * The HTML error page. It names at most the fields at fault (from our own schema), never what was sent, the

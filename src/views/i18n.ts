@@ -133,8 +133,8 @@ export interface Messages {
   receivedTitle: string;
   receivedText: string;
   backToRegistry: string;
-  errorTitle: Record<'400' | '404' | '413' | '415' | '429' | '500', string>;
-  errorText: Record<'400' | '404' | '413' | '415' | '429' | '500', string>;
+  errorTitle: Record<'400' | '404' | '413' | '415' | '429' | '500' | '503', string>;
+  errorText: Record<'400' | '404' | '413' | '415' | '429' | '500' | '503', string>;
   errorFields: string;
   goBack: string;
 }

@@ -132,7 +132,7 @@ export const en: Messages = {
   receivedTitle: 'Your inquiry has been received',
   receivedText: 'Thank you. Our staff will read it and reply to the email address you gave.',
   backToRegistry: 'Back to the certified services',
-  errorTitle: { '400': 'Please check your input', '404': 'Page not found', '413': 'Too large', '415': 'Unsupported format', '429': 'Please try again later', '500': 'Something went wrong' },
+  errorTitle: { '400': 'Please check your input', '404': 'Page not found', '413': 'Too large', '415': 'Unsupported format', '429': 'Please try again later', '500': 'Something went wrong', '503': 'Cannot be checked right now' },
   errorText: {
     '400': 'Something in the request was not valid.',
     '404': 'We could not find that certification number or page. Services that were never certified are not listed.',
@@ -140,6 +140,7 @@ export const en: Messages = {
     '415': 'Please send the form from this site.',
     '429': 'Too many submissions in a short time. Please wait a while and try again.',
     '500': 'The problem has been logged. Please try again later.',
+    '503': 'The certification status cannot be confirmed right now, so nothing is shown. Please try again in a moment.',
   },
   errorFields: 'Fields to check:',
   goBack: 'Please go back and correct them.',

@@ -23,6 +23,7 @@ export async function registerVendor(ctx: LifecycleContext, input: { nameJa: str
     const at = ctx.clock.now();
     await services.insertVendor(tx, { id, ...input, at });
     await appendEvents(tx, null, ctx.actor, at, [{ type: 'vendor.registered', payload: { vendorId: id } }]);
+    ctx.signal?.throwIfAborted();
     return { id };
   });
 }
@@ -38,6 +39,7 @@ export async function registerService(ctx: LifecycleContext, input: { vendorId: 
       { type: 'service.registered', payload: { vendorId: input.vendorId } },
       { type: 'service.origins_changed', payload: { origins: input.origins } },
     ]);
+    ctx.signal?.throwIfAborted();
     return { id };
   });
 }

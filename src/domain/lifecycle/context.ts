@@ -15,6 +15,8 @@ export interface LifecycleContext {
   clock: Clock;
   actor: string;
   newId?: () => string;
+  /** Aborted when the request's deadline passed: the transaction then rolls back instead of committing. */
+  signal?: AbortSignal;
 }
 
 export const newId = (ctx: LifecycleContext) => (ctx.newId ?? randomUUID)();
@@ -54,6 +56,7 @@ export async function onService<T = void>(
     const decision = await decide(view);
     const written = await appendEvents(tx, serviceId, ctx.actor, now, decision.events);
     const result = decision.project ? await decision.project(tx, written) : undefined;
+    ctx.signal?.throwIfAborted(); // answered 503 already: commit nothing
     return { result, events: written };
   });
 }

@@ -1,6 +1,6 @@
 import { AppError, invalid } from '../../errors';
 import type { CalendarDate } from '../calendar';
-import { inForceAt, inRenewalWindow, renewalWindow } from '../validity';
+import { inForceAt, inRenewalWindow, latestExtension, MAX_EXTENSION_YEARS, renewalWindow } from '../validity';
 import { onService, requireStatus, type LifecycleContext } from './context';
 import type { SelfDeclaration } from './events';
 import { currentPeriod, inForceThrough } from './state';
@@ -42,6 +42,10 @@ export async function extend(ctx: LifecycleContext, serviceId: string, input: { 
     const period = currentPeriod(v.state)!;
     if (input.until <= period.validThrough) throw invalid('until', `an extension must end after the validity period (${period.validThrough})`);
     if (input.until <= through) throw invalid('until', `the certification is already in force through ${through}`);
+    const latest = latestExtension(period.validThrough); // Art. 12.2, bounded by certmark (validity.ts)
+    if (input.until > latest) {
+      throw new AppError('invalid', `an extension may run at most ${MAX_EXTENSION_YEARS} year past the validity period, to ${latest}`, { field: 'until', article: 'Art. 12.2', extra: { latest } });
+    }
     if (!inForceAt(through, v.now)) throw new AppError('forbidden_transition', 'the certification is no longer in force', { article: 'Art. 12.2' });
     return { events: [{ type: 'renewal.extended', payload: { until: input.until, reason: input.reason } }] };
   });

@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { LifecycleContext } from '../../domain/lifecycle/context';
 import type { LifecycleEvent } from '../../domain/lifecycle/events';
 import { resolveService } from '../../domain/lifecycle/staff-view';
+import { inTransaction } from '../../db/database';
 import type { AppEnv, StaffRole } from '../../http/env';
 import type { newRouter } from '../../http/router';
 import { OperationResult, ServiceParam } from './schemas';
@@ -48,11 +49,17 @@ export function operation<S extends z.ZodType>(r: Router, spec: OperationSpec<S>
     responses: { [status]: jsonOk(OperationResult, 'done: the service’s status after the operation and the events it wrote'), ...problems },
   });
   r.openapi(route, (async (c: Context<AppEnv>) => {
-    const ctx = lifecycleContext(c);
-    const service = await resolveService(ctx.db, (c.req.valid as (t: 'param') => { service: string })('param').service);
     const input = (spec.body ? (c.req.valid as (t: 'json') => unknown)('json') : undefined) as z.output<S>;
-    const done = await run(ctx, service.id, input, c);
-    return c.json(await operationResult(c, service.id, done.events, done.result), status);
+    // The operation and its answer are one transaction: an answer that fails (5xx) leaves nothing committed.
+    const answer = await inTransaction(c.get('deps').database.db, async (tx) => {
+      const ctx = { ...lifecycleContext(c), db: tx };
+      const service = await resolveService(tx, (c.req.valid as (t: 'param') => { service: string })('param').service);
+      const done = await run(ctx, service.id, input, c);
+      const out = await operationResult(c, tx, service.id, done.events, done.result);
+      ctx.signal?.throwIfAborted();
+      return out;
+    });
+    return c.json(answer, status);
   }) as never);
 }
 

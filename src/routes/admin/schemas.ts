@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { isCalendarDate } from '../../domain/calendar';
+import { ENTERED_DATES, isCalendarDate, isEnteredDate } from '../../domain/calendar';
 import { STATUSES } from '../../domain/lifecycle/state';
 
 /** Shared request and response schemas of the staff API. Validation failures name the field (src/http/router.ts). */
@@ -15,6 +15,7 @@ const optionalText = (max: number) => text(max).nullable().default(null);
 export const CalendarDate = z
   .string()
   .refine(isCalendarDate, 'must be a calendar date (YYYY-MM-DD, Asia/Tokyo)')
+  .refine(isEnteredDate, `must lie between ${ENTERED_DATES.min} and ${ENTERED_DATES.max}`)
   .openapi({ format: 'date', example: '2026-04-01' });
 
 export const Instant = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 date-time' }).openapi({ example: '2026-04-01T14:59:00Z' });

@@ -10,6 +10,7 @@ import { requireRole } from '../../http/staff-auth';
 import { serviceEvents } from '../../repositories/events';
 import { findService } from '../../repositories/services';
 import { Problem } from './schemas';
+import type { Db } from '../../db/database';
 
 /** Small helpers every staff sub-app shares: request bodies, responses, the lifecycle context. */
 
@@ -46,12 +47,11 @@ export const security = [{ staffToken: [] as string[] }];
 /** Who acts, on what database and clock: every event records the staff token's id as the actor. */
 export function lifecycleContext(c: Context<AppEnv>): LifecycleContext {
   const deps = c.get('deps');
-  return { db: deps.database.db, clock: deps.clock, actor: `staff:${c.get('staff').id}` };
+  return { db: deps.database.db, clock: deps.clock, actor: `staff:${c.get('staff').id}`, signal: c.get('signal') };
 }
 
 /** The answer of every lifecycle operation: the service's status after it and the events it wrote. */
-export async function operationResult(c: Context<AppEnv>, serviceId: string, written: LifecycleEvent[], result: unknown) {
-  const db = c.get('deps').database.db;
+export async function operationResult(c: Context<AppEnv>, db: Db, serviceId: string, written: LifecycleEvent[], result: unknown) {
   const clock = c.get('deps').clock;
   const service = await findService(db, serviceId);
   const now = clock.now();

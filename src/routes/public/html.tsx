@@ -4,7 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { z } from '@hono/zod-openapi';
 import { AppError } from '../../errors';
 import type { AppEnv } from '../../http/env';
-import { handleError, problemStatus } from '../../http/problem';
+import { asKnownError, handleError, problemStatus, retryAfterOf } from '../../http/problem';
 import { ErrorPage, type ErrorStatus } from '../../views/error-page';
 import { pickLang, type Lang } from '../../views/i18n';
 import { renderPage } from '../../views/layout';
@@ -24,7 +24,7 @@ export async function htmlPage(c: Context<AppEnv>, node: { toString(): string | 
 function errorStatus(err: Error): { status: ErrorStatus; fields: string[] } {
   if (err instanceof AppError) {
     const s = problemStatus(err.kind);
-    const status: ErrorStatus = s === 404 || s === 413 || s === 415 || s === 429 ? s : s >= 500 ? 500 : 400;
+    const status: ErrorStatus = s === 404 || s === 413 || s === 415 || s === 429 || s === 503 ? s : s >= 500 ? 500 : 400;
     const issues = (err.extra?.issues as { field: string }[] | undefined) ?? [];
     const fields = [...new Set([...(err.field ? [err.field] : []), ...issues.map((i) => i.field)])];
     return { status, fields };
@@ -36,12 +36,20 @@ function errorStatus(err: Error): { status: ErrorStatus; fields: string[] } {
   return { status: 500, fields: [] };
 }
 
+/** A browser navigating to a page (not a script, an image or an API client). */
+export function wantsPage(c: Context<AppEnv>): boolean {
+  return c.req.method === 'GET' && (c.req.header('accept') ?? '').includes('text/html');
+}
+
 /** onError of the HTML pages: an HTML page in the reader's language that never echoes the request. */
 export async function htmlError(err: Error, c: Context<AppEnv>): Promise<Response> {
-  const { status, fields } = errorStatus(err);
+  const known = asKnownError(err);
+  const { status, fields } = errorStatus(known ?? err);
   if (status === 500) requestLogger(c).error({ err }, 'unhandled error on a public page');
+  if (status === 503 && known !== err) requestLogger(c).warn({ err }, 'the database is unavailable');
   const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
-  if (err instanceof AppError && err.kind === 'rate_limited' && typeof err.extra?.retryAfter === 'number') headers['Retry-After'] = String(err.extra.retryAfter);
+  const retryAfter = known ? retryAfterOf(known) : null;
+  if (retryAfter !== null) headers['Retry-After'] = String(retryAfter);
   return htmlPage(c, <ErrorPage lang={langOf(c)} status={status} fields={fields} />, status, headers);
 }
 
@@ -54,6 +62,5 @@ export async function publicProblem(err: Error, c: Context<AppEnv>): Promise<Res
   const body = (await res.json()) as Record<string, unknown>;
   body.instance = c.req.routePath;
   const headers = new Headers(res.headers);
-  if (err instanceof AppError && typeof err.extra?.retryAfter === 'number') headers.set('Retry-After', String(err.extra.retryAfter));
   return new Response(JSON.stringify(body), { status: res.status, headers });
 }
