@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely/migration';
 import * as registry from './20261125_0001_registry';
 import * as imageStorage from './20261126_0002_image_storage';
+import * as idempotencyOwner from './20261201_0003_idempotency_owner';
 
 /**
  * Every migration, listed by name so bundlers (the Workers build) include them.
@@ -9,4 +10,5 @@ import * as imageStorage from './20261126_0002_image_storage';
 export const migrations: Record<string, Migration> = {
   '20261125_0001_registry': registry,
   '20261126_0002_image_storage': imageStorage,
+  '20261201_0003_idempotency_owner': idempotencyOwner,
 };

@@ -6,12 +6,15 @@ import type { Config } from './config';
 import { migrateToLatest, type Database } from './db/database';
 import { seedDemo } from './demo/seed';
 import type { Logger } from './logger';
-import { countStaffTokens, findStaffByToken, insertStaffToken, newSecret } from './repositories/staff';
+import { countStaffTokens, findStaffTokenRecord, insertStaffToken, newSecret } from './repositories/staff';
 import { countServicesForDemo } from './demo/seed';
+import { deleteExpiredIdempotencyKeys, releaseClaimsOfGoneInstances } from './repositories/sightings';
 
 export interface BootstrapReport {
   migrations: string[];
   adminTokenFile: string | null;
+  /** CERTMARK_ADMIN_TOKEN names a token that staff revoked: it stays revoked (never silently re-enabled). */
+  adminTokenRevoked: boolean;
   demoSeeded: boolean;
 }
 
@@ -23,8 +26,16 @@ export async function bootstrap(config: Config, database: Database, clock: Clock
   const migrations = await migrateToLatest(database.db, database.schema);
   if (migrations.length) logger.info({ migrations }, 'migrated');
   let adminTokenFile: string | null = null;
+  let adminTokenRevoked = false;
   if (config.adminToken) {
-    if (!(await findStaffByToken(database.db, config.adminToken))) {
+    const known = await findStaffTokenRecord(database.db, config.adminToken);
+    if (known?.revoked_at) {
+      adminTokenRevoked = true;
+      logger.warn(
+        { staffTokenId: known.id, revokedAt: known.revoked_at },
+        'CERTMARK_ADMIN_TOKEN names a staff token that was revoked; it stays revoked. Remove it from the environment and use another admin token (certmark staff-token issue)',
+      );
+    } else if (!known) {
       await insertStaffToken(database.db, { id: randomUUID(), name: 'bootstrap (CERTMARK_ADMIN_TOKEN)', role: 'admin', token: config.adminToken, at: clock.now() });
     }
   } else if ((await countStaffTokens(database.db)) === 0) {
@@ -36,11 +47,22 @@ export async function bootstrap(config: Config, database: Database, clock: Clock
     logger.warn({ adminTokenFile }, 'generated the bootstrap admin token (shown once on the console, kept in the file)');
     process.stdout.write(`\ncertmark: admin token (shown once; also in ${adminTokenFile}):\n  ${token}\n\n`);
   }
+  await housekeeping(database, clock, logger);
   let demoSeeded = false;
   if (config.demo && (await countServicesForDemo(database.db)) === 0) {
     await seedDemo(database.db, clock);
     demoSeeded = true;
     logger.info('seeded demo data');
   }
-  return { migrations, adminTokenFile, demoSeeded };
+  return { migrations, adminTokenFile, adminTokenRevoked, demoSeeded };
+}
+
+/**
+ * What a server does at start and then every hour: free the Idempotency-Key claims of processes that died
+ * mid-request, and forget keys older than 24 hours.
+ */
+export async function housekeeping(database: Database, clock: Clock, logger: Logger): Promise<void> {
+  const released = await releaseClaimsOfGoneInstances(database);
+  const expired = await deleteExpiredIdempotencyKeys(database.db, clock.now());
+  if (released || expired) logger.info({ released, expired }, 'Idempotency-Keys: claims of stopped processes released, expired keys deleted');
 }

@@ -1,6 +1,6 @@
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
-import { bootstrap } from './bootstrap';
+import { bootstrap, housekeeping } from './bootstrap';
 import { systemClock } from './clock';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/open';
@@ -19,7 +19,10 @@ async function main() {
   const report = await bootstrap(config, database, clock, logger);
   const app = createApp(await prepareDeps(config, database, clock, logger));
   const demoBadges = config.demo ? await demoBadgeUrls(database.db, config.publicBaseUrl, clock.now()) : [];
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  // Slow clients: the headers must arrive within 10 s and the whole request within its deadline (Node's defaults
+  // are 60 s and 300 s).
+  const serverOptions = { headersTimeout: 10_000, requestTimeout: Math.max(config.deadlines.writeMs, 10_000) };
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions }, (info) => {
     logger.info({ port: info.port, store: database.kind }, 'listening');
     const base = config.publicBaseUrl;
     const lines = [
@@ -28,11 +31,18 @@ async function main() {
       `  API docs:      ${base}/docs`,
       `  services JSON: ${base}/api/v1/services`,
       ...demoBadges.slice(0, 1).flatMap((d) => [`  demo badge:    ${d.badge}  (${d.number}, ${d.status})`, `  demo mark:     ${d.mark}`, `  (every demo token: GET ${base}/api/v1/admin/tokens)`]),
-      report.adminTokenFile ? `  admin token:   in ${report.adminTokenFile}` : `  admin token:   the one you configured (CERTMARK_ADMIN_TOKEN) or ${config.dataDir}/admin-token from the first start`,
+      report.adminTokenRevoked
+        ? `  admin token:   CERTMARK_ADMIN_TOKEN was revoked and stays so; unset it and use another admin token`
+        : report.adminTokenFile
+          ? `  admin token:   in ${report.adminTokenFile}`
+          : `  admin token:   the one you configured (CERTMARK_ADMIN_TOKEN) or ${config.dataDir}/admin-token from the first start`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   });
+  const hourly = setInterval(() => void housekeeping(database, clock, logger).catch((err) => logger.warn({ err }, 'housekeeping failed; retried in an hour')), 3_600_000);
+  hourly.unref();
   const stop = async () => {
+    clearInterval(hourly);
     server.close();
     await database.close();
     process.exit(0);

@@ -17,6 +17,12 @@ export interface ListenGap {
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';
+  /**
+   * This process's id for as long as it has the database open: it names the Idempotency-Key claims the process
+   * holds, and on PostgreSQL its connections' application_name ends in `/{instanceId}`, so that any process can
+   * tell which owners are still connected (pg_stat_activity).
+   */
+  instanceId: string;
   /** The PostgreSQL schema the connection works in (search_path), when not the default. */
   schema: string | null;
   /**

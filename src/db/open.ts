@@ -40,6 +40,9 @@ export const LISTEN_RETRY_MS = { min: 100, max: 5_000 };
  */
 export const LISTEN_HEARTBEAT = { everyMs: 250, silentAfterMs: 1_000 };
 
+/** 12 hex digits: short enough for application_name (63 bytes) with a prefix. */
+const newInstanceId = () => randomBytes(6).toString('hex');
+
 type PgClient = pg.Client & { connection?: { stream?: { destroy(): void } } };
 
 /** Cuts a client's socket at once: `end()` would wait for a peer that may never answer. */
@@ -50,10 +53,12 @@ function destroyClient(c: pg.Client): void {
 export function openPostgres(options: PostgresOptions): Database {
   const statementTimeoutMs = options.statementTimeoutMs ?? 5_000;
   const connectTimeoutMs = options.connectTimeoutMs ?? 2_000;
+  const instanceId = newInstanceId();
+  // `certmark/{instanceId}`: pg_stat_activity then says which instances are alive (src/repositories/sightings.ts)
   const applicationName = options.applicationName ?? 'certmark';
   const clientConfig = {
     connectionString: options.url,
-    application_name: applicationName,
+    application_name: `${applicationName}/${instanceId}`,
     connectionTimeoutMillis: connectTimeoutMs,
     // keepAlive: a peer that vanishes without a word is noticed too
     keepAlive: true,
@@ -114,7 +119,7 @@ export function openPostgres(options: PostgresOptions): Database {
     let confirmed = 0;
     let beating = false;
     const open = async (): Promise<pg.Client> => {
-      const c = new pg.Client({ ...clientConfig, application_name: `${applicationName}-listen` });
+      const c = new pg.Client({ ...clientConfig, application_name: `${applicationName}-listen/${instanceId}` });
       c.on('error', () => {}); // followed by 'end', handled there
       try {
         await c.connect();
@@ -190,6 +195,7 @@ export function openPostgres(options: PostgresOptions): Database {
 
   return {
     kind: 'postgres',
+    instanceId,
     schema: options.schema ?? null,
     db: new Kysely<DB>({ dialect: new PostgresDialect({ pool: kyselyPool as unknown as pg.Pool }) }),
     listen,
@@ -217,6 +223,7 @@ export function wrapPGlite(pglite: PGlite, release: () => void = () => {}): Data
   const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
   return {
     kind: 'pglite',
+    instanceId: newInstanceId(),
     schema: null,
     db,
     async listen(channel, fn) {

@@ -167,6 +167,8 @@ export interface IdempotencyKeyTable {
   response_status: number | null;
   response_body: Json<Record<string, unknown>> | null;
   created_at: Instant;
+  /** The instance id of the server process holding an in-flight claim ('' before migration 0003). */
+  owner: Generated<string>;
 }
 
 export interface MisuseCaseTable {

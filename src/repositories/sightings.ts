@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import type { Db, Tx } from '../db/database';
+import type { Database, Db, Tx } from '../db/database';
 import type { IdempotencyKeyTable, ImageTable, SightingTable } from '../db/schema';
 import { caseKey, type FindingTally } from './cases';
 
@@ -96,14 +96,14 @@ export async function findIdempotencyKey(db: Db, crawlerKeyId: string, key: stri
  * requests at once): of two requests with one key, exactly one inserts the row. Returns the claimed ones as
  * `crawlerKeyId key`; a key twice in the batch is claimed once, by its first request.
  */
-export async function claimIdempotencyKeys(db: Db, claims: readonly { crawlerKeyId: string; key: string; requestHash: string; at: Date }[]): Promise<Set<string>> {
+export async function claimIdempotencyKeys(db: Db, owner: string, claims: readonly { crawlerKeyId: string; key: string; requestHash: string; at: Date }[]): Promise<Set<string>> {
   const first = new Map<string, (typeof claims)[number]>();
   for (const k of claims) if (!first.has(`${k.crawlerKeyId} ${k.key}`)) first.set(`${k.crawlerKeyId} ${k.key}`, k);
   const unique = [...first.values()];
   if (unique.length === 0) return new Set();
   const rows = await db
     .insertInto('idempotency_keys')
-    .values(unique.map((k) => ({ crawler_key_id: k.crawlerKeyId, key: k.key, request_hash: k.requestHash, state: 'in_flight' as const, response_status: null, response_body: null, created_at: k.at })))
+    .values(unique.map((k) => ({ crawler_key_id: k.crawlerKeyId, key: k.key, request_hash: k.requestHash, state: 'in_flight' as const, response_status: null, response_body: null, created_at: k.at, owner })))
     .onConflict((oc) => oc.columns(['crawler_key_id', 'key']).doNothing())
     .returning(['crawler_key_id', 'key'])
     .execute();
@@ -111,10 +111,10 @@ export async function claimIdempotencyKeys(db: Db, claims: readonly { crawlerKey
 }
 
 /** Takes over a claim whose request died before answering (in flight since before `staleBefore`). */
-export async function takeOverAbandonedClaim(db: Db, k: { crawlerKeyId: string; key: string; requestHash: string; staleBefore: Date; at: Date }): Promise<boolean> {
+export async function takeOverAbandonedClaim(db: Db, k: { crawlerKeyId: string; key: string; requestHash: string; staleBefore: Date; at: Date; owner: string }): Promise<boolean> {
   const r = await db
     .updateTable('idempotency_keys')
-    .set({ created_at: k.at, request_hash: k.requestHash })
+    .set({ created_at: k.at, request_hash: k.requestHash, owner: k.owner })
     .where('crawler_key_id', '=', k.crawlerKeyId)
     .where('key', '=', k.key)
     .where('state', '=', 'in_flight')
@@ -126,4 +126,38 @@ export async function takeOverAbandonedClaim(db: Db, k: { crawlerKeyId: string; 
 /** The work failed (a 4xx, or worse): the key is free again for a corrected request. */
 export async function releaseIdempotencyKey(db: Db, crawlerKeyId: string, key: string): Promise<void> {
   await db.deleteFrom('idempotency_keys').where('crawler_key_id', '=', crawlerKeyId).where('key', '=', key).where('state', '=', 'in_flight').execute();
+}
+
+/**
+ * Frees the in-flight claims of server processes that are gone (they died mid-request), so a retry is not told
+ * "still being processed". PGlite: one process owns the database, so every claim not this process's own is left
+ * over. PostgreSQL: an owner is alive while one of its connections is (application_name ends in `/{owner}`).
+ */
+export async function releaseClaimsOfGoneInstances(database: Database): Promise<number> {
+  const { db } = database;
+  const q = db.deleteFrom('idempotency_keys').where('state', '=', 'in_flight').where('owner', '<>', database.instanceId);
+  const r =
+    database.kind === 'pglite'
+      ? await q.executeTakeFirst()
+      : await q
+          .where(({ eb, selectFrom }) =>
+            eb.not(
+              eb.exists(
+                selectFrom(sql`pg_stat_activity`.as('a'))
+                  .select(sql`1`.as('one'))
+                  .where(sql<boolean>`a.application_name like '%/' || idempotency_keys.owner`)
+                  .where(sql<boolean>`idempotency_keys.owner <> ''`),
+              ),
+            ),
+          )
+          .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+/** Idempotency-Keys are kept 24 hours (the README says so); older ones are deleted, done or not. */
+export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
+
+export async function deleteExpiredIdempotencyKeys(db: Db, now: Date): Promise<number> {
+  const r = await db.deleteFrom('idempotency_keys').where('created_at', '<', new Date(now.getTime() - IDEMPOTENCY_KEY_TTL_MS)).executeTakeFirst();
+  return Number(r.numDeletedRows);
 }

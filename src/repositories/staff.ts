@@ -15,8 +15,18 @@ export async function findStaffByToken(db: Db, token: string): Promise<StaffToke
   return db.selectFrom('staff_tokens').selectAll().where('token_hash', '=', hashSecret(token)).where('revoked_at', 'is', null).executeTakeFirst();
 }
 
+/** The token's record whether or not it was revoked. */
+export async function findStaffTokenRecord(db: Db, token: string): Promise<StaffTokenRow | undefined> {
+  return db.selectFrom('staff_tokens').selectAll().where('token_hash', '=', hashSecret(token)).executeTakeFirst();
+}
+
+/** Inserts the token unless one with the same secret exists (two servers starting at once with one bootstrap token). */
 export async function insertStaffToken(db: Db, t: { id: string; name: string; role: StaffTokenRow['role']; token: string; at: Date }) {
-  await db.insertInto('staff_tokens').values({ id: t.id, name: t.name, role: t.role, token_hash: hashSecret(t.token), created_at: t.at, revoked_at: null }).execute();
+  await db
+    .insertInto('staff_tokens')
+    .values({ id: t.id, name: t.name, role: t.role, token_hash: hashSecret(t.token), created_at: t.at, revoked_at: null })
+    .onConflict((oc) => oc.column('token_hash').doNothing())
+    .execute();
 }
 
 export async function listStaffTokens(db: Db) {

@@ -85,7 +85,7 @@ export function sightingRoutes(deps: AppDeps) {
     base: deps.config.publicBaseUrl,
     images,
     directory: cachedDirectory(deps.database.db, deps.statuses),
-    store: sightingStore(deps.database.db),
+    store: sightingStore(deps.database.db, deps.database.instanceId),
     verifyToken: sightingTokenCheck(deps),
   };
   // The body is refused as soon as it passes the image bound plus room for the other fields.

@@ -14,8 +14,12 @@ import type { ImageJudge } from './images';
 import { requestHash, type SightingInput } from './input';
 import type { SightingStore } from './store';
 
-/** A claim in flight for longer than this belongs to a request that died: a retry may take it over. */
-export const ABANDONED_AFTER_MS = 10 * 60 * 1000;
+/**
+ * A claim in flight for longer than this belongs to a request that died: a retry may take it over. Well past any
+ * request's deadline (WRITE_TIMEOUT_MS); claims of a process that died are released sooner, when a process
+ * starts (releaseClaimsOfGoneInstances).
+ */
+export const ABANDONED_AFTER_MS = 2 * 60 * 1000;
 
 export interface IntakeDeps {
   db: Db;
@@ -57,7 +61,7 @@ async function claim(deps: IntakeDeps, crawlerKeyId: string, key: string, hash: 
     }
     if (row.state === 'done') return { status: row.response_status ?? 201, body: row.response_body as unknown as SightingAnswer, replayed: true };
     const staleBefore = new Date(now.getTime() - ABANDONED_AFTER_MS);
-    if (await takeOverAbandonedClaim(deps.db, { crawlerKeyId, key, requestHash: hash, staleBefore, at: now })) return null;
+    if (await takeOverAbandonedClaim(deps.db, { crawlerKeyId, key, requestHash: hash, staleBefore, at: now, owner: deps.store.owner })) return null;
     throw new AppError('idempotency_conflict', 'a request with this Idempotency-Key is still being processed; retry later', { field: 'Idempotency-Key' });
   }
   throw new AppError('idempotency_conflict', 'this Idempotency-Key is contended; retry later', { field: 'Idempotency-Key' });

@@ -27,6 +27,8 @@ export interface FinishedSighting {
 }
 
 export interface SightingStore {
+  /** The instance id that the claims of this store carry. */
+  owner: string;
   /** True when this request holds the key now; false when an earlier request does (or did). */
   claim(c: Claim): Promise<boolean>;
   write(s: FinishedSighting): Promise<void>;
@@ -68,13 +70,14 @@ async function writeAll(db: Db, items: readonly FinishedSighting[], newId: () =>
   });
 }
 
-export function sightingStore(db: Db, options: { maxBatch?: number; newId?: () => string } = {}): SightingStore {
+/** `owner`: the instance id of this process (Database.instanceId), recorded on the claims it holds. */
+export function sightingStore(db: Db, owner: string, options: { maxBatch?: number; newId?: () => string } = {}): SightingStore {
   const max = options.maxBatch ?? 200;
   const newId = options.newId ?? randomUUID;
 
   const claims = microBatcher<Claim, boolean>(
     async (items) => {
-      const claimed = await claimIdempotencyKeys(db, items);
+      const claimed = await claimIdempotencyKeys(db, owner, items);
       const granted = new Set<string>();
       return items.map((c) => {
         const k = `${c.crawlerKeyId} ${c.key}`;
@@ -109,6 +112,7 @@ export function sightingStore(db: Db, options: { maxBatch?: number; newId?: () =
   );
 
   return {
+    owner,
     claim: claims,
     async write(s) {
       const err = await writes(s);

@@ -47,7 +47,7 @@ describe('Idempotency-Key (IETF draft) on POST /api/v1/sightings', () => {
     const fields = { image: await markPng() };
     // the first request has claimed the key and not yet answered
     const input = await sightingInput({ pageUrl: 'https://vendor.example/', seenAt: '2026-04-01T03:00:00Z', image: sightingForm(fields).get('image') as File }, t.clock.now(), 5_000_000);
-    expect((await claimIdempotencyKeys(t.database.db, [{ crawlerKeyId: crawler.id, key: 'key-3', requestHash: requestHash(input), at: t.clock.now() }])).size).toBe(1);
+    expect((await claimIdempotencyKeys(t.database.db, t.database.instanceId, [{ crawlerKeyId: crawler.id, key: 'key-3', requestHash: requestHash(input), at: t.clock.now() }])).size).toBe(1);
     const before = await countRows(t);
     const res = await postSighting(t, crawler.key, fields, 'key-3');
     expect(res.status).toBe(409);
