@@ -3,7 +3,8 @@
  * retires it and makes a new one. Every key stays known for verification, and a retired key stays published in
  * the JWKS while tokens it signed are live (CONTRACT.md, /.well-known/jwks.json).
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint } from 'jose';
 import type { Clock } from '../clock';
 import { inTransaction, type Database, type Db } from '../db/database';
 import { AppError } from '../errors';
@@ -25,7 +26,7 @@ export interface PublicJwk {
 
 export interface Signer {
   kid: string;
-  sign(data: Buffer): Buffer;
+  privateKey: KeyObject;
 }
 
 export interface KeyInfo {
@@ -39,14 +40,14 @@ export interface KeyInfo {
 }
 
 /** RFC 7638 thumbprint of an Ed25519 public JWK: the key id. */
-export function jwkThumbprint(jwk: { crv: string; kty: string; x: string }): string {
-  return createHash('sha256').update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x })).digest('base64url');
+export function jwkThumbprint(jwk: { crv: string; kty: string; x: string }): Promise<string> {
+  return calculateJwkThumbprint({ crv: jwk.crv, kty: jwk.kty, x: jwk.x }, 'sha256');
 }
 
-function newKeyPair(secret: string) {
+async function newKeyPair(secret: string) {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const pub = publicKey.export({ format: 'jwk' }) as { kty: string; crv: string; x: string };
-  const kid = jwkThumbprint(pub);
+  const kid = await jwkThumbprint(pub);
   const privateEnc = seal(secret, kid, JSON.stringify(privateKey.export({ format: 'jwk' })));
   return { kid, publicJwk: { kty: pub.kty, crv: pub.crv, x: pub.x }, privateEnc };
 }
@@ -83,7 +84,7 @@ export class KeyRing {
       const plain = open(this.secret.secret, current.kid, current.private_enc);
       if (plain) {
         const privateKey = createPrivateKey({ key: JSON.parse(plain), format: 'jwk' });
-        signer = { kid: current.kid, sign: (data) => sign(null, data, privateKey) };
+        signer = { kid: current.kid, privateKey };
       }
     }
     this.publicKeys = keys;
@@ -165,7 +166,7 @@ export class KeyRing {
   }
 
   private async insertNewKey(tx: Parameters<typeof repo.insertSigningKey>[0]): Promise<string> {
-    const k = newKeyPair(this.secret.secret);
+    const k = await newKeyPair(this.secret.secret);
     await repo.insertSigningKey(tx, { kid: k.kid, alg: SIGNING_ALG, publicJwk: k.publicJwk, privateEnc: k.privateEnc, at: this.clock.now() });
     await repo.notifyKeysChanged(tx, k.kid);
     return k.kid;

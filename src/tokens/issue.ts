@@ -88,7 +88,7 @@ export async function issueEmbedToken(ctx: TokenContext, serviceRef: string, inp
   const signer = ctx.keys.currentSigner();
   const now = ctx.clock.now();
   const jti = randomBytes(16).toString('base64url');
-  const token = signToken(signer, { iss: ctx.base, sub: service.number, origins, iat: Math.floor(now.getTime() / 1000), jti });
+  const token = await signToken(signer, { iss: ctx.base, sub: service.number, origins, iat: Math.floor(now.getTime() / 1000), jti });
   if (token.length > MAX_TOKEN_LENGTH) throw new AppError('invalid', 'the origins make the token too long: use fewer or shorter origins', { field: 'origins' });
   await inTransaction(ctx.db, (tx) => tokens.insertEmbedToken(tx, { jti, serviceId: service.id, kid: signer.kid, origins, token, at: now }));
   return { jti, token, number: service.number, serviceId: service.id, kid: signer.kid, origins, issuedAt: now.toISOString(), retiredAt: null };

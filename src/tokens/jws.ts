@@ -1,9 +1,10 @@
 /**
- * The embed token as a compact JWS (RFC 7515) signed with Ed25519, parsed strictly: exactly three base64url
- * segments, a header of exactly {alg, typ, kid} with alg pinned to EdDSA and our typ, the claims of CONTRACT.md
- * and nothing else. Anything else is refused before any key is looked at.
+ * The embed token as a compact JWS (RFC 7515) signed with Ed25519. jose signs and verifies; before it, a strict
+ * pre-check: exactly three base64url segments, a header of exactly {alg, typ, kid} with alg pinned to EdDSA and
+ * our typ, the claims of CONTRACT.md and nothing else. Anything else is refused before any key is looked at.
  */
-import { verify as verifySignature, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { CompactSign, compactVerify } from 'jose';
 import { SIGNING_ALG, type Signer } from '../keys/ring';
 
 export const TOKEN_TYP = 'certmark-embed+jwt';
@@ -25,10 +26,10 @@ export interface EmbedClaims {
 }
 
 export interface ParsedToken {
+  /** The token as received, for jose to verify. */
+  compact: string;
   kid: string;
   claims: EmbedClaims;
-  signingInput: Buffer;
-  signature: Buffer;
 }
 
 /** Why a token was refused; never shown to the public beyond "not a valid token". */
@@ -53,13 +54,10 @@ export class TokenRefused extends Error {
   }
 }
 
-const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-
-export function signToken(signer: Signer, claims: EmbedClaims): string {
-  const head = b64({ alg: SIGNING_ALG, typ: TOKEN_TYP, kid: signer.kid });
-  const body = b64({ iss: claims.iss, sub: claims.sub, origins: claims.origins, iat: claims.iat, jti: claims.jti });
-  const signature = signer.sign(Buffer.from(`${head}.${body}`)).toString('base64url');
-  return `${head}.${body}.${signature}`;
+export async function signToken(signer: Signer, claims: EmbedClaims): Promise<string> {
+  // the claims in this order, nothing else: parseToken accepts exactly these
+  const payload = new TextEncoder().encode(JSON.stringify({ iss: claims.iss, sub: claims.sub, origins: claims.origins, iat: claims.iat, jti: claims.jti }));
+  return new CompactSign(payload).setProtectedHeader({ alg: SIGNING_ALG, typ: TOKEN_TYP, kid: signer.kid }).sign(signer.privateKey);
 }
 
 function decodeSegment(segment: string): Buffer {
@@ -111,15 +109,18 @@ export function parseToken(token: string, issuer: string): ParsedToken {
   const signature = decodeSegment(s);
   if (signature.length !== 64) throw new TokenRefused('signature');
   return {
+    compact: token,
     kid: header.kid,
     claims: { iss: c.iss, sub: c.sub, origins: c.origins as string[], iat: c.iat, jti: c.jti },
-    signingInput: Buffer.from(`${h}.${p}`),
-    signature,
   };
 }
 
-export function checkSignature(parsed: ParsedToken, key: KeyObject): void {
-  if (key.asymmetricKeyType !== 'ed25519' || !verifySignature(null, parsed.signingInput, key, parsed.signature)) {
+/** The signature, by jose, with EdDSA the only algorithm it may accept. */
+export async function checkSignature(parsed: ParsedToken, key: KeyObject): Promise<void> {
+  if (key.asymmetricKeyType !== 'ed25519') throw new TokenRefused('signature');
+  try {
+    await compactVerify(parsed.compact, key, { algorithms: [SIGNING_ALG] });
+  } catch {
     throw new TokenRefused('signature');
   }
 }

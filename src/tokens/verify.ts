@@ -38,7 +38,7 @@ export async function verifyEmbedToken(token: string, deps: VerifyDeps): Promise
     // A kid this process has not seen may come from a rotation in another process: reload, at most once a second.
     if (!key && (await deps.keys.reloadIfOlderThan(1000))) key = deps.keys.publicKey(parsed.kid);
     if (!key) throw new TokenRefused('unknown_kid');
-    checkSignature(parsed, key);
+    await checkSignature(parsed, key);
     const row = await findEmbedTokenWithService(deps.db, parsed.claims.jti);
     if (!row || row.token !== token || row.kid !== parsed.kid) throw new TokenRefused('unknown_token');
     if (row.retired_at !== null) throw new TokenRefused('retired');

@@ -22,11 +22,11 @@ describe('forged embed tokens are refused with 404, never 500', () => {
     const ours = t.deps.keys.currentSigner();
     const signOurs = (hdr: unknown, body: unknown) => {
       const input = `${b64(hdr)}.${b64(body)}`;
-      return `${input}.${ours.sign(Buffer.from(input)).toString('base64url')}`;
+      return `${input}.${sign(null, Buffer.from(input), ours.privateKey).toString('base64url')}`;
     };
     const attacker = generateKeyPairSync('ed25519');
     const attackerJwk = attacker.publicKey.export({ format: 'jwk' }) as { kty: string; crv: string; x: string };
-    const attackerKid = jwkThumbprint(attackerJwk);
+    const attackerKid = await jwkThumbprint(attackerJwk);
     const signAttacker = (hdr: unknown, body: unknown) => {
       const input = `${b64(hdr)}.${b64(body)}`;
       return `${input}.${sign(null, Buffer.from(input), attacker.privateKey).toString('base64url')}`;
