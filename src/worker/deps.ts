@@ -70,7 +70,8 @@ export async function workerDeps(env: WorkerBindings, assets: WorkerAssets): Pro
     config,
     database,
     clock,
-    logger: createLogger(config.logLevel),
+    // workerd has no file descriptors to write to: each line goes to the console (Workers logs)
+    logger: createLogger(config.logLevel, { write: (line: string) => console.log(line.trimEnd()) }),
     widget: assets.widget,
     siteCss: assets.siteCss,
     markMatcher: noMatcher,
