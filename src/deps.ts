@@ -1,4 +1,4 @@
-import type { AppDeps } from './app';
+import type { AppDeps } from './http/env';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import type { Database } from './db/database';

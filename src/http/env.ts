@@ -1,4 +1,37 @@
-import type { AppDeps } from '../app';
+import type { Logger } from 'pino';
+import type { WidgetBundle } from '../../widget/build';
+import type { Clock } from '../clock';
+import type { Config } from '../config';
+import type { Database } from '../db/database';
+import type { MarkMatcher } from '../detection/image';
+import type { MarkDeps } from '../mark/deps';
+
+/**
+ * The two types every layer above src/http shares: what the app is given (AppDeps) and what a request carries
+ * (AppEnv). They live here, below the routes and the composition root, so nothing imports src/app.ts back.
+ */
+
+/** Everything the app needs, made by a shell (Node server, Workers entry, CLI, tests) and passed in. */
+export interface AppDeps extends MarkDeps {
+  config: Config;
+  database: Database;
+  clock: Clock;
+  logger: Logger;
+  /** Judges sighting images against the official renderings, built once from them (prepareDeps). */
+  markMatcher: MarkMatcher;
+  /** The badge script, bundled once at start (prepareDeps). */
+  widget: WidgetBundle;
+  /** The public pages' stylesheet (assets/site.css), read by the shell. */
+  siteCss: string;
+  /** Skip the per-request log line (benchmarks). */
+  quietRequests?: boolean;
+  /**
+   * `public`: only what the public and vendor pages read (registry, verification, mark, badge, QR, JWKS,
+   * widget, inquiries): the Workers build, where the staff API, sightings and image checks do not run.
+   */
+  surface?: 'all' | 'public';
+}
+
 
 export type StaffRole = 'admin' | 'reviewer' | 'auditor';
 

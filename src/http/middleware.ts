@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { Logger } from 'pino';
-import type { AppDeps } from '../app';
+import type { AppDeps } from './env';
 import type { AppEnv } from './env';
 
 /** Puts the dependencies and the request id on the context, and logs one line per request. */

@@ -7,19 +7,8 @@ import sharp from 'sharp';
 import type { MarkMasters, MarkVariant } from './masters.js';
 import { noticePng, type NoticeLang, type NoticeReason } from './notice.js';
 
-export const MARK_WIDTHS = [32, 48, 64, 96, 128, 192, 256, 384, 512, 1024] as const;
-export type MarkWidth = (typeof MARK_WIDTHS)[number];
-export const DEFAULT_MARK_WIDTH: MarkWidth = 128;
-
-/** The allowed width nearest to the requested one (ties go to the larger); the default when none is asked. */
-export function nearestMarkWidth(requested: number | undefined): MarkWidth {
-  if (requested === undefined || !Number.isFinite(requested)) return DEFAULT_MARK_WIDTH;
-  let best: MarkWidth = MARK_WIDTHS[0];
-  for (const w of MARK_WIDTHS) {
-    if (Math.abs(w - requested) <= Math.abs(best - requested)) best = w;
-  }
-  return best;
-}
+export { DEFAULT_MARK_WIDTH, MARK_WIDTHS, nearestMarkWidth, type MarkWidth } from './widths.js';
+import { DEFAULT_MARK_WIDTH, nearestMarkWidth, type MarkWidth } from './widths.js';
 
 export type MarkFormat = 'svg' | 'png';
 

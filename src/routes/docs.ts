@@ -2,8 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { AppDeps } from '../app';
-import type { AppEnv } from '../http/env';
+import type { AppDeps, AppEnv } from '../http/env';
 import { newRouter } from '../http/router';
 
 const ASSETS: Record<string, string> = {

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../http/env';
 import { AppError } from '../errors';
 import type { AppEnv } from '../http/env';
 import { newRouter } from '../http/router';

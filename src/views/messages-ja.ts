@@ -1,5 +1,5 @@
 import type { RevocationGround } from '../domain/lifecycle/events';
-import type { Messages } from './i18n';
+import type { Messages } from './messages';
 
 /** Art. 17.1(1)-(9), shortened. */
 const GROUNDS_JA: Record<RevocationGround, string> = {

@@ -6,7 +6,7 @@
  * sightings, staff API or image checks (`surface: 'public'`).
  */
 import type * as Assets from 'certmark-worker-assets';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../http/env';
 import { systemClock } from '../clock';
 import { ConfigError, loadConfig } from '../config';
 import { openPostgres } from '../db/open';

@@ -1,4 +1,4 @@
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../http/env';
 import { createPublication, type Publication } from '../../publication/snapshot';
 import { messages, type Lang } from '../../views/i18n';
 import { inlineMark } from '../../views/mark';

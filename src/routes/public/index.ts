@@ -1,4 +1,4 @@
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../../http/env';
 import { newRouter } from '../../http/router';
 import { assetRoutes } from './assets';
 import { publicContext } from './context';
