@@ -47,13 +47,6 @@ export async function migrateToLatest(db: Kysely<any>, schema: string | null = n
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
-/**
- * Runs fn in a transaction, or inside the caller's transaction when there is one already:
- * a domain operation composed of others is still one transaction.
- */
-export async function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  if (db.isTransaction) return fn(db as Tx);
-  return db.transaction().execute(fn);
-}
+export { inTransaction, notifyOnCommit, onCommit, onLocalCommit } from './transaction';
 
 export type { PGliteDialect, PostgresDialect };

@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import { Kysely, PGliteDialect, PostgresDialect, type Dialect } from 'kysely';
+import { guardedDialect, registerGuarded } from './transaction';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -39,6 +40,12 @@ export const LISTEN_RETRY_MS = { min: 100, max: 5_000 };
  * dropped and made again. Art. 10.8: a revoked mark may be served from cache at most this long plus a tick.
  */
 export const LISTEN_HEARTBEAT = { everyMs: 250, silentAfterMs: 1_000 };
+
+/** A Kysely root that refuses its own connection inside one of its transactions (src/db/transaction.ts). */
+function guarded(dialect: Dialect): Kysely<DB> {
+  const owner = {};
+  return registerGuarded(new Kysely<DB>({ dialect: guardedDialect(dialect, owner) }), owner) as Kysely<DB>;
+}
 
 /** 12 hex digits: short enough for application_name (63 bytes) with a prefix. */
 const newInstanceId = () => randomBytes(6).toString('hex');
@@ -197,7 +204,7 @@ export function openPostgres(options: PostgresOptions): Database {
     kind: 'postgres',
     instanceId,
     schema: options.schema ?? null,
-    db: new Kysely<DB>({ dialect: new PostgresDialect({ pool: kyselyPool as unknown as pg.Pool }) }),
+    db: guarded(new PostgresDialect({ pool: kyselyPool as unknown as pg.Pool })),
     listen,
     async close() {
       await Promise.all([...subscriptions].map((unsubscribe) => unsubscribe()));
@@ -220,7 +227,7 @@ export const PGLITE_TYPE_OPTIONS = {
 };
 
 export function wrapPGlite(pglite: PGlite, release: () => void = () => {}): Database {
-  const db = new Kysely<DB>({ dialect: new PGliteDialect({ pglite }) });
+  const db = guarded(new PGliteDialect({ pglite }));
   return {
     kind: 'pglite',
     instanceId: newInstanceId(),

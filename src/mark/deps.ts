@@ -4,14 +4,13 @@
  */
 import type { Clock } from '../clock';
 import type { Config } from '../config';
-import type { Database } from '../db/database';
+import { CHANGES_CHANNEL, onLocalCommit, type Database } from '../db/database';
 import { loadKeyRing, type KeyRing } from '../keys/ring';
 import { resolveKeySecret } from '../keys/secret';
 import type { Logger } from '../logger';
 import { TokenCache } from '../tokens/verify';
 import { DEFAULT_MARK_DIR, loadMarkMasters } from './masters';
 import { createMarkRenderer, type MarkRenderer } from './render';
-import { LocalCommitWatch } from './local-commits';
 import { StatusCache } from './status-cache';
 
 export interface MarkDeps {
@@ -32,14 +31,14 @@ export async function prepareMarkDeps(config: Config, database: Database, clock:
   }
   const keys = await loadKeyRing(database, secret, clock, logger);
   const statuses = new StatusCache(database.db);
-  const tokens = new TokenCache({ db: database.db, keys, issuer: config.publicBaseUrl }, undefined, statuses.holds);
-  if (database.kind === 'postgres') {
-    // Every user of this Database (routes, domain calls, tests) sends its NOTIFYs through the watching instance.
-    database.db = database.db.withPlugin(new LocalCommitWatch((serviceId) => {
-      statuses.hold(serviceId);
-      tokens.dropService(serviceId);
-    }));
-  }
+  const tokens = new TokenCache({ db: database.db, keys, issuer: config.publicBaseUrl });
+  // This process's own commits drop the caches before the request that made them answers; the NOTIFY, heard by
+  // every process, arrives a moment later (Art. 10.8).
+  onLocalCommit(database.db, (channel, serviceId) => {
+    if (channel !== CHANGES_CHANNEL) return;
+    statuses.drop(serviceId);
+    tokens.dropService(serviceId);
+  });
   // One subscription: a lifecycle event (or a token retired) drops the service's state and its verified tokens.
   await statuses.listen(database, {
     drop: (serviceId) => tokens.dropService(serviceId),

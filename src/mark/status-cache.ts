@@ -9,7 +9,6 @@ import { addDays, startOfJstDay } from '../domain/calendar';
 import { foldEvents, inForceThrough, statusOf, type ServiceState, type Status } from '../domain/lifecycle/state';
 import type { LifecycleEvent } from '../domain/lifecycle/events';
 import { serviceEvents } from '../repositories/events';
-import { Holds } from './local-commits';
 
 export interface ServiceFacts {
   serviceId: string;
@@ -79,8 +78,6 @@ export class StatusCache {
   private loading = new Map<string, Promise<ServiceFacts | null>>();
   private generations = new Map<string, number>();
   private unlisten: (() => Promise<void>) | null = null;
-  /** Services announced by a local transaction whose NOTIFY has not arrived yet: read through, not kept. */
-  readonly holds = new Holds();
   /** False while the LISTEN connection is down: every request reads through. */
   private keeping = true;
 
@@ -99,7 +96,6 @@ export class StatusCache {
       CHANGES_CHANNEL,
       (serviceId) => {
         this.drop(serviceId);
-        this.holds.release(serviceId);
         hooks.drop?.(serviceId);
       },
       {
@@ -126,7 +122,6 @@ export class StatusCache {
   peek(serviceId: string): ServiceFacts | null | undefined {
     if (!this.keeping) return undefined;
     const hit = this.entries.get(serviceId);
-    if (hit !== undefined && this.holds.isHeld(serviceId)) return undefined;
     if (hit === undefined) return undefined;
     if (hit.expires < performance.now()) {
       this.entries.delete(serviceId);
@@ -138,7 +133,6 @@ export class StatusCache {
   async get(serviceId: string): Promise<ServiceFacts | null> {
     const hit = this.peek(serviceId);
     if (hit !== undefined) return hit;
-    if (this.holds.isHeld(serviceId)) return loadServiceFacts(this.db, serviceId);
     let pending = this.loading.get(serviceId);
     if (!pending) {
       const generation = this.generations.get(serviceId) ?? 0;
@@ -156,12 +150,6 @@ export class StatusCache {
       return facts;
     }
     return pending;
-  }
-
-  /** A local transaction announced a change: drop now, and read through until its NOTIFY arrives. */
-  hold(serviceId: string): void {
-    this.holds.hold(serviceId);
-    this.drop(serviceId);
   }
 
   drop(serviceId: string): void {

@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import { CHANGES_CHANNEL, type Db, type Tx } from '../db/database';
+import { CHANGES_CHANNEL, notifyOnCommit, type Db, type Tx } from '../db/database';
 import type { EmbedTokenTable } from '../db/schema';
 
 export type EmbedTokenRow = Selectable<EmbedTokenTable>;
@@ -47,5 +47,5 @@ export async function retireEmbedToken(tx: Tx, jti: string, at: Date): Promise<E
 
 /** Every process drops what it cached about the service (its tokens included) on commit. */
 export async function notifyServiceChanged(tx: Tx, serviceId: string): Promise<void> {
-  await sql`select pg_notify(${CHANGES_CHANNEL}, ${serviceId})`.execute(tx);
+  await notifyOnCommit(tx, CHANGES_CHANNEL, serviceId);
 }

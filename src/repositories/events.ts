@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import { CHANGES_CHANNEL, type Db, type Tx } from '../db/database';
+import { CHANGES_CHANNEL, notifyOnCommit, type Db, type Tx } from '../db/database';
 import type { EventRow } from '../db/schema';
 import { canonicalJson } from '../domain/canonical-json';
 import { EVENT_ARTICLES, type LifecycleEvent, type NewLifecycleEvent } from '../domain/lifecycle/events';
@@ -48,7 +48,7 @@ export async function appendEvents(
     written.push({ id: row.id, type: e.type, at, actor, article: row.article, payload: e.payload } as LifecycleEvent);
   }
   await tx.updateTable('event_chain_head').set({ last_id: lastId, last_hash: lastHash }).where('id', '=', 1).execute();
-  if (serviceId) await sql`select pg_notify(${CHANGES_CHANNEL}, ${serviceId})`.execute(tx);
+  if (serviceId) await notifyOnCommit(tx, CHANGES_CHANNEL, serviceId);
   return written;
 }
 

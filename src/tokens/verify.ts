@@ -8,7 +8,6 @@ import type { KeyRing } from '../keys/ring';
 import { findEmbedTokenWithService } from '../repositories/embed-tokens';
 import { checkSignature, parseToken, TokenRefused, type Refusal } from './jws';
 import { normalizeOrigin } from './origins';
-import type { Holds } from '../mark/local-commits';
 
 export interface VerifiedToken {
   token: string;
@@ -79,8 +78,6 @@ export class TokenCache {
   constructor(
     private readonly deps: VerifyDeps,
     private readonly options: { max: number; ttlMs: number } = { max: 10_000, ttlMs: 60_000 },
-    /** Services announced by a local transaction whose NOTIFY has not arrived yet (shared with the status cache). */
-    private readonly holds: Holds | null = null,
   ) {}
 
   /** Sync lookup: the cached answer, or undefined when it must be computed. */
@@ -92,7 +89,6 @@ export class TokenCache {
       this.entries.delete(token);
       return undefined;
     }
-    if (hit.serviceId !== null && this.holds?.isHeld(hit.serviceId)) return undefined;
     return hit.result;
   }
 
@@ -102,8 +98,7 @@ export class TokenCache {
     const generation = this.generation;
     const result = await verifyEmbedToken(token, this.deps);
     // A cache drop while this was computed means the answer may be stale: use it once, do not keep it.
-    const held = result.ok && this.holds?.isHeld(result.token.serviceId) === true;
-    if (this.keeping && this.options.ttlMs > 0 && generation === this.generation && !held && this.cacheable(token, result)) {
+    if (this.keeping && this.options.ttlMs > 0 && generation === this.generation && this.cacheable(token, result)) {
       if (this.entries.size >= this.options.max) this.entries.delete(this.entries.keys().next().value!);
       this.entries.set(token, { result, serviceId: result.ok ? result.token.serviceId : null, expires: performance.now() + this.options.ttlMs });
     }

@@ -1,7 +1,7 @@
 import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revoke } from '../../src/domain/lifecycle/closure';
-import { announcedService, Holds } from '../../src/mark/local-commits';
+import { inTransaction, onCommit } from '../../src/db/database';
 import { StatusCache } from '../../src/mark/status-cache';
 import { testApp, type TestApp } from '../support/app';
 import { testDatabase } from '../support/db';
@@ -46,8 +46,9 @@ describe('the token and status caches', () => {
     const s = await certifiedWithToken(t);
     await get(t, `/mark/${s.token}.svg`);
     await revoke(lifecycle(t), s.id, { ground: 1, reason: 'x', notice: 'y' });
-    // On PostgreSQL our own NOTIFY arrives a moment after the commit (until then the service is read through).
-    for (let i = 0; i < 400 && t.deps.statuses.holds.isHeld(s.id); i++) await new Promise((r) => setTimeout(r, 5));
+    // our own commit dropped the cached state before revoke() returned (the NOTIFY comes later, and drops again)
+    expect(t.deps.statuses.peek(s.id)).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 50));
     count.state.queries = 0;
     expect((await get(t, `/mark/${s.token}.svg`)).status).toBe(410);
     const afterFirst = count.state.queries;
@@ -67,39 +68,6 @@ describe('the token and status caches', () => {
     expect(cache.peek(s.id)).not.toBeUndefined();
   });
 
-  it('reads through a service held by a local transaction until its NOTIFY arrives', async () => {
-    const s = await certifiedWithToken(t);
-    const cache = new StatusCache(t.deps.database.db);
-    await cache.get(s.id);
-    cache.hold(s.id);
-    expect(cache.peek(s.id)).toBeUndefined();
-    await cache.get(s.id);
-    expect(cache.peek(s.id)).toBeUndefined();
-    cache.holds.release(s.id);
-    await cache.get(s.id);
-    expect(cache.peek(s.id)).toBeDefined();
-  });
-
-  it('holds are counted and end by themselves should a transaction roll back', () => {
-    let now = 0;
-    const real = performance.now;
-    performance.now = () => now;
-    try {
-      const holds = new Holds(1000);
-      holds.hold('a');
-      holds.hold('a');
-      holds.release('a');
-      expect(holds.isHeld('a')).toBe(true);
-      holds.release('a');
-      expect(holds.isHeld('a')).toBe(false);
-      holds.hold('b');
-      now = 1001;
-      expect(holds.isHeld('b')).toBe(false);
-    } finally {
-      performance.now = real;
-    }
-  });
-
   it('the cached status equals statusAt on the events at every instant, around expiry and before later events', async () => {
     const { fileRenewal, extend } = await import('../../src/domain/lifecycle/renewal');
     const { statusAt } = await import('../../src/domain/lifecycle/state');
@@ -115,10 +83,49 @@ describe('the token and status caches', () => {
     for (const at of instants) expect(statusFromFacts(facts, new Date(at)), at).toBe(statusAt(facts.events, new Date(at)));
     t.clock.set(start);
   });
+});
 
-  it('recognises the announcement appendEvents sends, and nothing else', () => {
-    expect(announcedService(sql`select pg_notify(${'certmark_changes'}, ${'svc-1'})`.toOperationNode() as never)).toBe('svc-1');
-    expect(announcedService(sql`select pg_notify(${'certmark_keys'}, ${'k'})`.toOperationNode() as never)).toBeNull();
-    expect(announcedService(sql`select 1`.toOperationNode() as never)).toBeNull();
+describe('transactions: after-commit hooks and the outer-connection guard', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await testApp();
+  });
+  afterAll(async () => t.close());
+
+  it('runs onCommit hooks once the outermost transaction commits, in order, and never after a rollback', async () => {
+    const ran: string[] = [];
+    await inTransaction(t.database.db, async (tx) => {
+      onCommit(tx, () => ran.push('outer'));
+      await inTransaction(tx, async (inner) => {
+        onCommit(inner, () => ran.push('inner'));
+        expect(ran).toEqual([]);
+      });
+      expect(ran).toEqual([]); // the nested call is part of the outer transaction
+    });
+    expect(ran).toEqual(['outer', 'inner']);
+    await expect(
+      inTransaction(t.database.db, async (tx) => {
+        onCommit(tx, () => ran.push('rolled back'));
+        throw new Error('fails');
+      }),
+    ).rejects.toThrow('fails');
+    expect(ran).toEqual(['outer', 'inner']);
+  });
+
+  it('refuses a query on the outer connection inside a transaction of the same database', async () => {
+    const db = t.database.db;
+    await expect(inTransaction(db, async () => sql`select 1`.execute(db))).rejects.toThrow(/outer database connection inside a transaction/);
+    // and the database is usable afterwards
+    expect((await sql<{ one: number }>`select 1 as one`.execute(db)).rows[0]!.one).toBe(1);
+  });
+
+  it('drops the status and token caches of a service as soon as a local lifecycle commit returns', async () => {
+    const s = await certifiedWithToken(t);
+    expect((await get(t, `/mark/${s.token}.svg`, { Origin: SITE })).status).toBe(200);
+    expect(t.deps.statuses.peek(s.id)).toBeDefined();
+    await revoke(lifecycle(t), s.id, { ground: 1, reason: 'x', notice: 'y' });
+    expect(t.deps.statuses.peek(s.id)).toBeUndefined();
+    expect(t.deps.tokens.peek(s.token)).toBeUndefined();
+    expect((await get(t, `/mark/${s.token}.svg`, { Origin: SITE })).status).toBe(410);
   });
 });

@@ -36,9 +36,12 @@ function errorStatus(err: Error): { status: ErrorStatus; fields: string[] } {
   return { status: 500, fields: [] };
 }
 
-/** A browser navigating to a page (not a script, an image or an API client). */
+/** The HTML pages: the registry, a verification page, the inquiry form and its receipt. */
+const PAGE_PATH = /^\/(registry|verify\/[^/]+|inquiry|inquiry\/received)\/?$/;
+
+/** An error answer that must be a page (the deadline's 503, say): GET on one of the pages. */
 export function wantsPage(c: Context<AppEnv>): boolean {
-  return c.req.method === 'GET' && (c.req.header('accept') ?? '').includes('text/html');
+  return c.req.method === 'GET' && PAGE_PATH.test(c.req.path);
 }
 
 /** onError of the HTML pages: an HTML page in the reader's language that never echoes the request. */
