@@ -65,10 +65,14 @@ export interface CertmarkOptions {
   /** Seed the demo services (and their demo tokens). */
   demo?: boolean;
   env?: Record<string, string>;
+  /** Use this DATA_DIR (kept on stop, so a restart finds the same embedded database); a temp folder when absent. */
+  dataDir?: string;
 }
 
 export interface CertmarkProcess extends Running {
   adminToken: string;
+  /** The last 8 kB the process wrote to stdout and stderr. */
+  output(): string;
   /** A staff API call as the bootstrap admin. */
   admin(method: string, path: string, body?: unknown): Promise<Response>;
 }
@@ -76,7 +80,7 @@ export interface CertmarkProcess extends Running {
 /** certmark's own Node server (src/server.ts) in a child process on an ephemeral port. */
 export async function startCertmark(options: CertmarkOptions = {}): Promise<CertmarkProcess> {
   const port = await freePort();
-  const dataDir = await mkdtemp(join(tmpdir(), 'certmark-bench-'));
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'certmark-bench-')));
   const url = `http://127.0.0.1:${port}`;
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
@@ -105,13 +109,14 @@ export async function startCertmark(options: CertmarkOptions = {}): Promise<Cert
     url,
     child,
     adminToken: ADMIN_TOKEN,
+    output: () => output,
     admin: (method, path, body) =>
       fetch(`${url}${path}`, {
         method,
         headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
       }),
-    stop: stopper(child, () => rm(dataDir, { recursive: true, force: true })),
+    stop: stopper(child, () => (options.dataDir ? Promise.resolve() : rm(dataDir, { recursive: true, force: true }))),
   };
 }
 
