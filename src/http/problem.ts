@@ -127,7 +127,9 @@ function fromDatabaseError(err: Error): AppError | null {
   const code = (err as { code?: unknown }).code;
   if (typeof code !== 'string') return null;
   const known = DATABASE_INPUT_ERRORS[code];
-  return known ? new AppError(known[0], known[1]) : null;
+  if (known) return new AppError(known[0], known[1]);
+  // class 22, data exception: any other value the database cannot take is the input's fault too
+  return code.startsWith('22') ? new AppError('invalid', 'a value is not valid here') : null;
 }
 
 export function notFoundHandler(c: Context<AppEnv>): Response {

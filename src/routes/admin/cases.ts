@@ -7,7 +7,7 @@ import { findImage, sightingsOfCase, type SightingRow } from '../../repositories
 import { audit } from '../../repositories/staff';
 import { actOnCase, dismissCase } from '../../sightings/cases';
 import { FINDINGS } from '../../sightings/detect';
-import { CalendarDate, IdParam } from './schemas';
+import { CalendarDate, cursorInstant, id, IdParam } from './schemas';
 import { jsonBody, jsonOk, lifecycleContext, problems, roleGuard, security, TAG } from './shared';
 
 /** The article each finding is about (DOMAIN.md, "Misuse detection"). */
@@ -63,7 +63,7 @@ const CaseList = z.object({ cases: z.array(CaseOut), nextCursor: z.string().null
 const CaseQuery = z.object({
   status: z.enum(['open', 'dismissed', 'actioned']).optional(),
   finding: z.enum(FINDINGS).optional(),
-  service: z.string().min(1).max(100).optional().openapi({ description: 'a service id or certification number' }),
+  service: id().optional().openapi({ description: 'a service id or certification number' }),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
 });
@@ -110,9 +110,9 @@ const cursorOf = (c: CaseView) => Buffer.from(JSON.stringify([iso(c.last_seen_at
 function parseCursor(cursor: string | undefined): { lastSeenAt: Date; id: string } | null {
   if (!cursor) return null;
   try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const lastSeenAt = new Date(at);
-    if (typeof id !== 'string' || Number.isNaN(lastSeenAt.getTime())) throw new Error('bad cursor');
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    const lastSeenAt = cursorInstant(at);
+    if (typeof id !== 'string' || !lastSeenAt) throw new Error('bad cursor');
     return { lastSeenAt, id };
   } catch {
     throw new AppError('invalid', 'cursor is not one this API gave', { field: 'cursor' });

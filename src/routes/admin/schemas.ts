@@ -8,8 +8,8 @@ import { STATUSES } from '../../domain/lifecycle/state';
 const NO_NUL = /^[^\u0000]*$/;
 const text = (max: number) =>
   z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).regex(NO_NUL, 'must not contain NUL characters');
-/** An id in a path or a body: no control characters. */
-const id = () => z.string().min(1).max(100).regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
+/** An id in a path, a query or a body: no control characters (a NUL never reaches the database). */
+export const id = () => z.string().min(1).max(100).regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
 const optionalText = (max: number) => text(max).nullable().default(null);
 
 export const CalendarDate = z
@@ -19,6 +19,17 @@ export const CalendarDate = z
   .openapi({ format: 'date', example: '2026-04-01' });
 
 export const Instant = z.iso.datetime({ offset: true, message: 'must be an RFC 3339 date-time' }).openapi({ example: '2026-04-01T14:59:00Z' });
+
+/**
+ * The instant in a page cursor, only as this API writes it (Date#toISOString, a four-digit year): a cursor made
+ * up with a far year (+275760-09-13T00:00:00.000Z) would otherwise reach the database as a timestamp it cannot
+ * read, a 500.
+ */
+export function cursorInstant(at: unknown): Date | null {
+  if (typeof at !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(at)) return null;
+  const instant = new Date(at);
+  return Number.isNaN(instant.getTime()) || instant.toISOString() !== at ? null : instant;
+}
 
 export const ServiceParam = z.object({
   service: id().openapi({ param: { name: 'service', in: 'path' }, description: 'the service id or its certification number', example: 'MD-0042-2411' }),

@@ -7,6 +7,7 @@ import { requireRole, staffAuth } from '../../http/staff-auth';
 import { liveEmbedTokens } from '../../repositories/embed-tokens';
 import { issueEmbedToken, listEmbedTokens, retireEmbedToken, toView, type EmbedTokenView, type TokenContext } from '../../tokens/issue';
 import { embedSnippet } from '../widget';
+import { id, ServiceParam } from './schemas';
 
 /** Staff auth once, whether or not the staff API's own middleware already ran for this request. */
 export const staffOnce = createMiddleware<AppEnv>(async (c, next) => {
@@ -34,10 +35,8 @@ const TokenOut = z
   })
   .openapi('EmbedToken');
 
-const ServiceParam = z.object({
-  service: z.string().min(1).max(100).openapi({ param: { name: 'service', in: 'path' }, description: 'the service id or its certification number', example: 'MD-0042-2411' }),
-});
-const JtiParam = z.object({ jti: z.string().min(1).max(100).openapi({ param: { name: 'jti', in: 'path' }, description: 'the token id (jti)' }) });
+// The staff API's ids (ServiceParam too): a NUL or control character is refused naming the parameter, not by the database.
+const JtiParam = z.object({ jti: id().openapi({ param: { name: 'jti', in: 'path' }, description: 'the token id (jti)' }) });
 const IssueBody = z
   .object({
     origins: z

@@ -3,6 +3,7 @@ import { AppError } from '../../errors';
 import { newRouter } from '../../http/router';
 import { findInquiry, listInquiries } from '../../repositories/inquiries';
 import { audit } from '../../repositories/staff';
+import { cursorInstant } from '../admin/schemas';
 import { problemContent } from './schemas';
 
 const Status = z.enum(['new', 'answered', 'closed']);
@@ -47,8 +48,8 @@ const oneRoute = createRoute({
 
 function decode(cursor: string): { receivedAt: Date; id: string } {
   const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const receivedAt = new Date(at ?? '');
-  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(receivedAt.getTime())) throw new AppError('invalid', 'the cursor is not valid', { field: 'cursor' });
+  const receivedAt = cursorInstant(at);
+  if (!id || !/^[0-9a-f-]{36}$/.test(id) || !receivedAt) throw new AppError('invalid', 'the cursor is not valid', { field: 'cursor' });
   return { receivedAt, id };
 }
 
