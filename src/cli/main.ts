@@ -64,7 +64,11 @@ export function helpText(list: readonly Command[] = commands): string {
 export async function run(argv: string[], io: CliIo): Promise<number> {
   const out = (s: string) => io.stdout(s.endsWith('\n') ? s : `${s}\n`);
   const err = (s: string) => io.stderr(s.endsWith('\n') ? s : `${s}\n`);
-  if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h') {
+  if (argv.length === 0) {
+    err(helpText()); // no command is bad usage
+    return 2;
+  }
+  if (argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h') {
     const target = argv[0] === 'help' && argv.length > 1 ? findCommand(argv.slice(1)) : null;
     out(target ? usageOf(target.command) : helpText());
     return 0;

@@ -183,6 +183,14 @@ describe('settings and failures', () => {
     expect(unknown.err).toContain('certmark services');
   });
 
+  it('shows the commands on stderr and exits 2 when given no command at all (bad usage)', async () => {
+    const none = await cli([]);
+    expect(none.code).toBe(2);
+    expect(none.out).toBe('');
+    expect(none.err).toContain('certmark services');
+    expect((await cli(['help'])).code).toBe(0);
+  });
+
   it('lists every command in help, and a command’s options in help {command}', async () => {
     const help = await cli(['help']);
     for (const name of ['services', 'vendors', 'revoke', 'migrate', 'verify-chain', 'apply', 'certify', 'refuse', 'renew', 'extend', 'terminate', 'lapse']) expect(help.out).toContain(`certmark ${name}`);
