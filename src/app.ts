@@ -15,8 +15,6 @@ import { markRoutes } from './routes/mark';
 import { badgeRoutes } from './routes/badge';
 import { qrRoutes } from './routes/qr';
 import { wellKnownRoutes } from './routes/well-known';
-import { adminTokenRoutes } from './routes/admin/tokens';
-import { adminKeyRoutes } from './routes/admin/keys';
 
 /** Builds the app. No I/O happens here: the shells open the database and load keys before calling it. */
 export function createApp(deps: AppDeps) {
@@ -39,8 +37,6 @@ export function createApp(deps: AppDeps) {
   if (deps.surface === 'public') return app;
   app.route('/', sightingRoutes(deps));
   app.route('/api/v1/admin', adminRoutes());
-  app.route('/api/v1/admin', adminTokenRoutes());
-  app.route('/api/v1/admin', adminKeyRoutes());
   app.route('/', docsRoutes(app, deps));
   return app;
 }

@@ -1,3 +1,4 @@
+import { problemContent } from '../http/openapi';
 import { createHash } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
@@ -35,7 +36,6 @@ export const Badge = z
 export type Badge = z.infer<typeof Badge>;
 
 const TokenParam = z.object({ token: z.string().openapi({ param: { name: 'token', in: 'path' }, description: 'the embed token' }) });
-const Problem = z.object({ title: z.string(), status: z.number(), detail: z.string() });
 
 const CORS = {
   'Access-Control-Allow-Origin': '*',
@@ -116,7 +116,7 @@ export function badgeRoutes() {
     responses: {
       200: { description: 'the badge facts', content: { 'application/json': { schema: Badge } } },
       304: { description: 'not modified' },
-      404: { description: 'the token does not verify', content: { 'application/problem+json': { schema: Problem } } },
+      404: { description: 'the token does not verify', content: problemContent },
     },
   });
   // Any string is a token to look up (a malformed one answers 404): nothing to validate before markVerdict.

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppDeps, AppEnv } from '../http/env';
+import { completeDocument } from '../http/openapi';
 import { newRouter } from '../http/router';
 
 const ASSETS: Record<string, string> = {
@@ -25,11 +26,19 @@ export function docsRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
   const cache = new Map<string, Uint8Array>();
   let document: unknown = null;
   r.get('/openapi.json', (c) => {
-    document ??= app.getOpenAPI31Document({
-      openapi: '3.1.0',
-      info: { title: 'certmark', version: '1', description: 'Certification marks for medical-information ASP/SaaS: the registry, the mark, verification and misuse detection.' },
-      servers: [{ url: deps.config.publicBaseUrl }],
-    });
+    document ??= completeDocument(
+      app.getOpenAPI31Document({
+        openapi: '3.1.0',
+        info: {
+          title: 'certmark',
+          version: '1',
+          description: 'Certification marks for medical-information ASP/SaaS: the registry, the mark, verification and misuse detection.',
+          // OpenAPI 3.1's SPDX identifier (the library's types know only 3.0's fields)
+          license: { name: 'Proprietary: the certification body’s own service', identifier: 'LicenseRef-Proprietary' } as { name: string },
+        },
+        servers: [{ url: deps.config.publicBaseUrl }],
+      }),
+    );
     return c.json(document);
   });
   r.get('/docs', (c) => c.html(PAGE, 200, { 'Content-Security-Policy': DOCS_CSP }));

@@ -1,3 +1,4 @@
+import { problemContent } from '../http/openapi';
 import { createRoute, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
@@ -74,7 +75,7 @@ const SightingAnswer = z
   })
   .openapi('SightingReceived');
 
-const problem = (description: string) => ({ content: { 'application/problem+json': { schema: z.object({ title: z.string(), status: z.number(), detail: z.string() }) } }, description });
+const problem = (description: string) => ({ content: problemContent, description });
 
 export function sightingRoutes(deps: AppDeps) {
   const r = newRouter();

@@ -11,6 +11,8 @@ import { oversightRoutes } from './oversight';
 import { serviceRoutes } from './services';
 import { staffTokenRoutes } from './staff-tokens';
 import { vendorRoutes } from './vendors';
+import { adminKeyRoutes } from './keys';
+import { adminTokenRoutes } from './tokens';
 
 /** The staff API: every route behind a bearer staff token. */
 export function adminRoutes() {
@@ -28,5 +30,7 @@ export function adminRoutes() {
   r.route('/', staffTokenRoutes());
   r.route('/', crawlerKeyRoutes());
   r.route('/', caseRoutes());
+  r.route('/', adminTokenRoutes());
+  r.route('/', adminKeyRoutes());
   return r;
 }

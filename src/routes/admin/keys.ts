@@ -1,9 +1,10 @@
+import { problemContent } from '../../http/openapi';
 import { createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from '../../http/router';
 import { requireRole } from '../../http/staff-auth';
-import { security, staffOnce } from './tokens';
+import { security } from './shared';
 
-const problem = (description: string) => ({ content: { 'application/problem+json': { schema: z.object({ title: z.string(), status: z.number(), detail: z.string() }) } }, description });
+const problem = (description: string) => ({ content: problemContent, description });
 
 const KeyOut = z
   .object({
@@ -20,7 +21,6 @@ const KeyOut = z
 /** Signing keys: list and rotate (admin only). */
 export function adminKeyRoutes() {
   const r = newRouter();
-  r.use('*', staffOnce);
 
   r.openapi(
     createRoute({

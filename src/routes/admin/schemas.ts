@@ -237,6 +237,3 @@ export const StaffTokenOut = z
   .openapi('StaffToken');
 export const IssuedStaffToken = StaffTokenOut.extend({ token: z.string().openapi({ description: 'shown once; stored only as a hash' }) }).openapi('IssuedStaffToken');
 
-export const Problem = z
-  .object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string(), code: z.string(), field: z.string().optional(), article: z.string().optional() })
-  .openapi('Problem');

@@ -9,7 +9,7 @@ import type { AppEnv, StaffRole } from '../../http/env';
 import { requireRole } from '../../http/staff-auth';
 import { serviceEvents } from '../../repositories/events';
 import { findService } from '../../repositories/services';
-import { Problem } from './schemas';
+import { errorResponses } from '../../http/openapi';
 import type { Db } from '../../db/database';
 
 /** Small helpers every staff sub-app shares: request bodies, responses, the lifecycle context. */
@@ -24,16 +24,8 @@ export function jsonOk<T extends z.ZodType>(schema: T, description: string) {
   return { content: { 'application/json': { schema } }, description };
 }
 
-const problem = (description: string) => ({ content: { 'application/problem+json': { schema: Problem } }, description });
-
 /** The error answers every staff route may give, for the OpenAPI document. */
-export const problems = {
-  400: problem('invalid input; `field` names it'),
-  401: problem('no valid staff bearer token'),
-  403: problem('the token’s role may not do this'),
-  404: problem('unknown service or other id'),
-  409: problem('not allowed by the rules now; `article` names the rule'),
-} as const;
+export const problems = errorResponses(400, [401, 'no valid staff bearer token'], 403, [404, 'unknown service or other id'], 409);
 
 /** Checks the role before the body is validated: a reviewer's revocation is refused whatever it says. */
 export const roleGuard = (...roles: StaffRole[]) =>

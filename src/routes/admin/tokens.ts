@@ -1,22 +1,16 @@
+import { problemContent } from '../../http/openapi';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../../http/env';
 import { newRouter } from '../../http/router';
-import { requireRole, staffAuth } from '../../http/staff-auth';
+import { requireRole } from '../../http/staff-auth';
 import { liveEmbedTokens } from '../../repositories/embed-tokens';
 import { issueEmbedToken, listEmbedTokens, retireEmbedToken, toView, type EmbedTokenView, type TokenContext } from '../../tokens/issue';
 import { embedSnippet } from '../widget';
 import { id, ServiceParam } from './schemas';
+import { security } from './shared';
 
-/** Staff auth once, whether or not the staff API's own middleware already ran for this request. */
-export const staffOnce = createMiddleware<AppEnv>(async (c, next) => {
-  if (c.get('staff')) return next();
-  return staffAuth(c, next);
-});
-
-export const security = [{ staffToken: [] as string[] }];
-const problem = (description: string) => ({ content: { 'application/problem+json': { schema: z.object({ title: z.string(), status: z.number(), detail: z.string() }) } }, description });
+const problem = (description: string) => ({ content: problemContent, description });
 
 const TokenOut = z
   .object({
@@ -68,7 +62,6 @@ function out(c: Context<AppEnv>, t: EmbedTokenView) {
 /** Embed tokens per service (CONTRACT.md, "The embed token"): issue, list, retire. */
 export function adminTokenRoutes() {
   const r = newRouter();
-  r.use('*', staffOnce);
 
   r.openapi(
     createRoute({

@@ -6,7 +6,7 @@ import { registryCsv } from '../../views/csv';
 import { pickLang } from '../../views/i18n';
 import type { PublicContext } from './context';
 import { LangQuery, publicProblem } from './html';
-import { problemContent } from './schemas';
+import { problemContent } from '../../http/openapi';
 
 export const FEED_SIZE = 100;
 

@@ -4,7 +4,7 @@ import { newRouter } from '../../http/router';
 import { findInquiry, listInquiries } from '../../repositories/inquiries';
 import { audit } from '../../repositories/staff';
 import { cursorInstant } from '../admin/schemas';
-import { problemContent } from './schemas';
+import { problemContent } from '../../http/openapi';
 
 const Status = z.enum(['new', 'answered', 'closed']);
 
@@ -18,7 +18,7 @@ const listRoute = createRoute({
   path: '/',
   tags: ['staff: inquiries'],
   summary: 'Inquiries received at the desk (Art. 18), newest first; summaries without personal data',
-  security: [{ bearer: [] }],
+  security: [{ staffToken: [] }],
   request: {
     query: z.object({
       status: Status.optional(),
@@ -38,7 +38,7 @@ const oneRoute = createRoute({
   path: '/{id}',
   tags: ['staff: inquiries'],
   summary: 'One inquiry in full: a confidential read, audited (Art. 20)',
-  security: [{ bearer: [] }],
+  security: [{ staffToken: [] }],
   request: { params: z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) }) },
   responses: {
     200: { description: 'the inquiry', content: { 'application/json': { schema: Full } } },

@@ -11,7 +11,7 @@ import { INQUIRY_LIMITS, InquiryPage, InquiryReceivedPage } from '../../views/in
 import type { PublicContext } from './context';
 import { LangQuery, htmlError, htmlPage, publicProblem } from './html';
 import { rateLimiter, type RateLimit } from './rate-limit';
-import { problemContent } from './schemas';
+import { problemContent } from '../../http/openapi';
 
 /** Art. 18: five inquiries per client in ten minutes is plenty for a person and little for a script. */
 export const INQUIRY_RATE: RateLimit = { max: 5, windowMs: 10 * 60_000 };

@@ -56,8 +56,3 @@ export const RegistryPageSchema = z
   .object({ items: z.array(ServiceSummary), total: z.number().int(), next: z.string().nullable(), checkedAt: z.string() })
   .openapi('PublicRegistryPage');
 
-export const Problem = z
-  .object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string(), code: z.string() })
-  .openapi('Problem');
-
-export const problemContent = { 'application/problem+json': { schema: Problem } };

@@ -7,7 +7,8 @@ import type { RegistrySnapshot } from '../../publication/snapshot';
 import type { PublicContext } from './context';
 import { publicProblem } from './html';
 import { cursorOf } from './registry';
-import { NumberParam, PublicServiceSchema, RegistryPageSchema, RegistryQuerySchema, problemContent } from './schemas';
+import { problemContent } from '../../http/openapi';
+import { NumberParam, PublicServiceSchema, RegistryPageSchema, RegistryQuerySchema } from './schemas';
 import { serviceOr404 } from './verify';
 
 const listRoute = createRoute({
