@@ -10,6 +10,7 @@ import type { DisclosureItemInput } from '../repositories/services';
 import { issueEmbedToken, type TokenContext } from '../tokens/issue';
 import { servesMark, statusAt, type Status } from '../domain/lifecycle/state';
 import { serviceEvents } from '../repositories/events';
+import { badgeImageUrl, markUrl } from '../urls';
 
 export async function countServicesForDemo(db: Db): Promise<number> {
   const r = await db.selectFrom('services').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
@@ -114,7 +115,7 @@ export async function demoBadgeUrls(db: Db, base: string, now: Date): Promise<{ 
   const out = [];
   for (const r of rows) {
     const status = statusAt(await serviceEvents(db, r.service_id), now);
-    out.push({ number: r.number ?? '', status, badge: `${base}/badge/${r.token}.svg`, mark: `${base}/mark/${r.token}.svg` });
+    out.push({ number: r.number ?? '', status, badge: badgeImageUrl(base, r.token), mark: markUrl(base, r.token) });
   }
   return out.sort((a, b) => Number(servesMark(b.status)) - Number(servesMark(a.status)));
 }

@@ -18,8 +18,6 @@ function remember(key: string, make: () => Promise<Buffer>): Promise<Buffer> {
   return hit;
 }
 
-export const verifyUrl = (base: string, number: string) => `${base}/verify/${number}`;
-
 /** Error correction M (15 %) survives a print smudge; a quiet zone of 4 modules as the standard asks. */
 export function qrSvg(url: string): Promise<Buffer> {
   return remember(`svg:${url}`, async () => Buffer.from(await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 })));

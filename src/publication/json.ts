@@ -1,6 +1,7 @@
 import { jstDate } from '../domain/calendar';
 import type { PublicService } from './public-service';
 import type { PublicEntry } from './timeline';
+import { qrUrl, serviceApiUrl, verifyUrl } from '../urls';
 
 /** A history entry as JSON: instants in RFC 3339, internal ids dropped. */
 export function entryJson(e: PublicEntry): { id: string; type: string; at: string; on: string; article: string } & Record<string, string | number> {
@@ -11,7 +12,7 @@ export function entryJson(e: PublicEntry): { id: string; type: string; at: strin
 }
 
 export function serviceUrls(base: string, number: string) {
-  return { verificationUrl: `${base}/verify/${number}`, apiUrl: `${base}/api/v1/services/${number}`, qrUrl: `${base}/verify/${number}/qr.svg` };
+  return { verificationUrl: verifyUrl(base, number), apiUrl: serviceApiUrl(base, number), qrUrl: qrUrl(base, number) };
 }
 
 /** A registry row: what the list needs to decide which service to look at. */

@@ -13,6 +13,7 @@ import { inForceThroughFromFacts, type ServiceFacts } from '../mark/status-cache
 import type { VerifiedToken } from '../tokens/verify';
 import { markVerdict, statusHeader, type MarkVerdict } from '../mark/verdict';
 import { imageHeaders, imageQuery, ImageQuery, notModified, PNG_TYPE, splitFile, SVG_TYPE } from './mark';
+import { markUrl, reportUrl, verifyUrl } from '../urls';
 
 export const BADGE_STATUSES = ['certified', 'renewal_pending', 'expired', 'revoked', 'terminated', 'lapsed', 'unknown'] as const;
 type BadgeStatus = (typeof BADGE_STATUSES)[number];
@@ -59,9 +60,9 @@ export function badgeBody(v: Exclude<MarkVerdict, { code: 404 }>, base: string, 
     serviceName: v.facts.name,
     vendorName: v.facts.vendorName,
     validThrough: ENDED_EARLY.has(status) || status === 'unknown' ? null : inForceThroughFromFacts(v.facts, now),
-    verifyUrl: `${base}/verify/${number}`,
-    markUrl: showMark ? `${base}/mark/${v.token.token}.svg` : null,
-    reportUrl: `${base}/verify/${number}?report=1#report`,
+    verifyUrl: verifyUrl(base, number),
+    markUrl: showMark ? markUrl(base, v.token.token) : null,
+    reportUrl: reportUrl(base, number),
     checkedAt: now.toISOString(),
   };
 }

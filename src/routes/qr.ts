@@ -1,7 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { AppError } from '../errors';
 import { newRouter, validationError } from '../http/router';
-import { qrPng, qrSvg, verifyUrl } from '../mark/qr';
+import { qrPng, qrSvg } from '../mark/qr';
+import { verifyUrl } from '../urls';
 import { findServiceByNumber } from '../repositories/services';
 
 const Query = z.object({ w: z.coerce.number().int().min(64).max(2048).optional().openapi({ param: { name: 'w', in: 'query' }, description: 'PNG width in pixels (default 512)' }) });

@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { WidgetBundle } from '../../widget/build';
 import type { AppEnv } from '../http/env';
 import { newRouter } from '../http/router';
+import { badgeImageUrl, verifyUrl } from '../urls';
 
 /** The badge script, served to every site (CONTRACT.md: `GET /widget.js`). */
 export function widgetRoutes(bundle: WidgetBundle) {
@@ -62,6 +63,6 @@ export function embedSnippet({ base, token, number, bundle }: SnippetInput): str
   return [
     `<script src="${escapeAttr(`${b}/widget.${bundle.hash}.js`)}" integrity="${escapeAttr(bundle.integrity)}" crossorigin="anonymous" async></script>`,
     `<certmark-badge token="${escapeAttr(token)}"></certmark-badge>`,
-    `<noscript><a href="${escapeAttr(`${b}/verify/${encodeURIComponent(number)}`)}"><img src="${escapeAttr(`${b}/badge/${t}.svg`)}" alt="${escapeAttr(`認定 ${number} / Certification ${number}`)}"></a></noscript>`,
+    `<noscript><a href="${escapeAttr(verifyUrl(b, number))}"><img src="${escapeAttr(badgeImageUrl(b, token))}" alt="${escapeAttr(`認定 ${number} / Certification ${number}`)}"></a></noscript>`,
   ].join('\n');
 }

@@ -7,6 +7,7 @@ import { foldEvents, statusAt, type Status } from '../domain/lifecycle/state';
 import type { ImageVerdict } from '../detection/image';
 import type { LifecycleEvent } from '../domain/lifecycle/events';
 import type { ServiceDirectory, ServiceFacts } from './directory';
+import { verifyUrl } from '../urls';
 
 export const FINDINGS = ['stale', 'revoked', 'wrong_site', 'no_link', 'recoloured', 'partial', 'distorted', 'ok'] as const;
 export type Finding = (typeof FINDINGS)[number];
@@ -119,7 +120,7 @@ export async function detect(input: DetectionInput, directory: ServiceDirectory,
   }
 
   const evidence: Record<string, unknown> = { image: imageEvidence, token: tokenEvidence };
-  const expectedLink = service?.number ? `${base}/verify/${service.number}` : null;
+  const expectedLink = service?.number ? verifyUrl(base, service.number) : null;
   if (service) {
     const status = statusAt(service.events as LifecycleEvent[], input.seenAt);
     const ever = foldEvents(service.events as LifecycleEvent[], input.seenAt).periods.length > 0;

@@ -1,6 +1,7 @@
 import type { RegistryChange } from '../publication/snapshot';
 import { formatDate } from './format';
 import { messages, type Lang } from './i18n';
+import { verifyUrl } from '../urls';
 
 /** Characters XML 1.0 cannot carry are dropped; the five specials escaped. */
 export function xmlText(s: string): string {
@@ -53,7 +54,7 @@ export function registryAtom(changes: readonly RegistryChange[], base: string, l
   const entries = changes.map((c) => {
     const name = lang === 'en' && c.service.name.en ? c.service.name.en : c.service.name.ja;
     const summary = entrySummary(c);
-    const url = `${base}/verify/${c.service.number}${lang === 'en' ? '?lang=en' : ''}`;
+    const url = `${verifyUrl(base, c.service.number)}${lang === 'en' ? '?lang=en' : ''}`;
     return [
       '<entry>',
       `<id>${xmlText(tag(`${c.service.number}/${c.entry.id}`))}</id>`,

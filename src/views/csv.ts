@@ -1,5 +1,6 @@
 import { jstDate } from '../domain/calendar';
 import type { PublicService } from '../publication/public-service';
+import { verifyUrl } from '../urls';
 
 export const CSV_COLUMNS = [
   'number', 'name_ja', 'name_en', 'vendor_ja', 'vendor_en', 'status', 'mark_served', 'first_certified_on', 'certified_on', 'valid_through',
@@ -36,7 +37,7 @@ export function csvRow(s: PublicService, base: string): string {
     revocation_reason: s.revocation?.reason ?? null,
     terminated_on: s.termination ? jstDate(s.termination.at) : null,
     lapsed_on: s.lapse ? jstDate(s.lapse.at) : null,
-    verification_url: `${base}/verify/${s.number}`,
+    verification_url: verifyUrl(base, s.number),
   };
   return CSV_COLUMNS.map((c) => csvCell(cells[c])).join(',');
 }

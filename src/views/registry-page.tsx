@@ -7,6 +7,7 @@ import { InstantText, Plain, Section, StatusBadge, Vendor, href, statusDate } fr
 import { formatDate } from './format';
 import { messages, type Lang } from './i18n';
 import { Layout } from './layout';
+import { verifyPath } from '../urls';
 
 export interface RegistryPageProps {
   lang: Lang;
@@ -24,7 +25,7 @@ const ServiceCard: FC<{ s: PublicService; lang: Lang }> = ({ s, lang }) => {
   return (
     <li>
       <p class="card-title">
-        <a href={href(`/verify/${s.number}`, { lang })}>
+        <a href={href(verifyPath(s.number), { lang })}>
           <Vendor text={s.name} lang={lang} />
         </a>
       </p>
@@ -44,7 +45,7 @@ const ChangeCard: FC<{ c: RegistryChange; lang: Lang }> = ({ c, lang }) => {
   return (
     <li>
       <p class="card-title">
-        <a href={href(`/verify/${c.service.number}`, { lang })}>
+        <a href={href(verifyPath(c.service.number), { lang })}>
           <Vendor text={c.service.name} lang={lang} />
         </a>{' '}
         <span class="number">{c.service.number}</span>

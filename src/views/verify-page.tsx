@@ -7,6 +7,7 @@ import { EntryText } from './verify-parts';
 import { formatDate } from './format';
 import { messages, type Lang } from './i18n';
 import { Layout } from './layout';
+import { qrPath, verifyPath, verifyUrl } from '../urls';
 
 export interface VerifyPageProps {
   service: PublicService;
@@ -24,7 +25,7 @@ export function verifyJsonLd(s: PublicService, base: string) {
     '@context': 'https://schema.org',
     '@type': 'Certification',
     name: '医療情報ASP・SaaS 情報開示認定',
-    url: `${base}/verify/${s.number}`,
+    url: verifyUrl(base, s.number),
     certificationIdentification: s.number,
     certificationStatus: s.markServed ? 'https://schema.org/CertificationActive' : 'https://schema.org/CertificationInactive',
     validFrom: s.certifiedOn,
@@ -41,7 +42,7 @@ export const VerifyPage: FC<VerifyPageProps> = ({ service: s, lang, slots, markS
     <Layout
       lang={lang}
       title={`${s.number} ${lang === 'en' && s.name.en ? s.name.en : s.name.ja}`}
-      path={`/verify/${s.number}`}
+      path={verifyPath(s.number)}
       alternates={[{ href: jsonPath, type: 'application/json', title: m.jsonLink }]}
       jsonLd={verifyJsonLd(s, base)}
     >
@@ -195,7 +196,7 @@ export const VerifyPage: FC<VerifyPageProps> = ({ service: s, lang, slots, markS
       </Section>
       <Section id="qr" title={m.qrHeading}>
         <p>{m.qrIntro}</p>
-        <img class="qr" src={`/verify/${s.number}/qr.svg`} width="160" height="160" alt={m.qrAlt(s.number)} />
+        <img class="qr" src={qrPath(s.number)} width="160" height="160" alt={m.qrAlt(s.number)} />
       </Section>
       <Section id="report" title={m.reportHeading}>
         <p>{m.reportText}</p>

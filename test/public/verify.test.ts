@@ -137,12 +137,14 @@ describe('GET /verify/{number} (Art. 10.4)', () => {
   });
 });
 
-describe('GET /verify/{number}/qr.svg (Art. 10.1, print)', () => {
-  it('is a QR code SVG for every certified number, 404 otherwise', async () => {
+describe('GET /verify/{number}/qr.svg (Art. 10.1, print): one QR code, at /qr/{number}.svg', () => {
+  it('redirects to /qr/{number}.svg for every certified number, 404 otherwise', async () => {
     const res = await t.app.request(`/verify/${w.revoked.number}/qr.svg`);
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toContain('image/svg+xml');
-    expect(await res.text()).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(res.status).toBe(301);
+    expect(res.headers.get('location')).toBe(`/qr/${w.revoked.number}.svg`);
+    const qr = await t.app.request(res.headers.get('location')!);
+    expect(qr.headers.get('content-type')).toContain('image/svg+xml');
+    expect(await qr.text()).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect((await t.app.request('/verify/MD-9999-9999/qr.svg')).status).toBe(404);
   });
 });

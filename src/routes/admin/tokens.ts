@@ -9,6 +9,7 @@ import { issueEmbedToken, listEmbedTokens, retireEmbedToken, toView, type EmbedT
 import { embedSnippet } from '../widget';
 import { id, ServiceParam } from './schemas';
 import { security } from './shared';
+import { badgeImageUrl, badgeJsonUrl, markUrl } from '../../urls';
 
 const problem = (description: string) => ({ content: problemContent, description });
 
@@ -52,9 +53,9 @@ function out(c: Context<AppEnv>, t: EmbedTokenView) {
   const base = deps.config.publicBaseUrl;
   return {
     ...t,
-    markUrl: `${base}/mark/${t.token}.svg`,
-    badgeUrl: `${base}/api/v1/badge/${t.token}`,
-    badgeImageUrl: `${base}/badge/${t.token}.svg`,
+    markUrl: markUrl(base, t.token),
+    badgeUrl: badgeJsonUrl(base, t.token),
+    badgeImageUrl: badgeImageUrl(base, t.token),
     snippet: embedSnippet({ base, token: t.token, number: t.number, bundle: deps.widget }),
   };
 }

@@ -10,6 +10,7 @@ import { cursorOf } from './registry';
 import { problemContent } from '../../http/openapi';
 import { NumberParam, PublicServiceSchema, RegistryPageSchema, RegistryQuerySchema } from './schemas';
 import { serviceOr404 } from './verify';
+import { verifyUrl } from '../../urls';
 
 const listRoute = createRoute({
   method: 'get',
@@ -78,7 +79,7 @@ export function servicesApiRoutes(ctx: PublicContext) {
     }
     return c.body(withCheckedAt(json, ctx.deps.clock.now()) as Uint8Array<ArrayBuffer>, 200, {
       'Content-Type': 'application/json',
-      Link: `<${ctx.base}/verify/${s.number}>; rel="alternate"; type="text/html"`,
+      Link: `<${verifyUrl(ctx.base, s.number)}>; rel="alternate"; type="text/html"`,
       ...PUBLIC_JSON,
     }) as never;
   });

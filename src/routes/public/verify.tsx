@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import QRCode from 'qrcode';
 import { NUMBER_PATTERN } from '../../domain/lifecycle/application';
 import { AppError } from '../../errors';
 import { newRouter } from '../../http/router';
@@ -13,6 +12,7 @@ import type { PublicContext } from './context';
 import { LangQuery, htmlError } from './html';
 import { memo, slottedPages } from './page-cache';
 import { NumberParam } from './schemas';
+import { qrPath } from '../../urls';
 
 const verifyRoute = createRoute({
   method: 'get',
@@ -30,10 +30,10 @@ const qrRoute = createRoute({
   method: 'get',
   path: '/verify/{number}/qr.svg',
   tags: ['public'],
-  summary: 'A QR code leading to the verification page, for print use (Art. 10.1, 10.4)',
+  summary: 'The QR code of the verification page moved to /qr/{number}.svg (one QR code, one quiet zone)',
   request: { params: NumberParam },
   responses: {
-    200: { description: 'SVG', content: { 'image/svg+xml': { schema: z.string() } } },
+    301: { description: 'to /qr/{number}.svg' },
     404: { description: 'unknown number', content: { 'text/html': { schema: z.string() } } },
   },
 });
@@ -48,7 +48,6 @@ export async function serviceOr404(ctx: PublicContext, number: string): Promise<
 export function verifyRoutes(ctx: PublicContext) {
   const r = newRouter();
   r.onError(htmlError);
-  const qrCache = new Map<string, string>();
   const pages = slottedPages(async (s, lang, slots) => {
     const markSvg = s.markServed ? ctx.officialMark(lang) : null;
     return renderPage(<VerifyPage service={s} lang={lang} slots={slots} markSvg={markSvg} base={ctx.base} />);
@@ -98,12 +97,7 @@ export function verifyRoutes(ctx: PublicContext) {
 
   r.openapi(qrRoute, async (c) => {
     const s = await serviceOr404(ctx, c.req.valid('param').number);
-    let svg = qrCache.get(s.number);
-    if (!svg) {
-      svg = await QRCode.toString(`${ctx.base}/verify/${s.number}`, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-      qrCache.set(s.number, svg);
-    }
-    return c.body(svg, 200, { 'Content-Type': 'image/svg+xml; charset=utf-8', 'Cache-Control': 'public, max-age=86400' }) as never;
+    return c.redirect(qrPath(s.number), 301) as never;
   });
   return r;
 }
