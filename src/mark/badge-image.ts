@@ -6,6 +6,7 @@
  */
 import sharp from 'sharp';
 import { escapeXml, NOTICE_TEXT, type NoticeLang, type NoticeReason } from './notice';
+import { LRUCache } from 'lru-cache';
 
 export const BADGE_SIZE = { width: 460, height: 120 } as const;
 /** Room for text right of the mark. */
@@ -98,14 +99,12 @@ export function noticeBadgeSvg(reason: NoticeReason, f: BadgeFacts | null, check
   return frame(`${first} / ${second}${who ? ` (${who})` : ''}, ${checked}`, body, '#8c8c8c', '#f4f4f4');
 }
 
-const pngCache = new Map<string, Promise<Buffer>>();
-const PNG_CACHE_MAX = 256;
+const pngCache = new LRUCache<string, Promise<Buffer>>({ max: 256 });
 
 /** The badge SVG as PNG at twice its size (crisp on high-density screens); bounded cache keyed by the SVG. */
 export function badgePng(svg: string): Promise<Buffer> {
   let rendered = pngCache.get(svg);
   if (rendered === undefined) {
-    if (pngCache.size >= PNG_CACHE_MAX) pngCache.delete(pngCache.keys().next().value!);
     rendered = sharp(Buffer.from(svg), { density: 144 }).png().toBuffer();
     rendered.catch(() => pngCache.delete(svg));
     pngCache.set(svg, rendered);

@@ -3,14 +3,13 @@
  * `{base}/verify/{number}`, so a reader of a brochure lands where the mark's validity is checked.
  */
 import QRCode from 'qrcode';
+import { LRUCache } from 'lru-cache';
 
-const cache = new Map<string, Promise<Buffer>>();
-const MAX = 512;
+const cache = new LRUCache<string, Promise<Buffer>>({ max: 512 });
 
 function remember(key: string, make: () => Promise<Buffer>): Promise<Buffer> {
   let hit = cache.get(key);
   if (hit === undefined) {
-    if (cache.size >= MAX) cache.delete(cache.keys().next().value!);
     hit = make();
     hit.catch(() => cache.delete(key));
     cache.set(key, hit);

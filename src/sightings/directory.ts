@@ -10,6 +10,7 @@ import type { StatusCache } from '../mark/status-cache';
 import { servicesWithOrigins } from '../repositories/sightings';
 import { microBatcher } from './batch';
 import { findServiceByNumber } from '../repositories/services';
+import { LRUCache } from 'lru-cache';
 
 export interface ServiceFacts {
   id: string;
@@ -36,7 +37,7 @@ export function registeredOrigins(events: readonly LifecycleEvent[]): string[] {
 
 /** Through the status cache. A certification number, once given, is the service's for life: its id is kept. */
 export function cachedDirectory(db: Db, statuses: StatusCache): ServiceDirectory {
-  const idOfNumber = new Map<string, string>();
+  const idOfNumber = new LRUCache<string, string>({ max: 100_000 });
   // the origins of concurrent sightings are looked up in one query
   const withOrigin = microBatcher<string, string[]>(async (list) => {
     const found = await servicesWithOrigins(db, list);
@@ -53,7 +54,6 @@ export function cachedDirectory(db: Db, statuses: StatusCache): ServiceDirectory
       if (id === undefined) {
         id = (await findServiceByNumber(db, number))?.id;
         if (id === undefined) return null;
-        if (idOfNumber.size >= 100_000) idOfNumber.clear();
         idOfNumber.set(number, id);
       }
       return byId(id);

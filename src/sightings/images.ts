@@ -11,6 +11,7 @@ import { AppError } from '../errors';
 import { findImage } from '../repositories/sightings';
 import type { SightingInput } from './input';
 import { refuseTrailingData } from './polyglot';
+import { LRUCache } from 'lru-cache';
 
 export interface ImageToStore {
   sha256: string;
@@ -37,15 +38,8 @@ export interface ImageJudge {
 export function createImageJudge(matcher: MarkMatcher, options: { limits?: ImageLimits; cacheSize?: number } = {}): ImageJudge {
   const limits = options.limits ?? DEFAULT_IMAGE_LIMITS;
   const max = options.cacheSize ?? 20_000;
-  const verdicts = new Map<string, ImageVerdict>();
-  const cached = (sha256: string): ImageVerdict | undefined => {
-    const v = verdicts.get(sha256);
-    if (v !== undefined) {
-      verdicts.delete(sha256); // least recently used goes first
-      verdicts.set(sha256, v);
-    }
-    return v;
-  };
+  const verdicts = new LRUCache<string, ImageVerdict>({ max });
+  const cached = (sha256: string): ImageVerdict | undefined => verdicts.get(sha256);
   return {
     limits,
     async judge(db, image) {
@@ -65,9 +59,7 @@ export function createImageJudge(matcher: MarkMatcher, options: { limits?: Image
       return { verdict, store: { sha256: image.sha256, type: decoded.type, width: decoded.width, height: decoded.height, bytes: decoded.normalisedPng } };
     },
     remember(sha256, verdict) {
-      if (verdicts.has(sha256)) return;
-      if (verdicts.size >= max) verdicts.delete(verdicts.keys().next().value!);
-      verdicts.set(sha256, verdict);
+      if (!verdicts.has(sha256)) verdicts.set(sha256, verdict);
     },
   };
 }

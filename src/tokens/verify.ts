@@ -8,6 +8,7 @@ import type { KeyRing } from '../keys/ring';
 import { findEmbedTokenWithService } from '../repositories/embed-tokens';
 import { checkSignature, parseToken, TokenRefused, type Refusal } from './jws';
 import { normalizeOrigin } from './origins';
+import { LRUCache } from 'lru-cache';
 
 export interface VerifiedToken {
   token: string;
@@ -70,7 +71,7 @@ interface Entry {
  * the oldest entries go first.
  */
 export class TokenCache {
-  private entries = new Map<string, Entry>();
+  private readonly entries: LRUCache<string, Entry>;
   private generation = 0;
   /** False while retirements may go unheard (the LISTEN connection is down): nothing is kept. */
   private keeping = true;
@@ -78,7 +79,9 @@ export class TokenCache {
   constructor(
     private readonly deps: VerifyDeps,
     private readonly options: { max: number; ttlMs: number } = { max: 10_000, ttlMs: 60_000 },
-  ) {}
+  ) {
+    this.entries = new LRUCache({ max: options.max });
+  }
 
   /** Sync lookup: the cached answer, or undefined when it must be computed. */
   peek(token: string): Verification | undefined {
@@ -99,7 +102,6 @@ export class TokenCache {
     const result = await verifyEmbedToken(token, this.deps);
     // A cache drop while this was computed means the answer may be stale: use it once, do not keep it.
     if (this.keeping && this.options.ttlMs > 0 && generation === this.generation && this.cacheable(token, result)) {
-      if (this.entries.size >= this.options.max) this.entries.delete(this.entries.keys().next().value!);
       this.entries.set(token, { result, serviceId: result.ok ? result.token.serviceId : null, expires: performance.now() + this.options.ttlMs });
     }
     return result;
@@ -114,9 +116,8 @@ export class TokenCache {
   /** Something about the service changed (a token retired, say): forget its tokens and every refusal. */
   dropService(serviceId: string): void {
     this.generation++;
-    for (const [token, entry] of this.entries) {
-      if (entry.serviceId === serviceId || entry.serviceId === null) this.entries.delete(token);
-    }
+    const dropped = [...this.entries.entries()].filter(([, e]) => e.serviceId === serviceId || e.serviceId === null).map(([token]) => token);
+    for (const token of dropped) this.entries.delete(token);
   }
 
   clear(): void {

@@ -3,6 +3,7 @@ import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import type { PublicService } from '../../publication/public-service';
 import type { Lang } from '../../views/i18n';
+import { LRUCache } from 'lru-cache';
 
 type Slots = { checkedAt: Child; referer: Child };
 
@@ -41,14 +42,14 @@ export function slottedPages(render: (s: PublicService, lang: Lang, slots: Slots
 
 /** A small memo for the per-request fragments (a few kinds of Referer verdict, one check time per second). */
 export function memo<T>(limit: number, make: (key: string) => T): (key: string) => T {
-  const m = new Map<string, T>();
+  const m = new LRUCache<string, { v: T }>({ max: limit });
   return (key) => {
-    let v = m.get(key);
-    if (v === undefined) {
-      if (m.size >= limit) m.clear();
-      v = make(key);
-      m.set(key, v);
+    let hit = m.get(key);
+    if (hit === undefined) {
+      hit = { v: make(key) };
+      m.set(key, hit);
     }
-    return v;
+    return hit.v;
   };
 }
+

@@ -4,6 +4,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Clock } from '../../clock';
 import { AppError } from '../../errors';
 import type { AppEnv } from '../../http/env';
+import { LRUCache } from 'lru-cache';
 
 export interface RateLimit {
   /** Attempts allowed per client in one window. */
@@ -27,8 +28,7 @@ export function clientKeyOf(c: Context<AppEnv>): string {
  * client cannot probe the validator for free. Answers 429 with Retry-After.
  */
 export function rateLimiter(clock: Clock, limit: RateLimit, keyOf: (c: Context<AppEnv>) => string = clientKeyOf) {
-  const hits = new Map<string, number[]>();
-  const maxClients = limit.maxClients ?? 10_000;
+  const hits = new LRUCache<string, number[]>({ max: limit.maxClients ?? 10_000 });
   const take = (key: string): number | null => {
     const now = clock.now().getTime();
     const recent = (hits.get(key) ?? []).filter((t) => t > now - limit.windowMs);
@@ -37,9 +37,7 @@ export function rateLimiter(clock: Clock, limit: RateLimit, keyOf: (c: Context<A
       return Math.max(1, Math.ceil((recent[0]! + limit.windowMs - now) / 1000));
     }
     recent.push(now);
-    hits.delete(key); // re-insert: the Map keeps insertion order, so the first key is the least recent client
     hits.set(key, recent);
-    while (hits.size > maxClients) hits.delete(hits.keys().next().value!);
     return null;
   };
   return createMiddleware<AppEnv>(async (c, next) => {

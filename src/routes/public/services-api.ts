@@ -11,6 +11,7 @@ import { problemContent } from '../../http/openapi';
 import { NumberParam, PublicServiceSchema, RegistryPageSchema, RegistryQuerySchema } from './schemas';
 import { serviceOr404 } from './verify';
 import { verifyUrl } from '../../urls';
+import { LRUCache } from 'lru-cache';
 
 const listRoute = createRoute({
   method: 'get',
@@ -42,7 +43,7 @@ export function servicesApiRoutes(ctx: PublicContext) {
   const r = newRouter();
   r.onError(publicProblem);
   // Serialised answers, per snapshot (a new snapshot drops them) and per query; bounded.
-  const lists = new WeakMap<RegistrySnapshot, Map<string, { json: string; next: string | null }>>();
+  const lists = new WeakMap<RegistrySnapshot, LRUCache<string, { json: string; next: string | null }>>();
   const ones = new WeakMap<PublicService, string>();
 
   r.openapi(listRoute, async (c) => {
@@ -53,13 +54,12 @@ export function servicesApiRoutes(ctx: PublicContext) {
     const after = cursorOf(query.cursor);
     const snapshot = await ctx.publication.snapshot();
     let cache = lists.get(snapshot);
-    if (!cache) lists.set(snapshot, (cache = new Map()));
+    if (!cache) lists.set(snapshot, (cache = new LRUCache({ max: 256 })));
     const key = JSON.stringify([q, status, after, limit]);
     let answer = cache.get(key);
     if (!answer) {
       const page = searchRegistry(snapshot, { q, status, after, limit });
       answer = { json: JSON.stringify({ items: page.items.map((s) => serviceSummaryJson(s, ctx.base)), total: page.total, next: page.next }), next: page.next };
-      if (cache.size >= 256) cache.clear();
       cache.set(key, answer);
     }
     if (answer.next) {
