@@ -12,9 +12,8 @@ import { workerDeps, type WorkerBindings } from './worker/deps';
 /** What every request gets while the app cannot start: the one problem shape, 503. */
 const starting = newRouter();
 starting.onError(handleError);
-starting.all('*', (c) => {
-  c.header('Retry-After', '5');
-  throw new AppError('unavailable', 'the service is starting or cannot reach its database; retry shortly');
+starting.all('*', () => {
+  throw new AppError('unavailable', 'the service is starting or cannot reach its database; retry shortly', { extra: { retryAfter: 5 } });
 });
 
 let app: Promise<App> | null = null;
