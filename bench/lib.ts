@@ -124,7 +124,8 @@ let shared: Promise<CertmarkProcess> | null = null;
 
 /** One demo-seeded certmark for every benchmark of a run (bench/index.ts stops it at the end). */
 export function sharedCertmark(): Promise<CertmarkProcess> {
-  shared ??= startCertmark({ demo: true });
+  // the settings a user gets: LOG_LEVEL=info, one line per request
+  shared ??= startCertmark({ demo: true, env: { LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' } });
   return shared;
 }
 

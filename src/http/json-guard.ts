@@ -44,8 +44,11 @@ export function jsonBodyGuard(options: { maxBytes?: number; maxDepth?: number } 
   const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
   const tooLarge = () => new AppError('too_large', `a JSON body may be at most ${maxBytes} bytes`);
   return createMiddleware<AppEnv>(async (c, next) => {
+    // GET and HEAD carry no body; asking for c.req.raw would make the Node adapter build a Request (costly on the mark)
+    const method = c.req.method;
+    if (method === 'GET' || method === 'HEAD' || !isJson(c.req.header('content-type'))) return next();
     const raw = c.req.raw;
-    if (!raw.body || !isJson(raw.headers.get('content-type') ?? undefined)) return next();
+    if (!raw.body) return next();
     const declared = raw.headers.get('content-length');
     if (declared !== null && !raw.headers.has('transfer-encoding') && Number(declared) > maxBytes) throw tooLarge();
     const chunks: Uint8Array[] = [];

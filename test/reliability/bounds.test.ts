@@ -193,17 +193,25 @@ describe('every request is answered within its deadline', () => {
         await next();
       });
       app.use('*', deadline({ readMs: 1_000, writeMs: 5_000 }, handleError));
-      app.get('/slow', async (c) => {
+      const never = async (c: { get(k: 'signal'): AbortSignal; text(s: string): Response }) => {
         signal = c.get('signal');
         await new Promise(() => {}); // a database that never answers
         return c.text('never');
-      });
-      const pending = app.request('/slow');
+      };
+      app.get('/slow', never as never);
+      app.post('/slow', never as never);
+      const read = app.request('/slow');
       await vi.advanceTimersByTimeAsync(1_000);
-      const res = await pending;
+      const res = await read;
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe('2');
       expect(((await res.json()) as { code: string }).code).toBe('unavailable');
+      // a write is told, so that its transaction rolls back instead of committing
+      const write = app.request('/slow', { method: 'POST' });
+      await vi.advanceTimersByTimeAsync(4_999);
+      expect(signal?.aborted).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect((await write).status).toBe(503);
       expect(signal?.aborted).toBe(true);
     } finally {
       vi.useRealTimers();
