@@ -1,5 +1,5 @@
 /** Connected parts of a foreground mask, and their grouping into candidate regions. */
-import type { Rect } from './segment.js';
+import type { Rect } from './segment';
 
 export interface Component extends Rect {
   area: number;

@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
-import { AppError } from '../errors.js';
-import { DEFAULT_IMAGE_LIMITS, type ImageLimits, type SniffedImageType } from './limits.js';
+import { AppError } from '../errors';
+import { DEFAULT_IMAGE_LIMITS, type ImageLimits, type SniffedImageType } from './limits';
 
 export interface DecodedImage {
   type: SniffedImageType;

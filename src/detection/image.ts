@@ -4,11 +4,11 @@
  * signature (CIELAB ΔE per part, hue distance; verdict-colour.ts) says whether its colours are one of the
  * two official versions. The mark is located inside larger images (screenshots) first (locate.ts).
  */
-import { buildMarkReference, type MarkReference } from './reference.js';
-import { matchShape, candidateSilhouette, type Fit } from './shape.js';
-import { measureColours, type ColourMeasure } from './verdict-colour.js';
-import { locateCandidates, type Candidate } from './locate.js';
-import { downscale, type Raster, type Rect } from './segment.js';
+import { buildMarkReference, type MarkReference } from './reference';
+import { matchShape, candidateSilhouette, type Fit } from './shape';
+import { measureColours, type ColourMeasure } from './verdict-colour';
+import { locateCandidates, type Candidate } from './locate';
+import { downscale, type Raster, type Rect } from './segment';
 
 export type ImageFinding = 'ok' | 'recoloured' | 'partial' | 'distorted' | 'unrelated';
 

@@ -3,8 +3,8 @@
  * the image's background, grouped into candidate regions, each re-segmented against its own surroundings.
  * Solid panels (a coloured header, a card) are searched inside once, against the panel's colour.
  */
-import { components, groupComponents, type Component } from './components.js';
-import { estimateBackground, foreground, type Background, type Raster, type Rect } from './segment.js';
+import { components, groupComponents, type Component } from './components';
+import { estimateBackground, foreground, type Background, type Raster, type Rect } from './segment';
 
 export interface Candidate {
   /** The candidate's bounding box in image coordinates. */

@@ -3,8 +3,8 @@
  * colour signature, CIELAB samples of both masters at interior points of each part of the mark.
  */
 import sharp from 'sharp';
-import { srgbToLab, deltaE, type Lab } from './colour.js';
-import { buildShapeReference, type ShapeReference } from './shape.js';
+import { srgbToLab, deltaE, type Lab } from './colour';
+import { buildShapeReference, type ShapeReference } from './shape';
 
 export interface ColourSample {
   /** Position inside the mark's box, 0..1. */

@@ -9,9 +9,9 @@
  * Silhouettes ignore colour on purpose: a recoloured mark keeps its shape (Art. 10.5).
  */
 
-import { GRID, compare, maxFilter, overlap, sampleGrid, silhouette, type Fit, type Silhouette } from './silhouette.js';
+import { GRID, compare, maxFilter, overlap, sampleGrid, silhouette, type Fit, type Silhouette } from './silhouette';
 
-export { GRID, candidateSilhouette, type Fit, type Silhouette } from './silhouette.js';
+export { GRID, candidateSilhouette, type Fit, type Silhouette } from './silhouette';
 
 /** Resolution of the reference silhouette the hypotheses sample from. */
 const REF_RES = 64;

@@ -3,10 +3,10 @@
  * each part of the mark, against both official versions. A part-by-part comparison catches a mark painted
  * in one colour; the hue distance catches hue shifts that JPEG noise does not produce.
  */
-import { angleDiff, chroma, deltaE, hue, median, srgbToLab } from './colour.js';
-import type { Candidate } from './locate.js';
-import type { MarkReference } from './reference.js';
-import type { Raster } from './segment.js';
+import { angleDiff, chroma, deltaE, hue, median, srgbToLab } from './colour';
+import type { Candidate } from './locate';
+import type { MarkReference } from './reference';
+import type { Raster } from './segment';
 
 export interface ColourMeasure {
   /** Worst part's median ΔE*ab against the colour version. */

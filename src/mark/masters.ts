@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AppError } from '../errors.js';
+import { AppError } from '../errors';
 
 export type MarkVariant = 'colour' | 'mono';
 export const MARK_VARIANTS: readonly MarkVariant[] = ['colour', 'mono'];

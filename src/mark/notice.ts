@@ -4,7 +4,7 @@
  * no emblem, none of the mark's colours, no ring, cross or check.
  */
 import sharp from 'sharp';
-import { nearestMarkWidth } from './widths.js';
+import { nearestMarkWidth } from './widths';
 
 export type NoticeReason =
   | 'revoked'

@@ -4,11 +4,11 @@
  */
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
-import type { MarkMasters, MarkVariant } from './masters.js';
-import { noticePng, type NoticeLang, type NoticeReason } from './notice.js';
+import type { MarkMasters, MarkVariant } from './masters';
+import { noticePng, type NoticeLang, type NoticeReason } from './notice';
 
-export { DEFAULT_MARK_WIDTH, MARK_WIDTHS, nearestMarkWidth, type MarkWidth } from './widths.js';
-import { DEFAULT_MARK_WIDTH, nearestMarkWidth, type MarkWidth } from './widths.js';
+export { DEFAULT_MARK_WIDTH, MARK_WIDTHS, nearestMarkWidth, type MarkWidth } from './widths';
+import { DEFAULT_MARK_WIDTH, nearestMarkWidth, type MarkWidth } from './widths';
 
 export type MarkFormat = 'svg' | 'png';
 
