@@ -122,9 +122,12 @@ export function openPostgres(options: PostgresOptions): Database {
     let delay = LISTEN_RETRY_MS.min;
     // this subscription's own heartbeat channel: nobody else hears its beats
     const heartbeatChannel = `certmark_hb_${randomBytes(8).toString('hex')}`;
-    /** performance.now() of the latest heartbeat sent and heard back: everything committed before it was heard. */
-    let confirmed = 0;
-    let beating = false;
+    /**
+     * performance.now() when the beat now on its way was sent (null: none is). A beat heard back proves that every
+     * notification committed before it was heard too.
+     */
+    let pendingSince: number | null = null;
+    let lastTick = performance.now();
     const open = async (): Promise<pg.Client> => {
       const c = new pg.Client({ ...clientConfig, application_name: `${applicationName}-listen/${instanceId}` });
       c.on('error', () => {}); // followed by 'end', handled there
@@ -132,7 +135,7 @@ export function openPostgres(options: PostgresOptions): Database {
         await c.connect();
         c.on('notification', (n) => {
           if (n.channel === channel) fn(n.payload ?? '');
-          else if (n.channel === heartbeatChannel && client === c) confirmed = Math.max(confirmed, Number(n.payload));
+          else if (n.channel === heartbeatChannel && client === c && pendingSince !== null && Number(n.payload) >= pendingSince) pendingSince = null;
         });
         await c.query(`listen ${pg.escapeIdentifier(channel)}; listen ${pg.escapeIdentifier(heartbeatChannel)}`);
       } catch (err) {
@@ -140,7 +143,7 @@ export function openPostgres(options: PostgresOptions): Database {
         throw err;
       }
       c.once('end', () => lost(c));
-      confirmed = performance.now();
+      pendingSince = null;
       return c;
     };
     const lost = (c: pg.Client) => {
@@ -171,16 +174,18 @@ export function openPostgres(options: PostgresOptions): Database {
       timer.unref();
     };
     const heartbeat = setInterval(() => {
-      const c = client;
-      if (!c || closed) return;
       const now = performance.now();
-      if (now - confirmed > LISTEN_HEARTBEAT.silentAfterMs) return lost(c); // silent: notifications may be lost
-      if (beating) return; // the last beat is still on its way
-      beating = true;
-      c.query('select pg_notify($1, $2)', [heartbeatChannel, String(now)]).then(
-        () => (beating = false),
-        () => (beating = false), // a broken connection ends, handled by 'end'
-      );
+      // A late tick means this process was busy: an answer may be waiting unread, so judge at the next tick.
+      const late = now - lastTick > LISTEN_HEARTBEAT.everyMs * 2;
+      lastTick = now;
+      const c = client;
+      if (!c || closed || late) return;
+      if (pendingSince !== null) {
+        if (now - pendingSince > LISTEN_HEARTBEAT.silentAfterMs) lost(c); // silent: notifications may be lost
+        return; // the beat is still on its way
+      }
+      pendingSince = now;
+      c.query('select pg_notify($1, $2)', [heartbeatChannel, String(now)]).catch(() => {}); // a broken connection ends, handled by 'end'
     }, LISTEN_HEARTBEAT.everyMs);
     heartbeat.unref();
     client = await open().catch((err) => {

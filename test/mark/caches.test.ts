@@ -8,6 +8,20 @@ import { testDatabase } from '../support/db';
 import { certifiedWithToken, get, lifecycle, SITE } from '../tokens/support';
 import { sql } from 'kysely';
 
+/**
+ * On PostgreSQL our own NOTIFY arrives a moment after the commit and drops the service's entries once more (the
+ * commit itself dropped them already): ask until a round reads nothing, for at most 2 s.
+ */
+async function settle(t: TestApp, count: { state: { queries: number } }, paths: string[]) {
+  const until = performance.now() + 2000;
+  for (;;) {
+    count.state.queries = 0;
+    for (const p of paths) await get(t, p, { Origin: SITE });
+    if (count.state.queries === 0 || performance.now() > until) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 function counter() {
   const state = { queries: 0 };
   const plugin: KyselyPlugin = {
@@ -37,6 +51,7 @@ describe('the token and status caches', () => {
     const s = await certifiedWithToken(t);
     const paths = [`/mark/${s.token}.svg`, `/mark/${s.token}.png?w=64`, `/api/v1/badge/${s.token}`, `/badge/${s.token}.svg`];
     for (const p of paths) expect((await get(t, p, { Origin: SITE })).status).toBe(200);
+    await settle(t, count, paths);
     count.state.queries = 0;
     for (let i = 0; i < 25; i++) for (const p of paths) expect((await get(t, p, { Origin: SITE })).status).toBe(200);
     expect(count.state.queries).toBe(0);
@@ -48,11 +63,11 @@ describe('the token and status caches', () => {
     await revoke(lifecycle(t), s.id, { ground: 1, reason: 'x', notice: 'y' });
     // our own commit dropped the cached state before revoke() returned (the NOTIFY comes later, and drops again)
     expect(t.deps.statuses.peek(s.id)).toBeUndefined();
-    await new Promise((r) => setTimeout(r, 50));
     count.state.queries = 0;
     expect((await get(t, `/mark/${s.token}.svg`)).status).toBe(410);
+    expect(count.state.queries).toBeGreaterThan(0);
+    await settle(t, count, [`/mark/${s.token}.svg`]);
     const afterFirst = count.state.queries;
-    expect(afterFirst).toBeGreaterThan(0);
     for (let i = 0; i < 10; i++) expect((await get(t, `/mark/${s.token}.svg`)).status).toBe(410);
     expect(count.state.queries).toBe(afterFirst);
   });
