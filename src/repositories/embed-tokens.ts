@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import { CHANGES_CHANNEL, notifyOnCommit, type Db, type Tx } from '../db/database';
 import type { EmbedTokenTable } from '../db/schema';
 

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
 import { CHANGES_CHANNEL, notifyOnCommit, type Db, type Tx } from '../db/database';
 import type { EventRow } from '../db/schema';
 import { canonicalJson } from '../domain/canonical-json';

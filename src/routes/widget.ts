@@ -59,7 +59,6 @@ export interface SnippetInput {
  */
 export function embedSnippet({ base, token, number, bundle }: SnippetInput): string {
   const b = base.replace(/\/+$/, '');
-  const t = encodeURIComponent(token);
   return [
     `<script src="${escapeAttr(`${b}/widget.${bundle.hash}.js`)}" integrity="${escapeAttr(bundle.integrity)}" crossorigin="anonymous" async></script>`,
     `<certmark-badge token="${escapeAttr(token)}"></certmark-badge>`,
