@@ -4,7 +4,9 @@ import type { Config } from './config';
 import type { Database } from './db/database';
 import type { Logger } from './logger';
 import { loadWidgetBundle } from '../widget/build';
-import { prepareMarkDeps } from './mark/deps';
+import { DEFAULT_MARK_DIR, loadMarkMasters } from './mark/masters';
+import { createMarkRenderer } from './mark/render';
+import { prepareStanding } from './standing/deps';
 import { seedDemoTokens } from './demo/seed';
 import { loadMarkMatcher } from './sightings/matcher';
 import { readFile } from 'node:fs/promises';
@@ -18,9 +20,10 @@ export const SITE_CSS_FILE = new URL('../assets/site.css', import.meta.url);
  */
 export async function prepareDeps(config: Config, database: Database, clock: Clock, logger: Logger): Promise<AppDeps> {
   const widget = await loadWidgetBundle();
-  const mark = await prepareMarkDeps(config, database, clock, logger);
-  const markMatcher = await loadMarkMatcher({ markDir: config.markDir, renderer: mark.mark });
-  if (config.demo) await seedDemoTokens({ db: database.db, clock, keys: mark.keys, base: config.publicBaseUrl });
+  const standing = await prepareStanding(config, database, clock, logger);
+  const mark = createMarkRenderer(await loadMarkMasters(config.markDir ?? DEFAULT_MARK_DIR));
+  const markMatcher = await loadMarkMatcher({ markDir: config.markDir, renderer: mark });
+  if (config.demo) await seedDemoTokens({ db: database.db, clock, keys: standing.keys, base: config.publicBaseUrl });
   const siteCss = await readFile(SITE_CSS_FILE, 'utf8');
-  return { config, database, clock, logger, widget, markMatcher, siteCss, ...mark };
+  return { config, database, clock, logger, widget, markMatcher, siteCss, mark, ...standing };
 }

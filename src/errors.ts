@@ -7,6 +7,7 @@ export type ErrorKind =
   | 'not_found'
   | 'conflict' // the request contradicts the current state (e.g. a concurrent change, a duplicate)
   | 'forbidden_transition' // the rules do not allow this operation now (article names the rule)
+  | 'unprocessable' // well-formed, but names something the register does not hold for it (an unregistered origin)
   | 'unauthenticated'
   | 'forbidden'
   | 'too_large'

@@ -4,7 +4,8 @@ import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import type { MarkMatcher } from '../detection/image';
-import type { MarkDeps } from '../mark/deps';
+import type { MarkRenderer } from '../mark/render';
+import type { StandingDeps } from '../standing/deps';
 
 /**
  * The two types every layer above src/http shares: what the app is given (AppDeps) and what a request carries
@@ -12,7 +13,9 @@ import type { MarkDeps } from '../mark/deps';
  */
 
 /** Everything the app needs, made by a shell (Node server, Workers entry, CLI, tests) and passed in. */
-export interface AppDeps extends MarkDeps {
+export interface AppDeps extends StandingDeps {
+  /** The official mark's masters and their PNG renderings. */
+  mark: MarkRenderer;
   config: Config;
   database: Database;
   clock: Clock;

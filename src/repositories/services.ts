@@ -37,6 +37,16 @@ export async function findService(db: Db, id: string): Promise<ServiceRow | unde
   return db.selectFrom('services').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** A service with its vendor's names (the read model's facts). */
+export async function findServiceWithVendor(db: Db, id: string) {
+  return db
+    .selectFrom('services')
+    .innerJoin('vendors', 'vendors.id', 'services.vendor_id')
+    .select(['services.id', 'services.number', 'services.name_ja', 'services.name_en', 'vendors.name_ja as vendor_name_ja', 'vendors.name_en as vendor_name_en'])
+    .where('services.id', '=', id)
+    .executeTakeFirst();
+}
+
 export async function findServiceByNumber(db: Db, number: string): Promise<ServiceRow | undefined> {
   return db.selectFrom('services').selectAll().where('number', '=', number).executeTakeFirst();
 }

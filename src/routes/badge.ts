@@ -9,9 +9,9 @@ import { problemResponse } from '../http/problem';
 import { newRouter } from '../http/router';
 import { badgePng, noticeBadgeSvg, validBadgeSvg } from '../mark/badge-image';
 import { strongEtag } from '../mark/render';
-import { inForceThroughFromFacts, type ServiceFacts } from '../mark/status-cache';
+import { inForceThroughFromFacts, type ServiceFacts } from '../standing/facts';
 import type { VerifiedToken } from '../tokens/verify';
-import { markVerdict, statusHeader, type MarkVerdict } from '../mark/verdict';
+import { markVerdict, statusHeader, type MarkVerdict } from '../standing/verdict';
 import { imageHeaders, imageQuery, ImageQuery, notModified, PNG_TYPE, splitFile, SVG_TYPE } from './mark';
 import { markUrl, reportUrl, verifyUrl } from '../urls';
 

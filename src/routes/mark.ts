@@ -6,7 +6,7 @@ import { newRouter, validationError } from '../http/router';
 import type { MarkVariant } from '../mark/masters';
 import { noticeSvg, type NoticeLang, type NoticeReason } from '../mark/notice';
 import { MARK_WIDTHS } from '../mark/render';
-import { markVerdict, statusHeader } from '../mark/verdict';
+import { markVerdict, statusHeader } from '../standing/verdict';
 
 /** The query every image endpoint takes. */
 export const ImageQuery = z.object({

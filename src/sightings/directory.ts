@@ -1,12 +1,13 @@
 /**
  * What the detection engine needs to know about services. Each service's events come from the status cache
- * (src/mark/status-cache.ts: dropped on every lifecycle event, in this process and, on PostgreSQL, in every
+ * (src/standing/status-cache.ts: dropped on every lifecycle event, in this process and, on PostgreSQL, in every
  * other), so a sighting costs no read of the registry once its service is known. The registered origins are
  * folded from the same events (`service.origins_changed`), so they are exactly as fresh.
  */
 import type { Db } from '../db/database';
 import type { LifecycleEvent } from '../domain/lifecycle/events';
-import type { StatusCache } from '../mark/status-cache';
+import { registeredOrigins } from '../domain/lifecycle/state';
+import type { StatusCache } from '../standing/status-cache';
 import { servicesWithOrigins } from '../repositories/sightings';
 import { microBatcher } from './batch';
 import { findServiceByNumber } from '../repositories/services';
@@ -26,13 +27,6 @@ export interface ServiceDirectory {
   byNumber(number: string): Promise<ServiceFacts | null>;
   /** Services that have this origin registered now. */
   idsWithOrigin(origin: string): Promise<string[]>;
-}
-
-/** The origins the last `service.origins_changed` event registered. */
-export function registeredOrigins(events: readonly LifecycleEvent[]): string[] {
-  let list: string[] = [];
-  for (const e of events) if (e.type === 'service.origins_changed') list = e.payload.origins;
-  return list;
 }
 
 /** Through the status cache. A certification number, once given, is the service's for life: its id is kept. */

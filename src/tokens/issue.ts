@@ -72,7 +72,8 @@ export function toView(row: tokens.EmbedTokenRow, number: string): EmbedTokenVie
 
 /**
  * Issues a token for a service that holds a certification number and whose certification has not ended
- * (revoked, terminated or lapsed: Art. 17, 13.2, 9.2). Origins default to the service's registered origins.
+ * (revoked, terminated or lapsed: Art. 17, 13.2, 9.2). Origins default to the service's registered origins, and
+ * may only be some of them (Art. 10.2).
  */
 export async function issueEmbedToken(ctx: TokenContext, serviceRef: string, input: { origins?: readonly string[] | null }): Promise<EmbedTokenView> {
   const service = await findServiceRef(ctx.db, serviceRef);
@@ -84,7 +85,15 @@ export async function issueEmbedToken(ctx: TokenContext, serviceRef: string, inp
     const article = status === 'revoked' ? 'Art. 10.8' : status === 'terminated' ? 'Art. 13.2' : 'Art. 9.2';
     throw new AppError('forbidden_transition', `no token is issued while the service is ${status}`, { article, extra: { status } });
   }
-  const origins = checkOrigins(input.origins ?? (await registeredOrigins(ctx.db, service.id)), input.origins ? 'origins' : 'registered origins');
+  const registered = await registeredOrigins(ctx.db, service.id);
+  const origins = checkOrigins(input.origins ?? registered, input.origins ? 'origins' : 'registered origins');
+  // Art. 10.2: a token names only sites registered for its service.
+  const allowed = new Set(registered.map(normalizeOrigin));
+  origins.forEach((o, i) => {
+    if (!allowed.has(o)) {
+      throw new AppError('unprocessable', `${o} is not registered for ${service.number}: register the site first (a change of the service)`, { field: `origins.${i}`, article: 'Art. 10.2', extra: { origin: o } });
+    }
+  });
   const signer = ctx.keys.currentSigner();
   const now = ctx.clock.now();
   const jti = randomBytes(16).toString('base64url');

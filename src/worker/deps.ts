@@ -16,8 +16,8 @@ import { KeyRing } from '../keys/ring';
 import { createLogger } from '../logger';
 import type { MarkMasters } from '../mark/masters';
 import { createMarkRenderer, nearestMarkWidth, type PngSource } from '../mark/render';
-import { StatusCache } from '../mark/status-cache';
-import { TokenCache } from '../tokens/verify';
+import { StatusCache } from '../standing/status-cache';
+import { TokenCache } from '../standing/token-cache';
 
 /** The Worker's bindings (wrangler.toml [vars], secrets, [[hyperdrive]]). */
 export interface WorkerBindings {

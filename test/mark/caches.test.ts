@@ -2,7 +2,7 @@ import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revoke } from '../../src/domain/lifecycle/closure';
 import { inTransaction, onCommit } from '../../src/db/database';
-import { StatusCache } from '../../src/mark/status-cache';
+import { StatusCache } from '../../src/standing/status-cache';
 import { testApp, type TestApp } from '../support/app';
 import { testDatabase } from '../support/db';
 import { certifiedWithToken, get, lifecycle, SITE } from '../tokens/support';
@@ -86,7 +86,7 @@ describe('the token and status caches', () => {
   it('the cached status equals statusAt on the events at every instant, around expiry and before later events', async () => {
     const { fileRenewal, extend } = await import('../../src/domain/lifecycle/renewal');
     const { statusAt } = await import('../../src/domain/lifecycle/state');
-    const { loadServiceFacts, statusFromFacts } = await import('../../src/mark/status-cache');
+    const { loadServiceFacts, statusFromFacts } = await import('../../src/standing/facts');
     const start = t.clock.now();
     const s = await certifiedWithToken(t);
     t.clock.set('2028-02-15T03:00:00Z');

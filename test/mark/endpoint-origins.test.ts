@@ -50,4 +50,31 @@ describe('the requesting site (Art. 10.2)', () => {
     expect(badge.showMark).toBe(expected === 200);
     expect((await get(t, `/badge/${token}.svg`, headers)).status).toBe(expected);
   });
+
+  describe('Art. 10.2: the registered origins, whatever the token names', () => {
+    it('removing an origin from the service makes the mark answer 403 there at once; the token stays, and the other site keeps the mark', async () => {
+      const s = await certifiedWithToken(t, { origins: [SITE, 'https://old.clinic-cloud.example.jp'] });
+      const old = { Origin: 'https://old.clinic-cloud.example.jp' };
+      expect((await get(t, `/mark/${s.token}.svg`, old)).status).toBe(200);
+      expect((await t.json('POST', `/api/v1/admin/services/${s.id}/origins`, { origins: [SITE] })).status).toBe(200);
+      const r = await get(t, `/mark/${s.token}.svg`, old);
+      expect(r.status).toBe(403);
+      expect(r.headers.get('certification-status')).toBe('certified');
+      expect((await get(t, `/mark/${s.token}.svg`, { Origin: SITE })).status).toBe(200);
+      expect((await (await get(t, `/api/v1/badge/${s.token}`, old)).json()).showMark).toBe(false);
+      // registered again: served again, with the same token
+      expect((await t.json('POST', `/api/v1/admin/services/${s.id}/origins`, { origins: [SITE, 'https://old.clinic-cloud.example.jp'] })).status).toBe(200);
+      expect((await get(t, `/mark/${s.token}.svg`, old)).status).toBe(200);
+    });
+
+    it('a token issued while a site was registered stops serving the mark there once the site is removed', async () => {
+      const s = await certifiedWithToken(t);
+      const { issueEmbedToken } = await import('../../src/tokens/issue');
+      await t.json('POST', `/api/v1/admin/services/${s.id}/origins`, { origins: [SITE, OTHER_SITE] });
+      const wide = await issueEmbedToken({ db: t.deps.database.db, clock: t.clock, keys: t.deps.keys, base: t.config.publicBaseUrl }, s.id, { origins: null });
+      await t.json('POST', `/api/v1/admin/services/${s.id}/origins`, { origins: [SITE] });
+      expect((await get(t, `/mark/${wide.token}.svg`, { Origin: OTHER_SITE })).status).toBe(403);
+      expect((await get(t, `/mark/${wide.token}.svg`, { Origin: SITE })).status).toBe(200);
+    });
+  });
 });

@@ -38,7 +38,7 @@ describe('staff API: embed tokens and signing keys', () => {
     });
 
     it('issues for explicit origins, normalised, by number or by id', async () => {
-      const s = await certifiedWithToken(t);
+      const s = await certifiedWithToken(t, { origins: ['https://example.jp', 'http://localhost:8080', SITE] });
       const r = await t.json('POST', `/api/v1/admin/services/${s.id}/tokens`, { origins: ['https://Example.JP:443', 'http://localhost:8080'] });
       expect(r.status).toBe(201);
       expect((await r.json()).origins).toEqual(['https://example.jp', 'http://localhost:8080']);
@@ -58,6 +58,17 @@ describe('staff API: embed tokens and signing keys', () => {
       const r = await t.json('POST', `/api/v1/admin/services/${s.number}/tokens`, { origins });
       expect(r.status).toBe(400);
       expect((await r.json()).field).toBe(field);
+    });
+
+    it('Art. 10.2: answers 422 naming an origin that is not registered for the service, and issues nothing', async () => {
+      const s = await certifiedWithToken(t);
+      const before = (await (await t.json('GET', `/api/v1/admin/services/${s.number}/tokens`)).json()).tokens.length;
+      const r = await t.json('POST', `/api/v1/admin/services/${s.number}/tokens`, { origins: [SITE, 'https://copycat.example.com'] });
+      expect(r.status).toBe(422);
+      expect(r.headers.get('content-type')).toContain('application/problem+json');
+      const body = await r.json();
+      expect(body).toMatchObject({ field: 'origins.1', article: 'Art. 10.2', extra: { origin: 'https://copycat.example.com' } });
+      expect((await (await t.json('GET', `/api/v1/admin/services/${s.number}/tokens`)).json()).tokens.length).toBe(before);
     });
 
     it('answers 400 to unknown fields and to a body that is not JSON', async () => {

@@ -27,7 +27,7 @@ describe('certmark token issue | list | retire, key rotate', () => {
   }
 
   it('prints the token and the embed snippet for the given origins', async () => {
-    const s = await certifiedWithToken(t);
+    const s = await certifiedWithToken(t, { origins: [SITE, 'https://www.clinic-cloud.example.jp'] });
     const r = await cli(['token', 'issue', s.number, '--origin', SITE, '--origin', 'https://www.clinic-cloud.example.jp']);
     expect(r.code).toBe(0);
     const token = r.out.split('\n').find((l) => /^eyJ[\w-]+\.[\w-]+\.[\w-]+$/.test(l))!;

@@ -133,3 +133,10 @@ export function statusAt(events: readonly LifecycleEvent[], instant: Date): Stat
 export function jstToday(clockNow: Date): CalendarDate {
   return jstDate(clockNow);
 }
+
+/** Art. 10.2: the origins the last `service.origins_changed` event registered (where the mark may appear). */
+export function registeredOrigins(events: readonly LifecycleEvent[]): string[] {
+  let list: string[] = [];
+  for (const e of events) if (e.type === 'service.origins_changed') list = e.payload.origins;
+  return list;
+}

@@ -79,6 +79,7 @@ export function adminTokenRoutes() {
         403: problem('role'),
         404: problem('unknown service'),
         409: problem('the service has no number, or its certification ended (article named)'),
+        422: problem('an origin not registered for the service (Art. 10.2); `field` and `origin` name it'),
       },
     }),
     async (c) => {
