@@ -2,6 +2,7 @@ import type { Migration } from 'kysely/migration';
 import * as registry from './20261125_0001_registry';
 import * as imageStorage from './20261126_0002_image_storage';
 import * as idempotencyOwner from './20261201_0003_idempotency_owner';
+import * as recordsOnChain from './20261202_0004_records_on_chain';
 
 /**
  * Every migration, listed by name so bundlers (the Workers build) include them.
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '20261125_0001_registry': registry,
   '20261126_0002_image_storage': imageStorage,
   '20261201_0003_idempotency_owner': idempotencyOwner,
+  '20261202_0004_records_on_chain': recordsOnChain,
 };

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from './clock';
@@ -6,8 +5,10 @@ import type { Config } from './config';
 import { migrateToLatest, type Database } from './db/database';
 import { seedDemo } from './demo/seed';
 import type { Logger } from './logger';
-import { countStaffTokens, findStaffTokenRecord, insertStaffToken, newSecret } from './repositories/staff';
+import { countStaffTokens, issueStaffToken, staffTokenBySecret } from './access/staff-tokens';
+import { newSecret } from './repositories/staff';
 import { countServicesForDemo } from './demo/seed';
+import { adoptPendingRecords } from './repositories/records';
 import { deleteExpiredIdempotencyKeys, releaseClaimsOfGoneInstances } from './repositories/sightings';
 
 export interface BootstrapReport {
@@ -25,10 +26,13 @@ export interface BootstrapReport {
 export async function bootstrap(config: Config, database: Database, clock: Clock, logger: Logger): Promise<BootstrapReport> {
   const migrations = await migrateToLatest(database.db, database.schema);
   if (migrations.length) logger.info({ migrations }, 'migrated');
+  const adopted = await adoptPendingRecords(database.db, clock.now());
+  if (adopted) logger.info({ adopted }, 'records written before the chain covered them are now on it');
+  const ctx = { db: database.db, clock, actor: 'bootstrap' };
   let adminTokenFile: string | null = null;
   let adminTokenRevoked = false;
   if (config.adminToken) {
-    const known = await findStaffTokenRecord(database.db, config.adminToken);
+    const known = await staffTokenBySecret(database.db, config.adminToken);
     if (known?.revoked_at) {
       adminTokenRevoked = true;
       logger.warn(
@@ -36,11 +40,11 @@ export async function bootstrap(config: Config, database: Database, clock: Clock
         'CERTMARK_ADMIN_TOKEN names a staff token that was revoked; it stays revoked. Remove it from the environment and use another admin token (certmark staff-token issue)',
       );
     } else if (!known) {
-      await insertStaffToken(database.db, { id: randomUUID(), name: 'bootstrap (CERTMARK_ADMIN_TOKEN)', role: 'admin', token: config.adminToken, at: clock.now() });
+      await issueStaffToken(ctx, { name: 'bootstrap (CERTMARK_ADMIN_TOKEN)', role: 'admin', secret: config.adminToken });
     }
   } else if ((await countStaffTokens(database.db)) === 0) {
     const token = newSecret('cmadm');
-    await insertStaffToken(database.db, { id: randomUUID(), name: 'bootstrap (generated)', role: 'admin', token, at: clock.now() });
+    await issueStaffToken(ctx, { name: 'bootstrap (generated)', role: 'admin', secret: token });
     await mkdir(config.dataDir, { recursive: true });
     adminTokenFile = join(config.dataDir, 'admin-token');
     await writeFile(adminTokenFile, `${token}\n`, { mode: 0o600 });

@@ -221,6 +221,8 @@ export interface DB {
   idempotency_keys: IdempotencyKeyTable;
   misuse_cases: MisuseCaseTable;
   inquiries: InquiryTable;
+  /** One-off data steps a migration asked the next start to run (src/repositories/records.ts). */
+  pending_adoptions: { name: string };
 }
 
 export type VendorRow = Selectable<VendorTable>;

@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory';
 import { AppError } from '../errors';
-import { findStaffByToken } from '../repositories/staff';
+import { authenticateStaff } from '../access/staff-tokens';
 import type { AppEnv, StaffRole } from './env';
 
 const READ = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -13,10 +13,10 @@ export const staffAuth = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header('authorization') ?? '';
   const m = /^Bearer\s+(\S{16,512})$/i.exec(header);
   if (!m) throw new AppError('unauthenticated', 'a staff bearer token is required');
-  const row = await findStaffByToken(c.get('deps').database.db, m[1]!);
-  if (!row) throw new AppError('unauthenticated', 'the bearer token is not valid');
-  if (!READ.has(c.req.method) && row.role === 'auditor') throw new AppError('forbidden', 'auditors have read-only access');
-  c.set('staff', { id: row.id, name: row.name, role: row.role });
+  const staff = await authenticateStaff(c.get('deps').database.db, m[1]!);
+  if (!staff) throw new AppError('unauthenticated', 'the bearer token is not valid');
+  if (!READ.has(c.req.method) && staff.role === 'auditor') throw new AppError('forbidden', 'auditors have read-only access');
+  c.set('staff', staff);
   await next();
 });
 

@@ -3,6 +3,7 @@
  * retires it and makes a new one. Every key stays known for verification, and a retired key stays published in
  * the JWKS while tokens it signed are live (CONTRACT.md, /.well-known/jwks.json).
  */
+import { recordOnChain } from '../repositories/records';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
 import type { Clock } from '../clock';
@@ -138,12 +139,14 @@ export class KeyRing {
   }
 
   /** Rotation: the signing key retires (still verifying its live tokens), a new key signs from now on. */
-  async rotate(): Promise<{ kid: string; retired: string[] }> {
+  async rotate(actor = 'staff'): Promise<{ kid: string; retired: string[] }> {
     const result = await inTransaction(this.db, async (tx) => {
       await repo.lockSigningKeys(tx);
       const retired = (await repo.listSigningKeys(tx)).filter((r) => r.retired_at === null).map((r) => r.kid);
-      await repo.retireSigningKeys(tx, this.clock.now());
-      const kid = await this.insertNewKey(tx);
+      const at = this.clock.now();
+      await repo.retireSigningKeys(tx, at);
+      for (const kid of retired) await recordOnChain(tx, 'signing_key', 'signing_key.retired', kid, actor, at);
+      const kid = await this.insertNewKey(tx, actor);
       return { kid, retired };
     });
     await this.reload();
@@ -165,9 +168,11 @@ export class KeyRing {
     }));
   }
 
-  private async insertNewKey(tx: Parameters<typeof repo.insertSigningKey>[0]): Promise<string> {
+  private async insertNewKey(tx: Parameters<typeof repo.insertSigningKey>[0], actor = 'system'): Promise<string> {
     const k = await newKeyPair(this.secret.secret);
-    await repo.insertSigningKey(tx, { kid: k.kid, alg: SIGNING_ALG, publicJwk: k.publicJwk, privateEnc: k.privateEnc, at: this.clock.now() });
+    const at = this.clock.now();
+    await repo.insertSigningKey(tx, { kid: k.kid, alg: SIGNING_ALG, publicJwk: k.publicJwk, privateEnc: k.privateEnc, at });
+    await recordOnChain(tx, 'signing_key', 'signing_key.added', k.kid, actor, at);
     await repo.notifyKeysChanged(tx, k.kid);
     return k.kid;
   }

@@ -1,7 +1,10 @@
+import { recordOnChain } from '../repositories/records';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
-import type { Db } from '../db/database';
-import { insertInquiry } from '../repositories/inquiries';
+import { inTransaction, type Db } from '../db/database';
+import { auditConfidentialRead, type StaffReader } from '../domain/confidential';
+import { AppError } from '../errors';
+import { findInquiry, insertInquiry, listInquiries } from '../repositories/inquiries';
 
 /** What a reader sends to the inquiry desk (Art. 18). Confidential to staff once received (Art. 20). */
 export interface InquiryInput {
@@ -24,7 +27,8 @@ const orNull = (s: string | null | undefined) => (s && clean(s) ? clean(s) : nul
 export async function receiveInquiry(db: Db, clock: Clock, input: InquiryInput): Promise<{ id: string; receivedAt: Date }> {
   const id = randomUUID();
   const receivedAt = clock.now();
-  await insertInquiry(db, {
+  await inTransaction(db, async (tx) => {
+  await insertInquiry(tx, {
     id,
     received_at: receivedAt,
     name: clean(input.name),
@@ -35,5 +39,31 @@ export async function receiveInquiry(db: Db, clock: Clock, input: InquiryInput):
     body: clean(input.body),
     status: 'new',
   });
+  await recordOnChain(tx, 'inquiry', 'inquiry.received', id, 'public', receivedAt);
+  });
   return { id, receivedAt };
+}
+
+export interface InquirySummary {
+  id: string;
+  receivedAt: string;
+  status: 'new' | 'answered' | 'closed';
+  serviceNumber: string | null;
+}
+
+/** Summaries for staff, newest first, without personal data (so not an audited read). One more than `limit` says there is a next page. */
+export async function inquirySummaries(db: Db, f: { limit: number; before: { receivedAt: Date; id: string } | null; status: InquirySummary['status'] | null }): Promise<{ page: InquirySummary[]; more: boolean }> {
+  const rows = await listInquiries(db, { limit: f.limit + 1, before: f.before, status: f.status });
+  return {
+    page: rows.slice(0, f.limit).map((i) => ({ id: i.id, receivedAt: new Date(i.received_at).toISOString(), status: i.status, serviceNumber: i.service_number })),
+    more: rows.length > f.limit,
+  };
+}
+
+/** One inquiry in full: personal data, so the read is audited (Art. 20). */
+export async function inquiryForStaff(reader: StaffReader, id: string) {
+  const row = await findInquiry(reader.db, id);
+  if (!row) throw new AppError('not_found', 'inquiry not found');
+  await auditConfidentialRead(reader, id, ['inquiry']);
+  return { id: row.id, receivedAt: new Date(row.received_at).toISOString(), status: row.status, name: row.name, email: row.email, organisation: row.organisation, serviceNumber: row.service_number, subject: row.subject, body: row.body };
 }

@@ -124,3 +124,8 @@ export async function publicServiceView(db: Db, serviceId: string, clock: Clock)
 export async function publicServiceByNumber(db: Db, number: string, clock: Clock): Promise<PublicService | null> {
   return load(db, await numberedServiceByNumber(db, number), clock);
 }
+
+/** A certification number is public once given (Art. 11); a service never certified has none. */
+export async function isCertificationNumber(db: Db, number: string): Promise<boolean> {
+  return (await numberedServiceByNumber(db, number)) !== undefined;
+}

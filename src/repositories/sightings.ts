@@ -40,12 +40,12 @@ export type NewSighting = Omit<SightingRow, 'findings' | 'evidence'> & { finding
 /**
  * The finished work of many sightings in one statement (group commit): the sightings, their cases (one row per
  * case, tallied beforehand, in key order so concurrent writers lock cases in the same order) and the stored
- * answers of their Idempotency-Keys. One statement is atomic by itself.
+ * answers of their Idempotency-Keys. One statement is atomic by itself. Returns the ids of the cases it opened.
  */
 export async function writeReceived(
   db: Db,
   w: { sightings: readonly NewSighting[]; cases: readonly FindingTally[]; answers: readonly { crawlerKeyId: string; key: string; status: number; body: Record<string, unknown> }[] },
-): Promise<void> {
+): Promise<string[]> {
   const iso = (d: Date | string) => new Date(d).toISOString();
   const sightings = JSON.stringify(w.sightings.map((s) => ({ ...s, seen_at: iso(s.seen_at), created_at: iso(s.created_at) })));
   const cases = JSON.stringify(
@@ -54,7 +54,7 @@ export async function writeReceived(
       .sort((a, b) => (a.caseKey < b.caseKey ? -1 : 1)),
   );
   const answers = JSON.stringify(w.answers.map((a) => ({ crawler_key_id: a.crawlerKeyId, key: a.key, status: a.status, body: a.body })));
-  await sql`with s as (
+  const r = await sql`with s as (
       insert into sightings select * from jsonb_populate_recordset(null::sightings, ${sightings}::jsonb)
     ), c as (
       insert into misuse_cases (id, case_key, service_id, page_url, page_origin, finding, status, sightings_count, first_seen_at, last_seen_at, last_sighting_id)
@@ -65,12 +65,14 @@ export async function writeReceived(
         first_seen_at = least(misuse_cases.first_seen_at, excluded.first_seen_at),
         last_seen_at = greatest(misuse_cases.last_seen_at, excluded.last_seen_at),
         last_sighting_id = excluded.last_sighting_id
+      returning id, (xmax = 0) as opened
     ), k as (
       update idempotency_keys as k set state = 'done', response_status = v.status, response_body = v.body
       from jsonb_to_recordset(${answers}::jsonb) as v(crawler_key_id text, key text, status integer, body jsonb)
       where k.crawler_key_id = v.crawler_key_id and k.key = v.key
     )
-    select 1`.execute(db);
+    select id from c where opened`.execute(db);
+  return (r.rows as { id: string }[]).map((row) => row.id);
 }
 
 /** The sightings behind one case (same service, page and finding), newest first. */

@@ -21,12 +21,13 @@ export async function findStaffTokenRecord(db: Db, token: string): Promise<Staff
 }
 
 /** Inserts the token unless one with the same secret exists (two servers starting at once with one bootstrap token). */
-export async function insertStaffToken(db: Db, t: { id: string; name: string; role: StaffTokenRow['role']; token: string; at: Date }) {
-  await db
+export async function insertStaffToken(db: Db, t: { id: string; name: string; role: StaffTokenRow['role']; token: string; at: Date }): Promise<boolean> {
+  const r = await db
     .insertInto('staff_tokens')
     .values({ id: t.id, name: t.name, role: t.role, token_hash: hashSecret(t.token), created_at: t.at, revoked_at: null })
     .onConflict((oc) => oc.column('token_hash').doNothing())
-    .execute();
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
 export async function listStaffTokens(db: Db) {
@@ -46,4 +47,13 @@ export async function countStaffTokens(db: Db): Promise<number> {
 /** Art. 20: every staff read of confidential material is audited. */
 export async function audit(db: Db, entry: { staffId: string; at: Date; action: string; subject: string }) {
   await db.insertInto('audit_log').values({ staff_token_id: entry.staffId, at: entry.at, action: entry.action, subject: entry.subject }).execute();
+}
+
+/** Audit entries, newest first; keyset by id. */
+export async function auditEntries(db: Db, f: { staffTokenId: string | null; subject: string | null; before: number | null; limit: number }) {
+  let q = db.selectFrom('audit_log').selectAll();
+  if (f.staffTokenId) q = q.where('staff_token_id', '=', f.staffTokenId);
+  if (f.subject) q = q.where('subject', '=', f.subject);
+  if (f.before !== null) q = q.where('id', '<', f.before);
+  return q.orderBy('id', 'desc').limit(f.limit).execute();
 }

@@ -3,7 +3,7 @@ import { AppError } from '../errors';
 import { newRouter, validationError } from '../http/router';
 import { qrPng, qrSvg } from '../mark/qr';
 import { verifyUrl } from '../urls';
-import { findServiceByNumber } from '../repositories/services';
+import { isCertificationNumber } from '../publication/public-service';
 
 const Query = z.object({ w: z.coerce.number().int().min(64).max(2048).optional().openapi({ param: { name: 'w', in: 'query' }, description: 'PNG width in pixels (default 512)' }) });
 const Param = z.object({ number: z.string().openapi({ param: { name: 'number', in: 'path' }, example: 'MD-0042-2411' }) });
@@ -28,7 +28,7 @@ export function qrRoutes() {
     if (!parsed.success) throw validationError(parsed.error, 'query');
     const deps = c.get('deps');
     // The number is public once certified; never-certified services have none.
-    if (!(await findServiceByNumber(deps.database.db, number))) throw new AppError('not_found', 'no certified service has this number', { field: 'number' });
+    if (!(await isCertificationNumber(deps.database.db, number))) throw new AppError('not_found', 'no certified service has this number', { field: 'number' });
     const url = verifyUrl(deps.config.publicBaseUrl, number);
     const png = file.endsWith('.png');
     const bytes = png ? await qrPng(url, parsed.data.w ?? 512) : await qrSvg(url);

@@ -6,8 +6,7 @@ import type { AppDeps } from '../http/env';
 import { AppError } from '../errors';
 import type { AppEnv } from '../http/env';
 import { newRouter } from '../http/router';
-import { liveCrawlerKeysByHash } from '../repositories/crawler-keys';
-import { hashSecret } from '../repositories/staff';
+import { liveCrawlerKeyIds } from '../access/crawler-keys';
 import { microBatcher } from '../sightings/batch';
 import { FINDINGS } from '../sightings/detect';
 import { cachedDirectory } from '../sightings/directory';
@@ -24,14 +23,11 @@ type CrawlerEnv = AppEnv & { Variables: { crawlerKeyId: string } };
  * The keys of concurrent requests are looked up in one query.
  */
 function crawlerAuth(deps: AppDeps) {
-  const lookup = microBatcher<string, string | null>(async (hashes) => {
-    const live = await liveCrawlerKeysByHash(deps.database.db, hashes);
-    return hashes.map((h) => live.get(h)?.id ?? null);
-  }, { max: 500 });
+  const lookup = microBatcher<string, string | null>((secrets) => liveCrawlerKeyIds(deps.database.db, secrets), { max: 500 });
   return createMiddleware<CrawlerEnv>(async (c, next) => {
     const m = /^Bearer\s+(\S{16,512})$/i.exec(c.req.header('authorization') ?? '');
     if (!m) throw new AppError('unauthenticated', 'a crawler key is required (Authorization: Bearer …)');
-    const id = await lookup(hashSecret(m[1]!));
+    const id = await lookup(m[1]!);
     if (!id) throw new AppError('unauthenticated', 'the crawler key is not valid');
     c.set('crawlerKeyId', id);
     await next();

@@ -4,12 +4,16 @@
  * Art. 17.1(3) (misuse of the mark against Art. 10.2–10.6). The proposal is recorded on the case; revoking
  * stays a separate act of an admin. Each is one transaction with the case locked.
  */
-import { inTransaction } from '../db/database';
+import { inTransaction, type Db } from '../db/database';
+import { auditConfidentialRead, type StaffReader } from '../domain/confidential';
+import { resolveService } from '../domain/lifecycle/staff-view';
 import type { CalendarDate } from '../domain/calendar';
 import type { LifecycleContext } from '../domain/lifecycle/context';
 import { requestImprovement, requestInvestigation } from '../domain/lifecycle/oversight';
 import { AppError, notFound } from '../errors';
-import { closeCase, lockCase, type CaseRow } from '../repositories/cases';
+import { closeCase, findCase, listCases, lockCase, type CaseFilter, type CaseRow, type CaseView } from '../repositories/cases';
+import { findImage, sightingsOfCase, type SightingRow } from '../repositories/sightings';
+import { recordOnChain } from '../repositories/records';
 
 export type CaseAction =
   | { kind: 'investigation'; subject: string; dueOn: CalendarDate }
@@ -28,7 +32,9 @@ function requireOpen(c: CaseRow | undefined): CaseRow {
 export async function dismissCase(ctx: LifecycleContext, caseId: string, reason: string): Promise<void> {
   await inTransaction(ctx.db, async (tx) => {
     requireOpen(await lockCase(tx, caseId));
-    await closeCase(tx, caseId, { status: 'dismissed', at: ctx.clock.now(), reason, action: null });
+    const at = ctx.clock.now();
+    await closeCase(tx, caseId, { status: 'dismissed', at, reason, action: null });
+    await recordOnChain(tx, 'case', 'case.closed', caseId, ctx.actor, at);
   });
 }
 
@@ -62,6 +68,42 @@ export async function actOnCase(ctx: LifecycleContext, caseId: string, action: C
         break;
     }
     await closeCase(tx, caseId, { status: 'actioned', at, reason: null, action: recorded });
+    await recordOnChain(tx, 'case', 'case.closed', caseId, ctx.actor, at);
     return recorded;
   });
+}
+
+export type { CaseView, SightingRow };
+
+// --- Staff reads. A case is confidential (Art. 20): every read of one, of the list and of an image is audited.
+
+/** Cases, last seen first; `query` (the request's filter as given) is what the audit entry names. */
+export async function casesForStaff(reader: StaffReader, filter: Omit<CaseFilter, 'serviceId'> & { service: string | null }, query: string): Promise<CaseView[]> {
+  const serviceId = filter.service ? (await resolveService(reader.db, filter.service)).id : null;
+  const rows = await listCases(reader.db, { ...filter, serviceId });
+  await auditConfidentialRead(reader, query || '-', ['case list']);
+  return rows;
+}
+
+/** One case with its latest sightings. */
+export async function caseForStaff(reader: StaffReader, caseId: string, sightingsShown: number): Promise<{ found: CaseView; sightings: SightingRow[] }> {
+  const found = await findCase(reader.db, caseId);
+  if (!found) throw new AppError('not_found', `no case ${caseId}`, { field: 'case' });
+  await auditConfidentialRead(reader, caseId, ['case']);
+  return { found, sightings: await sightingsOfCase(reader.db, found, sightingsShown) };
+}
+
+/** An image a crawler sent, as stored. */
+export async function sightingImageForStaff(reader: StaffReader, sha256: string): Promise<Buffer> {
+  const image = await findImage(reader.db, sha256);
+  if (!image) throw new AppError('not_found', 'no such image', { field: 'sha256' });
+  await auditConfidentialRead(reader, sha256, ['sighting image']);
+  return image.bytes;
+}
+
+/** The case as it is after staff acted on it (the writer's own answer). */
+export async function caseAfterAction(db: Db, caseId: string): Promise<CaseView> {
+  const found = await findCase(db, caseId);
+  if (!found) throw notFound('case');
+  return found;
 }

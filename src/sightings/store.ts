@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { inTransaction, type Db } from '../db/database';
 import { caseKey, type FindingTally } from '../repositories/cases';
+import { recordOnChain } from '../repositories/records';
 import { claimIdempotencyKeys, insertImagesOnce, writeReceived, type NewSighting } from '../repositories/sightings';
 import { microBatcher } from './batch';
 import type { ImageToStore } from './images';
@@ -62,11 +63,12 @@ async function writeAll(db: Db, items: readonly FinishedSighting[], newId: () =>
     answers: items.map((i) => ({ crawlerKeyId: i.claim.crawlerKeyId, key: i.claim.key, ...i.response })),
   };
   const images = items.flatMap((i) => (i.image ? [i.image] : []));
-  // Images seen before are stored already: then the work is one statement, atomic by itself.
-  if (images.length === 0) return writeReceived(db, work);
   await inTransaction(db, async (tx) => {
-    await insertImagesOnce(tx, images);
-    await writeReceived(tx, work);
+    if (images.length > 0) await insertImagesOnce(tx, images);
+    const opened = await writeReceived(tx, work);
+    // A case opened is on the chain (its id and fingerprint); counting sightings on it is not.
+    const at = new Date(Math.max(...items.map((i) => new Date(i.sighting.created_at).getTime())));
+    for (const id of opened.sort()) await recordOnChain(tx, 'case', 'case.opened', id, 'crawler', at);
   });
 }
 

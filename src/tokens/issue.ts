@@ -10,6 +10,7 @@ import { foldEvents, statusOf } from '../domain/lifecycle/state';
 import { AppError } from '../errors';
 import type { KeyRing } from '../keys/ring';
 import * as tokens from '../repositories/embed-tokens';
+import { recordOnChain } from '../repositories/records';
 import { serviceEvents } from '../repositories/events';
 import { notifyKeysChanged } from '../repositories/signing-keys';
 import { findService, findServiceByNumber, origins as registeredOrigins } from '../repositories/services';
@@ -24,6 +25,8 @@ export interface TokenContext {
   keys: KeyRing;
   /** {base}: the issuer, and the root of the URLs in the embed snippet. */
   base: string;
+  /** Who acts (a staff token id), recorded on the chain. */
+  actor?: string;
 }
 
 export interface EmbedTokenView {
@@ -99,7 +102,10 @@ export async function issueEmbedToken(ctx: TokenContext, serviceRef: string, inp
   const jti = randomBytes(16).toString('base64url');
   const token = await signToken(signer, { iss: ctx.base, sub: service.number, origins, iat: Math.floor(now.getTime() / 1000), jti });
   if (token.length > MAX_TOKEN_LENGTH) throw new AppError('invalid', 'the origins make the token too long: use fewer or shorter origins', { field: 'origins' });
-  await inTransaction(ctx.db, (tx) => tokens.insertEmbedToken(tx, { jti, serviceId: service.id, kid: signer.kid, origins, token, at: now }));
+  await inTransaction(ctx.db, async (tx) => {
+    await tokens.insertEmbedToken(tx, { jti, serviceId: service.id, kid: signer.kid, origins, token, at: now });
+    await recordOnChain(tx, 'embed_token', 'embed_token.issued', jti, ctx.actor ?? 'staff', now);
+  });
   return { jti, token, number: service.number, serviceId: service.id, kid: signer.kid, origins, issuedAt: now.toISOString(), retiredAt: null };
 }
 
@@ -109,17 +115,24 @@ export async function listEmbedTokens(ctx: Pick<TokenContext, 'db'>, serviceRef:
 }
 
 /** Retires a token: from the commit on, every process answers it as unknown (404), and its key may leave the JWKS. */
-export async function retireEmbedToken(ctx: Pick<TokenContext, 'db' | 'clock' | 'keys'>, jti: string): Promise<EmbedTokenView> {
+export async function retireEmbedToken(ctx: Pick<TokenContext, 'db' | 'clock' | 'keys' | 'actor'>, jti: string): Promise<EmbedTokenView> {
   const row = await inTransaction(ctx.db, async (tx) => {
     const existing = await tokens.findEmbedToken(tx, jti);
     if (!existing) throw new AppError('not_found', 'token not found', { field: 'jti' });
     if (existing.retired_at !== null) throw new AppError('conflict', 'the token is already retired', { field: 'jti' });
-    const retired = await tokens.retireEmbedToken(tx, jti, ctx.clock.now());
+    const at = ctx.clock.now();
+    const retired = await tokens.retireEmbedToken(tx, jti, at);
     if (!retired) throw new AppError('conflict', 'the token is already retired', { field: 'jti' });
+    await recordOnChain(tx, 'embed_token', 'embed_token.retired', jti, ctx.actor ?? 'staff', at);
     await tokens.notifyServiceChanged(tx, retired.service_id);
     await notifyKeysChanged(tx, retired.kid);
     return retired;
   });
   const service = await findService(ctx.db, row.service_id);
   return toView(row, service?.number ?? '');
+}
+
+/** Every live token with its service's number (staff overview). */
+export async function liveEmbedTokenViews(db: Db): Promise<EmbedTokenView[]> {
+  return (await tokens.liveEmbedTokens(db)).map((row) => toView({ ...row, retired_at: null }, row.number ?? ''));
 }

@@ -204,11 +204,11 @@ export async function seedWorld(t: TestApp): Promise<World> {
     (await registerVendor(ctx, { nameJa: 'ファズ第二', nameEn: null, contact: {} })).id,
   ];
 
-  const main = await certifiedAt(t, vendorIds[0]!, 3);
+  const main = await certifiedAt(t, vendorIds[0]!, 3, [SITE, OTHER_SITE]);
   const doomed = await certifiedAt(t, vendorIds[0]!, 3, [SITE, OTHER_SITE]);
   const expired = await certifiedAt(t, vendorIds[1]!, 2 * 365 + 20);
   const issue = async (serviceId: string, body?: unknown) => (await ok(api('POST', `/api/v1/admin/services/${serviceId}/tokens`, body), 201)) as { token: string; jti: string };
-  const live = await issue(main.id, {});
+  const live = await issue(main.id, { origins: [SITE] });
   const narrow = await issue(main.number, { origins: [OTHER_SITE] });
   const retired = await issue(main.id, {});
   await ok(api('POST', `/api/v1/admin/tokens/${retired.jti}/retire`), 200);

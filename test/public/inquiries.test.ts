@@ -125,7 +125,7 @@ describe('GET /api/v1/admin/inquiries (staff only, Art. 20)', () => {
     const one = await t.app.request(`/api/v1/admin/inquiries/${ids[0]}`, { headers: t.auth() });
     expect(await one.json()).toMatchObject({ id: ids[0], name: INQUIRY.name, email: INQUIRY.email, subject: '件名0', body: INQUIRY.body });
     const audit = await t.database.db.selectFrom('audit_log').selectAll().where('subject', '=', ids[0]!).execute();
-    expect(audit).toEqual([expect.objectContaining({ action: 'inquiry.read', subject: ids[0] })]);
+    expect(audit).toEqual([expect.objectContaining({ action: 'read inquiry', subject: ids[0] })]);
     expect((await t.app.request('/api/v1/admin/inquiries/00000000-0000-4000-8000-000000000000', { headers: t.auth() })).status).toBe(404);
     expect((await t.app.request('/api/v1/admin/inquiries/not-a-uuid', { headers: t.auth() })).status).toBe(400);
     expect((await t.app.request('/api/v1/admin/inquiries?cursor=bad', { headers: t.auth() })).status).toBe(400);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { serviceEvents } from '../../src/repositories/events';
-import { insertStaffToken } from '../../src/repositories/staff';
+import { issueStaffToken } from '../../src/access/staff-tokens';
 import { testApp, type TestApp } from '../support/app';
 import { certifiedService, crawlerKey, markPng, postSighting, recolouredPng, uniqueOrigin, verifyUrl } from './support';
 
@@ -29,7 +29,7 @@ interface CaseOut {
 
 async function staffToken(role: 'reviewer' | 'auditor') {
   const token = `test-${role}-${randomUUID()}`;
-  await insertStaffToken(t.database.db, { id: randomUUID(), name: role, role, token, at: t.clock.now() });
+  await issueStaffToken({ db: t.database.db, clock: t.clock, actor: 'test' }, { name: role, role, secret: token });
   return token;
 }
 
@@ -96,8 +96,8 @@ describe('reading a case (Art. 20: confidential, audited)', () => {
     expect(body.sightings).toHaveLength(2);
     expect(body.sightings[0]!.evidence.image.shapeDistance).toBeTypeOf('number');
     const audited = await t.database.db.selectFrom('audit_log').selectAll().where('subject', '=', c.id).execute();
-    expect(audited.map((a) => a.action)).toEqual(['case.read']);
-    const listed = await t.database.db.selectFrom('audit_log').select('subject').where('action', '=', 'cases.list').execute();
+    expect(audited.map((a) => a.action)).toEqual(['read case']);
+    const listed = await t.database.db.selectFrom('audit_log').select('subject').where('action', '=', 'read case list').execute();
     expect(listed.map((a) => a.subject)).toContain(`?service=${body.serviceNumber}`);
   });
 

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertStaffToken } from '../../src/repositories/staff';
+import { issueStaffToken } from '../../src/access/staff-tokens';
 import { testApp, type TestApp } from '../support/app';
 import { countRows, markPng, postSighting } from './support';
 
@@ -30,7 +30,7 @@ describe('crawler keys (staff, admin only)', () => {
 
   it('lets only admins make, list or revoke keys', async () => {
     const reviewer = `test-reviewer-${randomUUID()}`;
-    await insertStaffToken(t.database.db, { id: randomUUID(), name: 'reviewer', role: 'reviewer', token: reviewer, at: t.clock.now() });
+    await issueStaffToken({ db: t.database.db, clock: t.clock, actor: 'test' }, { name: 'reviewer', role: 'reviewer', secret: reviewer });
     expect((await t.json('POST', '/api/v1/admin/crawler-keys', { name: 'x' }, t.auth(reviewer))).status).toBe(403);
     expect((await t.app.request('/api/v1/admin/crawler-keys', { headers: t.auth(reviewer) })).status).toBe(403);
     const made = await make();

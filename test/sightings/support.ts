@@ -4,8 +4,7 @@ import { apply, decide, registerService, registerVendor } from '../../src/domain
 import type { LifecycleContext } from '../../src/domain/lifecycle/context';
 import { loadMarkMasters } from '../../src/mark/masters';
 import { createMarkRenderer, type MarkRenderer } from '../../src/mark/render';
-import { insertCrawlerKey } from '../../src/repositories/crawler-keys';
-import { newSecret } from '../../src/repositories/staff';
+import { makeCrawlerKey } from '../../src/access/crawler-keys';
 import { BASE, type TestApp } from '../support/app';
 
 let renderer: MarkRenderer | null = null;
@@ -28,9 +27,7 @@ export async function unrelatedPng(): Promise<Buffer> {
 }
 
 export async function crawlerKey(t: TestApp, name = 'test crawler'): Promise<{ id: string; key: string }> {
-  const id = randomUUID();
-  const key = newSecret('cmcrl');
-  await insertCrawlerKey(t.database.db, { id, name, key, at: t.clock.now() });
+  const { id, key } = await makeCrawlerKey({ db: t.database.db, clock: t.clock, actor: 'test' }, { name });
   return { id, key };
 }
 

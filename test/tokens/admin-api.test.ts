@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revoke } from '../../src/domain/lifecycle/closure';
-import { insertStaffToken } from '../../src/repositories/staff';
+import { issueStaffToken } from '../../src/access/staff-tokens';
 import { testApp, type TestApp } from '../support/app';
 import { certifiedWithToken, get, lifecycle, newService, SITE } from './support';
 
@@ -12,9 +12,9 @@ describe('staff API: embed tokens and signing keys', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await testApp();
-    const at = t.clock.now();
-    await insertStaffToken(t.deps.database.db, { id: 'reviewer-1', name: 'reviewer', role: 'reviewer', token: REVIEWER, at });
-    await insertStaffToken(t.deps.database.db, { id: 'auditor-1', name: 'auditor', role: 'auditor', token: AUDITOR, at });
+    const ctx = { db: t.deps.database.db, clock: t.clock, actor: 'test' };
+    await issueStaffToken(ctx, { id: 'reviewer-1', name: 'reviewer', role: 'reviewer', secret: REVIEWER });
+    await issueStaffToken(ctx, { id: 'auditor-1', name: 'auditor', role: 'auditor', secret: AUDITOR });
   });
   afterAll(async () => {
     await t.close();

@@ -1,7 +1,7 @@
-import { verifyEventChain } from '../../repositories/events';
+import { checkRegister } from '../../domain/register-check';
 import type { Command } from '../command';
 
-/** Direct to the database: recomputes every event hash and names the first event that no longer matches. */
+/** Direct to the database: recomputes every event hash and record fingerprint; names what no longer matches. */
 export const verifyChain: Command = {
   name: 'verify-chain',
   summary: 'check the event hash chain (direct to the database); names the first bad event',
@@ -9,9 +9,16 @@ export const verifyChain: Command = {
   async run(ctx) {
     const database = await ctx.openDatabase(ctx.serverConfig());
     try {
-      const check = await verifyEventChain(database.db);
+      const check = await checkRegister(database.db);
       ctx.print(check, () =>
-        check.ok ? `the event chain is intact (${check.checked} events)` : `the event chain is broken at event #${check.firstBadEventId}: ${check.problem} (${check.checked} events before it are intact)`,
+        [
+          check.firstBadEventId === null
+            ? `the event chain is intact (${check.checked} events)`
+            : `the event chain is broken at event #${check.firstBadEventId}: ${check.problem} (${check.checked} events before it are intact)`,
+          check.records.problems.length === 0
+            ? `every record matches the chain (${check.records.checked} records)`
+            : check.records.problems.map((p) => `${p.table} ${p.record}: ${p.problem}`).join('\n'),
+        ].join('\n'),
       );
       return check.ok ? 0 : 1;
     } finally {

@@ -1,3 +1,4 @@
+import { disclosureDigests } from '../disclosure';
 import { inTransaction } from '../../db/database';
 import { AppError, invalid } from '../../errors';
 import { appendEvents } from '../../repositories/events';
@@ -62,7 +63,7 @@ export async function apply(ctx: LifecycleContext, serviceId: string, input: App
     const version = nextDisclosureVersion(v);
     const events: NewLifecycleEvent[] = [
       { type: 'service.applied', payload: { kind: 'initial', appliedOn: v.today, documents: input.documents, feePaid: true } },
-      { type: 'disclosure.changed', payload: { version, changedKeys: input.items.map((i) => i.key), note: 'application content' } },
+      { type: 'disclosure.changed', payload: { version, changedKeys: input.items.map((i) => i.key), note: 'application content', items: disclosureDigests(input.items) } },
     ];
     const revocation = v.state.lastRevocation;
     if (revocation && revokedWithinYearBefore(revocation.at, v.today)) {

@@ -1,3 +1,4 @@
+import { disclosureDigests } from '../disclosure';
 import * as services from '../../repositories/services';
 import type { DisclosureItemInput } from '../../repositories/services';
 import { checkDisclosureItems, nextDisclosureVersion } from './application';
@@ -20,7 +21,7 @@ export async function changeDisclosure(ctx: LifecycleContext, serviceId: string,
     const removed = [...before.keys()].filter((k) => !input.items.some((i) => i.key === k));
     const version = nextDisclosureVersion(v);
     return {
-      events: [{ type: 'disclosure.changed', payload: { version, changedKeys: [...changedKeys, ...removed], note: input.note } }],
+      events: [{ type: 'disclosure.changed', payload: { version, changedKeys: [...changedKeys, ...removed], note: input.note, items: disclosureDigests(input.items) } }],
       project: async (tx, written) => {
         await services.insertDisclosureVersion(tx, serviceId, version, input.items, written[0]!.id);
         return { version };

@@ -27,7 +27,8 @@ export interface EventPayloads {
   'service.refused': { kind: 'initial' | 'renewal'; reason: string; notice: string; committeeOpinion: string | null; article: string };
   'renewal.filed': { filedOn: CalendarDate; selfDeclaration: SelfDeclaration; overrideReason: string | null };
   'renewal.extended': { until: CalendarDate; reason: string };
-  'disclosure.changed': { version: number; changedKeys: string[]; note: string };
+  /** `items`: the digest of each item of the version (src/domain/disclosure.ts); absent on events before it. */
+  'disclosure.changed': { version: number; changedKeys: string[]; note: string; items?: string[] };
   'service.origins_changed': { origins: string[] };
   'service.terminated': { terminatedOn: CalendarDate; certificateReturned: boolean };
   'certificate.returned': { returnedOn: CalendarDate };
@@ -41,6 +42,26 @@ export interface EventPayloads {
   'improvement.published': { improvementId: string };
   'improvement.completed': { improvementId: string; note: string };
   'service.revoked': { ground: RevocationGround; reason: string; notice: string };
+  // Records kept beside the lifecycle (src/repositories/records.ts): each write of one is on the chain with the
+  // record's id and a fingerprint of what was written, never a secret.
+  'staff_token.issued': RecordPayload;
+  'staff_token.revoked': RecordPayload;
+  'crawler_key.made': RecordPayload;
+  'crawler_key.revoked': RecordPayload;
+  'embed_token.issued': RecordPayload;
+  'embed_token.retired': RecordPayload;
+  'signing_key.added': RecordPayload;
+  'signing_key.retired': RecordPayload;
+  'case.opened': RecordPayload;
+  'case.closed': RecordPayload;
+  'inquiry.received': RecordPayload;
+  'inquiry.status_changed': RecordPayload;
+}
+
+/** A record's id and the SHA-256 of its canonical contents after the write (src/repositories/records.ts). */
+export interface RecordPayload {
+  record: string;
+  fingerprint: string;
 }
 
 export type EventType = keyof EventPayloads;
@@ -67,6 +88,18 @@ export const EVENT_ARTICLES: Record<EventType, string | null> = {
   'improvement.published': 'Art. 16.2',
   'improvement.completed': 'Art. 16.1',
   'service.revoked': 'Art. 17.1',
+  'staff_token.issued': null,
+  'staff_token.revoked': null,
+  'crawler_key.made': null,
+  'crawler_key.revoked': null,
+  'embed_token.issued': 'Art. 10.2',
+  'embed_token.retired': 'Art. 10.2',
+  'signing_key.added': null,
+  'signing_key.retired': null,
+  'case.opened': 'Art. 10',
+  'case.closed': 'Art. 10',
+  'inquiry.received': 'Art. 18',
+  'inquiry.status_changed': 'Art. 18',
 };
 
 /** An event as the domain sees it: what happened to a service, when, and by whom. */

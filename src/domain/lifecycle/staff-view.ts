@@ -1,10 +1,10 @@
 import type { Clock } from '../../clock';
 import type { Db } from '../../db/database';
-import type { DisclosureItemRow, ServiceRow } from '../../db/schema';
+import type { DisclosureItemRow, ServiceRow, VendorRow } from '../../db/schema';
 import { AppError } from '../../errors';
 import { allServiceEvents, serviceEvents } from '../../repositories/events';
 import * as services from '../../repositories/services';
-import { audit } from '../../repositories/staff';
+import { auditConfidentialRead, type StaffReader } from '../confidential';
 import { jstDate, type CalendarDate } from '../calendar';
 import { renewalWindow } from '../validity';
 import { NUMBER_PATTERN } from './application';
@@ -128,7 +128,7 @@ export async function staffServiceView(db: Db, clock: Clock, staffId: string, se
     events: events.map(eventOut),
   };
   // Art. 20: every staff read of confidential material is audited, before the material leaves.
-  await auditConfidentialRead(db, staffId, now, service.id, [
+  await auditConfidentialRead({ db, clock, staffId }, service.id, [
     'vendor contact',
     ...(events.some((e) => e.type === 'service.applied') ? ['application documents'] : []),
     ...(oversight.emergencies.length ? ['emergency reports'] : []),
@@ -137,20 +137,40 @@ export async function staffServiceView(db: Db, clock: Clock, staffId: string, se
   return view;
 }
 
-/** Art. 20: one audit entry per kind of confidential material read. */
-export async function auditConfidentialRead(db: Db, staffId: string, at: Date, subject: string, kinds: readonly string[]) {
-  for (const kind of kinds) await audit(db, { staffId, at, action: `read ${kind}`, subject });
+const vendorOut = (v: VendorRow) => ({ id: v.id, nameJa: v.name_ja, nameEn: v.name_en, createdAt: new Date(v.created_at).toISOString() });
+
+/** Every vendor, without contact details. */
+export async function vendorList(db: Db) {
+  return (await services.listVendors(db)).map(vendorOut);
 }
+
+/** One vendor with its contact people: confidential (Art. 20), so the read is audited. */
+export async function staffVendorView(reader: StaffReader, id: string) {
+  const vendor = await services.findVendor(reader.db, id);
+  if (!vendor) throw new AppError('not_found', `no vendor ${id}`, { field: 'vendor' });
+  await auditConfidentialRead(reader, `vendor:${vendor.id}`, ['vendor contact']);
+  return { ...vendorOut(vendor), contact: vendor.contact };
+}
+
+/** A service's number and status now (the answer of every lifecycle operation). */
+export async function serviceStatusNow(db: Db, clock: Clock, serviceId: string): Promise<{ id: string; number: string | null; status: Status | null }> {
+  const service = await services.findService(db, serviceId);
+  const now = clock.now();
+  return { id: serviceId, number: service?.number ?? null, status: statusOf(foldEvents(await serviceEvents(db, serviceId), now), now) };
+}
+
 
 /** A service's events, for staff. Their payloads hold confidential material, so the read is audited. */
 export async function staffServiceEvents(db: Db, clock: Clock, staffId: string, service: ServiceRow) {
   const events = await serviceEvents(db, service.id);
-  await auditConfidentialRead(db, staffId, clock.now(), service.id, ['events']);
+  await auditConfidentialRead({ db, clock, staffId }, service.id, ['events']);
   return events.map(eventOut);
 }
 
 /** Art. 15, 16: requests past their due date and not yet answered or completed, across every service. */
-export async function overdueRequests(db: Db, today: CalendarDate) {
+export async function overdueRequests(reader: StaffReader) {
+  const { db } = reader;
+  const today = jstDate(reader.clock.now());
   const [rows, events] = await Promise.all([services.listServices(db), allServiceEvents(db)]);
   const investigations: Record<string, unknown>[] = [];
   const improvements: Record<string, unknown>[] = [];
@@ -159,6 +179,14 @@ export async function overdueRequests(db: Db, today: CalendarDate) {
     const ref = { serviceId: row.id, number: row.number, nameJa: row.name_ja };
     for (const i of o.investigations.filter((x) => x.overdue)) investigations.push({ ...ref, id: i.id, subject: i.subject, dueOn: i.dueOn, requestedAt: iso(i.requestedAt) });
     for (const i of o.improvements.filter((x) => x.overdue)) improvements.push({ ...ref, id: i.id, content: i.content, dueOn: i.dueOn, requestedAt: iso(i.requestedAt) });
+  }
+  // Art. 20: investigation subjects and improvement texts are confidential; the list is a read of each.
+  for (const row of rows) {
+    const kinds = [
+      ...(investigations.some((i) => i.serviceId === row.id) ? ['investigation subjects'] : []),
+      ...(improvements.some((i) => i.serviceId === row.id) ? ['improvement requests'] : []),
+    ];
+    if (kinds.length) await auditConfidentialRead(reader, row.id, kinds);
   }
   return { investigations, improvements };
 }

@@ -1,14 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { resolveService } from '../../domain/lifecycle/staff-view';
 import { AppError } from '../../errors';
 import { newRouter } from '../../http/router';
-import { findCase, listCases, type CaseView } from '../../repositories/cases';
-import { findImage, sightingsOfCase, type SightingRow } from '../../repositories/sightings';
-import { audit } from '../../repositories/staff';
-import { actOnCase, dismissCase } from '../../sightings/cases';
+import { actOnCase, caseAfterAction, caseForStaff, casesForStaff, dismissCase, sightingImageForStaff, type CaseView, type SightingRow } from '../../sightings/cases';
 import { FINDINGS } from '../../sightings/detect';
 import { CalendarDate, cursorInstant, id, IdParam } from './schemas';
-import { jsonBody, jsonOk, lifecycleContext, problems, roleGuard, security, TAG } from './shared';
+import { jsonBody, jsonOk, lifecycleContext, problems, roleGuard, security, staffReader, TAG } from './shared';
 
 /** The article each finding is about (DOMAIN.md, "Misuse detection"). */
 const FINDING_ARTICLES: Record<string, string> = {
@@ -136,10 +132,8 @@ export function caseRoutes() {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const db = c.get('deps').database.db;
-      const serviceId = q.service ? (await resolveService(db, q.service)).id : null;
-      const rows = await listCases(db, { status: q.status ?? null, finding: q.finding ?? null, serviceId, limit: q.limit, before: parseCursor(q.cursor) });
-      await audit(db, { staffId: c.get('staff').id, at: c.get('deps').clock.now(), action: 'cases.list', subject: new URL(c.req.url).search || '-' });
+      const filter = { status: q.status ?? null, finding: q.finding ?? null, service: q.service ?? null, limit: q.limit, before: parseCursor(q.cursor) };
+      const rows = await casesForStaff(staffReader(c), filter, new URL(c.req.url).search);
       return c.json({ cases: rows.map(caseOut), nextCursor: rows.length === q.limit ? cursorOf(rows.at(-1)!) : null }, 200);
     },
   );
@@ -156,11 +150,7 @@ export function caseRoutes() {
     }),
     async (c) => {
       const { case: id } = c.req.valid('param') as { case: string };
-      const deps = c.get('deps');
-      const found = await findCase(deps.database.db, id);
-      if (!found) throw new AppError('not_found', `no case ${id}`, { field: 'case' });
-      await audit(deps.database.db, { staffId: c.get('staff').id, at: deps.clock.now(), action: 'case.read', subject: id });
-      const sightings = await sightingsOfCase(deps.database.db, found, SIGHTINGS_SHOWN);
+      const { found, sightings } = await caseForStaff(staffReader(c), id, SIGHTINGS_SHOWN);
       return c.json({ ...caseOut(found), sightings: sightings.map(sightingOut) }, 200);
     },
   );
@@ -177,11 +167,8 @@ export function caseRoutes() {
     }),
     async (c) => {
       const { sha256 } = c.req.valid('param');
-      const deps = c.get('deps');
-      const image = await findImage(deps.database.db, sha256);
-      if (!image) throw new AppError('not_found', 'no such image', { field: 'sha256' });
-      await audit(deps.database.db, { staffId: c.get('staff').id, at: deps.clock.now(), action: 'sighting_image.read', subject: sha256 });
-      return c.body(new Uint8Array(image.bytes), 200, { 'Content-Type': 'image/png', 'Cache-Control': 'private, no-store' });
+      const bytes = await sightingImageForStaff(staffReader(c), sha256);
+      return c.body(new Uint8Array(bytes), 200, { 'Content-Type': 'image/png', 'Cache-Control': 'private, no-store' });
     },
   );
 
@@ -199,7 +186,7 @@ export function caseRoutes() {
     async (c) => {
       const { case: id } = c.req.valid('param') as { case: string };
       await dismissCase(lifecycleContext(c), id, c.req.valid('json').reason);
-      return c.json(caseOut((await findCase(c.get('deps').database.db, id))!), 200);
+      return c.json(caseOut(await caseAfterAction(c.get('deps').database.db, id)), 200);
     },
   );
 
@@ -218,7 +205,7 @@ export function caseRoutes() {
     async (c) => {
       const { case: id } = c.req.valid('param') as { case: string };
       await actOnCase(lifecycleContext(c), id, c.req.valid('json'));
-      return c.json(caseOut((await findCase(c.get('deps').database.db, id))!), 200);
+      return c.json(caseOut(await caseAfterAction(c.get('deps').database.db, id)), 200);
     },
   );
 

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { resolveService, staffServiceEvents } from '../../domain/lifecycle/staff-view';
 import { newRouter } from '../../http/router';
-import { verifyEventChain } from '../../repositories/events';
+import { checkRegister } from '../../domain/register-check';
 import { ChainReport, EventOut, ServiceParam } from './schemas';
 import { jsonOk, problems, security, TAG } from './shared';
 
@@ -32,17 +32,11 @@ export function eventRoutes() {
       path: '/events/verify',
       tags: [TAG],
       security,
-      summary: 'Recompute the event hash chain; names the first event that no longer matches',
+      summary: 'Recompute the event hash chain and every record’s fingerprint; names the first bad event and the records that no longer match',
       responses: { 200: jsonOk(ChainReport, 'the result (ok false names the first bad event)'), 401: problems[401] },
     }),
     async (c) => {
-      const check = await verifyEventChain(c.get('deps').database.db);
-      return c.json(
-        check.ok
-          ? { ok: true, checked: check.checked, firstBadEventId: null, problem: null }
-          : { ok: false, checked: check.checked, firstBadEventId: check.firstBadEventId, problem: check.problem },
-        200,
-      );
+      return c.json(await checkRegister(c.get('deps').database.db), 200);
     },
   );
 

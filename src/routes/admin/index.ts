@@ -1,3 +1,4 @@
+import { auditLogRoutes } from './audit-log';
 import { bodyLimit } from 'hono/body-limit';
 import { AppError } from '../../errors';
 import { newRouter } from '../../http/router';
@@ -27,6 +28,7 @@ export function adminRoutes() {
   r.route('/', lifecycleRoutes());
   r.route('/', oversightRoutes());
   r.route('/', eventRoutes());
+  r.route('/', auditLogRoutes());
   r.route('/', staffTokenRoutes());
   r.route('/', crawlerKeyRoutes());
   r.route('/', caseRoutes());

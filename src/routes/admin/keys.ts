@@ -53,7 +53,7 @@ export function adminKeyRoutes() {
     }),
     async (c) => {
       requireRole(c, 'admin');
-      return c.json(await c.get('deps').keys.rotate(), 201);
+      return c.json(await c.get('deps').keys.rotate(`staff:${c.get('staff').id}`), 201);
     },
   );
   return r;

@@ -82,7 +82,7 @@ export function oversightRoutes() {
     }),
     async (c) => {
       const deps = c.get('deps');
-      return c.json(await overdueRequests(deps.database.db, jstDate(deps.clock.now())), 200);
+      return c.json(await overdueRequests({ db: deps.database.db, clock: deps.clock, staffId: c.get('staff').id }), 200);
     },
   );
 

@@ -229,7 +229,16 @@ export const OverdueList = z
   .openapi('Overdue');
 
 export const ChainReport = z
-  .object({ ok: z.boolean(), checked: z.number(), firstBadEventId: z.number().nullable(), problem: z.string().nullable() })
+  .object({
+    ok: z.boolean(),
+    checked: z.number().openapi({ description: 'events whose hashes were recomputed' }),
+    firstBadEventId: z.number().nullable(),
+    problem: z.string().nullable(),
+    records: z.object({
+      checked: z.number(),
+      problems: z.array(z.object({ table: z.string(), record: z.string(), problem: z.enum(['not on the chain', 'changed outside certmark', 'deleted']) })),
+    }).openapi({ description: 'records kept beside the chain (tokens, keys, cases, inquiries, disclosure items) against their fingerprints' }),
+  })
   .openapi('ChainCheck');
 
 export const StaffTokenOut = z

@@ -1,14 +1,12 @@
 import type { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import type { StaffReader } from '../../domain/confidential';
 import type { LifecycleContext } from '../../domain/lifecycle/context';
 import type { LifecycleEvent } from '../../domain/lifecycle/events';
-import { eventOut } from '../../domain/lifecycle/staff-view';
-import { foldEvents, statusOf } from '../../domain/lifecycle/state';
+import { eventOut, serviceStatusNow } from '../../domain/lifecycle/staff-view';
 import type { AppEnv, StaffRole } from '../../http/env';
 import { requireRole } from '../../http/staff-auth';
-import { serviceEvents } from '../../repositories/events';
-import { findService } from '../../repositories/services';
 import { errorResponses } from '../../http/openapi';
 import type { Db } from '../../db/database';
 
@@ -42,14 +40,19 @@ export function lifecycleContext(c: Context<AppEnv>): LifecycleContext {
   return { db: deps.database.db, clock: deps.clock, actor: `staff:${c.get('staff').id}`, signal: c.get('signal') };
 }
 
+/** Who reads confidential material (Art. 20: every such read is audited below the routes). */
+export function staffReader(c: Context<AppEnv>): StaffReader {
+  const deps = c.get('deps');
+  return { db: deps.database.db, clock: deps.clock, staffId: c.get('staff').id };
+}
+
+/** Records beside the lifecycle (staff tokens, crawler keys) are written with the same context. */
+export const accessContext = lifecycleContext;
+
 /** The answer of every lifecycle operation: the service's status after it and the events it wrote. */
 export async function operationResult(c: Context<AppEnv>, db: Db, serviceId: string, written: LifecycleEvent[], result: unknown) {
-  const clock = c.get('deps').clock;
-  const service = await findService(db, serviceId);
-  const now = clock.now();
-  const status = statusOf(foldEvents(await serviceEvents(db, serviceId), now), now);
   return {
-    service: { id: serviceId, number: service?.number ?? null, status },
+    service: await serviceStatusNow(db, c.get('deps').clock, serviceId),
     events: written.map(eventOut),
     result: result && typeof result === 'object' ? (result as Record<string, unknown>) : null,
   };

@@ -4,8 +4,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../http/env';
 import { newRouter } from '../../http/router';
 import { requireRole } from '../../http/staff-auth';
-import { liveEmbedTokens } from '../../repositories/embed-tokens';
-import { issueEmbedToken, listEmbedTokens, retireEmbedToken, toView, type EmbedTokenView, type TokenContext } from '../../tokens/issue';
+import { issueEmbedToken, listEmbedTokens, liveEmbedTokenViews, retireEmbedToken, type EmbedTokenView, type TokenContext } from '../../tokens/issue';
 import { embedSnippet } from '../widget';
 import { id, ServiceParam } from './schemas';
 import { security } from './shared';
@@ -45,7 +44,7 @@ const IssueBody = z
 
 function tokenContext(c: Context<AppEnv>): TokenContext {
   const deps = c.get('deps');
-  return { db: deps.database.db, clock: deps.clock, keys: deps.keys, base: deps.config.publicBaseUrl };
+  return { db: deps.database.db, clock: deps.clock, keys: deps.keys, base: deps.config.publicBaseUrl, actor: `staff:${c.get('staff').id}` };
 }
 
 function out(c: Context<AppEnv>, t: EmbedTokenView) {
@@ -117,8 +116,7 @@ export function adminTokenRoutes() {
       responses: { 200: { description: 'the live tokens', content: { 'application/json': { schema: z.object({ tokens: z.array(TokenOut) }) } } }, 401: problem('no valid staff token') },
     }),
     async (c) => {
-      const rows = await liveEmbedTokens(c.get('deps').database.db);
-      return c.json({ tokens: rows.map((row) => out(c, toView({ ...row, retired_at: null }, row.number ?? ''))) }, 200);
+      return c.json({ tokens: (await liveEmbedTokenViews(c.get('deps').database.db)).map((v) => out(c, v)) }, 200);
     },
   );
 

@@ -1,14 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { VendorRow } from '../../db/schema';
-import { AppError } from '../../errors';
 import { registerVendor } from '../../domain/lifecycle/application';
-import { auditConfidentialRead } from '../../domain/lifecycle/staff-view';
+import { staffVendorView, vendorList } from '../../domain/lifecycle/staff-view';
 import { newRouter } from '../../http/router';
-import { findVendor, listVendors } from '../../repositories/services';
 import { Created, IdParam, NewVendor, Vendor, VendorWithContact } from './schemas';
-import { jsonBody, jsonOk, lifecycleContext, problems, security, TAG } from './shared';
+import { jsonBody, jsonOk, lifecycleContext, problems, security, staffReader, TAG } from './shared';
 
-const vendorOut = (v: VendorRow) => ({ id: v.id, nameJa: v.name_ja, nameEn: v.name_en, createdAt: v.created_at.toISOString() });
 const VendorParam = IdParam('vendor', 'the vendor id');
 
 /** Vendors (事業者). Their contact people are confidential (Art. 20): only the single-vendor read shows them, audited. */
@@ -17,7 +13,7 @@ export function vendorRoutes() {
 
   r.openapi(
     createRoute({ method: 'get', path: '/vendors', tags: [TAG], security, summary: 'Every vendor (without contact details)', responses: { 200: jsonOk(z.object({ vendors: z.array(Vendor) }), 'the vendors'), 401: problems[401] } }),
-    async (c) => c.json({ vendors: (await listVendors(c.get('deps').database.db)).map(vendorOut) }, 200),
+    async (c) => c.json({ vendors: await vendorList(c.get('deps').database.db) }, 200),
   );
 
   r.openapi(
@@ -49,11 +45,7 @@ export function vendorRoutes() {
     }),
     async (c) => {
       const { vendor: id } = c.req.valid('param') as { vendor: string };
-      const deps = c.get('deps');
-      const vendor = await findVendor(deps.database.db, id);
-      if (!vendor) throw new AppError('not_found', `no vendor ${id}`, { field: 'vendor' });
-      await auditConfidentialRead(deps.database.db, c.get('staff').id, deps.clock.now(), `vendor:${vendor.id}`, ['vendor contact']);
-      return c.json({ ...vendorOut(vendor), contact: vendor.contact }, 200);
+      return c.json(await staffVendorView(staffReader(c), id), 200);
     },
   );
 

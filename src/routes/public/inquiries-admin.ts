@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../errors';
 import { newRouter } from '../../http/router';
-import { findInquiry, listInquiries } from '../../repositories/inquiries';
-import { audit } from '../../repositories/staff';
+import { inquiryForStaff, inquirySummaries } from '../../publication/inquiries';
 import { cursorInstant } from '../admin/schemas';
+import { staffReader } from '../admin/shared';
 import { problemContent } from '../../http/openapi';
 
 const Status = z.enum(['new', 'answered', 'closed']);
@@ -59,23 +59,13 @@ export function inquiryAdminRoutes() {
   r.openapi(listRoute, async (c) => {
     const q = c.req.valid('query');
     const limit = q.limit ?? 50;
-    const rows = await listInquiries(c.get('deps').database.db, { limit: limit + 1, before: q.cursor ? decode(q.cursor) : null, status: q.status ?? null });
-    const page = rows.slice(0, limit);
+    const { page, more } = await inquirySummaries(c.get('deps').database.db, { limit, before: q.cursor ? decode(q.cursor) : null, status: q.status ?? null });
     const last = page.at(-1);
-    const next = rows.length > limit && last ? Buffer.from(`${last.received_at.toISOString()}|${last.id}`).toString('base64url') : null;
-    return c.json({ items: page.map((i) => ({ id: i.id, receivedAt: i.received_at.toISOString(), status: i.status, serviceNumber: i.service_number })), next }, 200);
+    const next = more && last ? Buffer.from(`${last.receivedAt}|${last.id}`).toString('base64url') : null;
+    return c.json({ items: page, next }, 200);
   });
   r.openapi(oneRoute, async (c) => {
-    const { id } = c.req.valid('param');
-    const { database, clock } = c.get('deps');
-    const row = await findInquiry(database.db, id);
-    if (!row) throw new AppError('not_found', 'inquiry not found');
-    // Art. 20: every staff read of confidential material is audited.
-    await audit(database.db, { staffId: c.get('staff').id, at: clock.now(), action: 'inquiry.read', subject: id });
-    return c.json(
-      { id: row.id, receivedAt: new Date(row.received_at).toISOString(), status: row.status, name: row.name, email: row.email, organisation: row.organisation, serviceNumber: row.service_number, subject: row.subject, body: row.body },
-      200,
-    );
+    return c.json(await inquiryForStaff(staffReader(c), c.req.valid('param').id), 200);
   });
   return r;
 }

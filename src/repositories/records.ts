@@ -1,0 +1,161 @@
+/**
+ * Records kept beside the lifecycle (staff tokens, crawler keys, embed tokens, signing keys, misuse cases,
+ * inquiries) are on the chain too: every write of one appends an event with the record's id and the SHA-256 of
+ * its canonical contents after the write. Never a secret: a stored hash or a sealed key enters only through
+ * that digest. The register check recomputes each record's digest and names any record that was changed,
+ * added or deleted outside certmark.
+ */
+import { createHash } from 'node:crypto';
+import { inTransaction, type Db, type Tx } from '../db/database';
+import type { DB } from '../db/schema';
+import { canonicalJson } from '../domain/canonical-json';
+import { disclosureDigests } from '../domain/disclosure';
+import type { EventType, RecordPayload } from '../domain/lifecycle/events';
+import { appendEvents } from './events';
+
+interface RecordKind {
+  table: keyof DB;
+  key: string;
+  /** The columns the digest covers: what the record says, not counters that change on every sighting. */
+  columns: readonly string[];
+  events: readonly EventType[];
+}
+
+export const RECORD_KINDS = {
+  staff_token: { table: 'staff_tokens', key: 'id', columns: ['id', 'name', 'role', 'token_hash', 'created_at', 'revoked_at'], events: ['staff_token.issued', 'staff_token.revoked'] },
+  crawler_key: { table: 'crawler_keys', key: 'id', columns: ['id', 'name', 'key_hash', 'created_at', 'revoked_at'], events: ['crawler_key.made', 'crawler_key.revoked'] },
+  embed_token: { table: 'embed_tokens', key: 'jti', columns: ['jti', 'service_id', 'kid', 'origins', 'token', 'issued_at', 'retired_at'], events: ['embed_token.issued', 'embed_token.retired'] },
+  signing_key: { table: 'signing_keys', key: 'kid', columns: ['kid', 'alg', 'public_jwk', 'private_enc', 'created_at', 'retired_at'], events: ['signing_key.added', 'signing_key.retired'] },
+  case: {
+    table: 'misuse_cases',
+    key: 'id',
+    columns: ['id', 'case_key', 'service_id', 'page_url', 'page_origin', 'finding', 'status', 'closed_at', 'close_reason', 'action'],
+    events: ['case.opened', 'case.closed'],
+  },
+  inquiry: {
+    table: 'inquiries',
+    key: 'id',
+    columns: ['id', 'received_at', 'name', 'email', 'organisation', 'service_number', 'subject', 'body', 'status'],
+    events: ['inquiry.received', 'inquiry.status_changed'],
+  },
+} as const satisfies Record<string, RecordKind>;
+
+export type RecordKindName = keyof typeof RECORD_KINDS;
+type RecordEvent<K extends RecordKindName> = (typeof RECORD_KINDS)[K]['events'][number];
+
+/** SHA-256 of the kind and the record's columns, as canonical JSON (instants as ISO strings). */
+export function recordFingerprint(kind: RecordKindName, row: Record<string, unknown>): string {
+  const values = RECORD_KINDS[kind].columns.map((c) => normalise(row[c]));
+  return createHash('sha256').update(canonicalJson([kind, values])).digest('hex');
+}
+
+function normalise(v: unknown): unknown {
+  if (typeof v === 'string' && (v.startsWith('{') || v.startsWith('['))) {
+    try {
+      return JSON.parse(v); // a JSON column read back as text by one driver and as a value by the other
+    } catch {
+      return v;
+    }
+  }
+  return v;
+}
+
+async function readRecord(db: Db, kind: RecordKindName, key: string): Promise<Record<string, unknown> | undefined> {
+  const k = RECORD_KINDS[kind];
+  return (await db
+    .selectFrom(k.table)
+    .select(k.columns as never)
+    .where(k.key as never, '=', key as never)
+    .executeTakeFirst()) as Record<string, unknown> | undefined;
+}
+
+/** After writing a record in `tx`: reads it back and appends `type` with its id and fingerprint. */
+export async function recordOnChain<K extends RecordKindName>(tx: Tx, kind: K, type: RecordEvent<K>, key: string, actor: string, at: Date): Promise<void> {
+  const row = await readRecord(tx, kind, key);
+  if (!row) throw new Error(`recordOnChain: no ${kind} ${key}`);
+  const payload: RecordPayload = { record: key, fingerprint: recordFingerprint(kind, row) };
+  await appendEvents(tx, null, actor, at, [{ type, payload } as never]);
+}
+
+export interface RecordProblem {
+  table: string;
+  record: string;
+  problem: 'not on the chain' | 'changed outside certmark' | 'deleted';
+}
+
+/** Every record of every kind against the last fingerprint the chain holds for it. */
+export async function verifyRecords(db: Db, limit = 20): Promise<{ checked: number; problems: RecordProblem[] }> {
+  let checked = 0;
+  const problems: RecordProblem[] = [];
+  for (const kind of Object.keys(RECORD_KINDS) as RecordKindName[]) {
+    const k = RECORD_KINDS[kind];
+    const events = await db
+      .selectFrom('events')
+      .select(['payload'])
+      .where('type', 'in', [...k.events])
+      .orderBy('id')
+      .execute();
+    const expected = new Map<string, string>();
+    for (const e of events) {
+      const p = (typeof e.payload === 'string' ? JSON.parse(e.payload) : e.payload) as RecordPayload;
+      expected.set(p.record, p.fingerprint);
+    }
+    const rows = (await db.selectFrom(k.table).select(k.columns as never).execute()) as Record<string, unknown>[];
+    for (const row of rows) {
+      checked++;
+      const key = String(row[k.key]);
+      const fingerprint = expected.get(key);
+      expected.delete(key);
+      if (fingerprint === undefined) problems.push({ table: k.table, record: key, problem: 'not on the chain' });
+      else if (fingerprint !== recordFingerprint(kind, row)) problems.push({ table: k.table, record: key, problem: 'changed outside certmark' });
+    }
+    for (const key of expected.keys()) problems.push({ table: k.table, record: key, problem: 'deleted' });
+  }
+  checked += await verifyDisclosures(db, problems);
+  return { checked, problems: problems.slice(0, limit) };
+}
+
+/** Each disclosure version against the digests its `disclosure.changed` event carries (Art. 11.2, 13.1). */
+async function verifyDisclosures(db: Db, problems: RecordProblem[]): Promise<number> {
+  const events = await db.selectFrom('events').select(['id', 'service_id', 'payload']).where('type', '=', 'disclosure.changed').orderBy('id').execute();
+  const rows = await db.selectFrom('disclosure_items').selectAll().orderBy('event_id').orderBy('position').execute();
+  const byEvent = new Map<number, typeof rows>();
+  for (const r of rows) byEvent.set(r.event_id, [...(byEvent.get(r.event_id) ?? []), r]);
+  let checked = 0;
+  for (const e of events) {
+    const p = (typeof e.payload === 'string' ? JSON.parse(e.payload) : e.payload) as { version: number; items?: string[] };
+    const items = byEvent.get(e.id) ?? [];
+    byEvent.delete(e.id);
+    if (!p.items) continue; // written before the digests were
+    checked += items.length;
+    const actual = disclosureDigests(
+      items.map((i) => ({ key: i.key, labelJa: i.label_ja, labelEn: i.label_en, valueJa: i.value_ja, valueEn: i.value_en, withheld: i.withheld, withheldReason: i.withheld_reason })),
+    );
+    if (actual.length !== p.items.length || actual.some((d, i) => d !== p.items![i])) {
+      problems.push({ table: 'disclosure_items', record: `${e.service_id}/v${p.version}`, problem: actual.length < p.items.length ? 'deleted' : 'changed outside certmark' });
+    }
+  }
+  for (const [eventId, items] of byEvent) problems.push({ table: 'disclosure_items', record: `${items[0]!.service_id}/event ${eventId}`, problem: 'not on the chain' });
+  return checked;
+}
+
+/**
+ * Records written before they went on the chain (migration 0004 asks for this once): each gets its first event
+ * type, with the actor `migration 0004`. One transaction; nothing happens when nothing is pending.
+ */
+export async function adoptPendingRecords(db: Db, at: Date): Promise<number> {
+  return inTransaction(db, async (tx) => {
+    const pending = await tx.deleteFrom('pending_adoptions').where('name', '=', 'records_on_chain').executeTakeFirst();
+    if (Number(pending.numDeletedRows) === 0) return 0;
+    let adopted = 0;
+    for (const kind of Object.keys(RECORD_KINDS) as RecordKindName[]) {
+      const k = RECORD_KINDS[kind];
+      const rows = (await tx.selectFrom(k.table).select(k.key as never).orderBy(k.key as never).execute()) as Record<string, string>[];
+      for (const row of rows) {
+        await recordOnChain(tx, kind, k.events[0] as never, row[k.key]!, 'migration 0004', at);
+        adopted++;
+      }
+    }
+    return adopted;
+  });
+}
