@@ -62,7 +62,7 @@ export async function seedDemo(db: Db, clock: Clock): Promise<Record<string, str
   on(30);
   await requestImprovement(ctx, ids.revoked, { content: '認定マークの色を変更して掲載していたため、公式の表示に改めること。', dueOn: addDays(today, -20), publish: true });
   on(10);
-  await revoke(ctx, ids.revoked, { ground: 3, reason: '認定マークの改変使用が是正されなかった (Art. 10.5)', notice: '書面にて通知 (Art. 17.2)' });
+  await revoke(ctx, ids.revoked, { ground: 3, reason: '認定マークの改変使用が是正されなかった (Art. 10.5)', notice: '認定取消通知書 (Art. 17.2): 認定マークの改変使用が是正されなかったため、認定を取り消します。', noticeSentBy: 'post' });
   ids.terminated = await make(vendor.id, 'デモ遠隔読影', 'Demo Teleradiology', 365);
   on(30);
   await terminate(ctx, ids.terminated, { certificateReturned: true });

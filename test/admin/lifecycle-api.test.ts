@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testApp, type TestApp } from '../support/app';
-import { application, appliedService, certifiedService, certify, item, newService, ok, op, renewal } from './fixtures';
+import { application, appliedService, certifiedService, certify, item, newService, ok, op, problem, renewal, rowCounts } from './fixtures';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -105,7 +105,16 @@ describe('termination, certificate return, lapse and revocation (Art. 13.2, 13.3
     const r = await ok(op(t, s.number, 'revocation', { ground: 3, reason: 'マークの改変' }));
     expect(r.service.status).toBe('revoked');
     expect(r.events[0]).toMatchObject({ type: 'service.revoked', article: 'Art. 17.1(3)', payload: { ground: 3, reason: 'マークの改変' } });
-    expect(r.events[0].payload.notice).toContain('Art. 17.2');
+    expect(r.events[0].payload).toMatchObject({ notice: null, noticeSentBy: 'not_sent' }); // Art. 17.2: no notice claimed
+  });
+
+  it('Art. 17.2: records the written notice with how it went out, and refuses a text without it (400, nothing written)', async () => {
+    const s = await certifiedService(t);
+    const before = await rowCounts(t);
+    expect((await problem(op(t, s.number, 'revocation', { ground: 3, reason: 'マークの改変', notice: '通知書' }), 400)).field).toBe('noticeSentBy');
+    expect(await rowCounts(t)).toEqual(before);
+    const r = await ok(op(t, s.number, 'revocation', { ground: 3, reason: 'マークの改変', notice: '認定取消通知書', noticeSentBy: 'post' }));
+    expect(r.events[0].payload).toMatchObject({ notice: '認定取消通知書', noticeSentBy: 'post' });
   });
 });
 

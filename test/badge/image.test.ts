@@ -59,7 +59,7 @@ describe('GET /badge/{token}.svg|.png (self-dating badge image)', () => {
     const other = await get(t, `/badge/${s.token}.svg`, { Origin: OTHER_SITE });
     expect(other.status).toBe(403);
     expect((await bytesOf(other)).toString()).not.toContain(MARK_PATH);
-    await revoke(lifecycle(t), s.id, { ground: 1, reason: 'x', notice: 'y' });
+    await revoke(lifecycle(t), s.id, { ground: 1, reason: 'x', notice: 'y', noticeSentBy: 'post' });
     const revoked = await get(t, `/badge/${s.token}.svg`);
     expect(revoked.status).toBe(410);
     const svg = (await bytesOf(revoked)).toString();

@@ -49,7 +49,7 @@ describe('GET /api/v1/badge/{token}', () => {
     const etag = (await get(t, `/api/v1/badge/${s.token}`)).headers.get('etag')!;
     t.clock.advance(60_000);
     expect((await get(t, `/api/v1/badge/${s.token}`, { 'If-None-Match': etag })).status).toBe(304);
-    await revoke(lifecycle(t), s.id, { ground: 1, reason: 'x', notice: 'y' });
+    await revoke(lifecycle(t), s.id, { ground: 1, reason: 'x', notice: 'y', noticeSentBy: 'post' });
     const after = await get(t, `/api/v1/badge/${s.token}`, { 'If-None-Match': etag });
     expect(after.status).toBe(200);
     expect((await after.json()).status).toBe('revoked');
@@ -69,7 +69,7 @@ describe('GET /api/v1/badge/{token}', () => {
   });
 
   it.each([
-    ['revoked', (id: string) => revoke(lifecycle(t), id, { ground: 1, reason: 'x', notice: 'y' })],
+    ['revoked', (id: string) => revoke(lifecycle(t), id, { ground: 1, reason: 'x', notice: 'y', noticeSentBy: 'post' })],
     ['terminated', (id: string) => terminate(lifecycle(t), id, { certificateReturned: true })],
     ['lapsed', (id: string) => lapse(lifecycle(t), id, { cause: 'transfer', note: 'x' })],
   ] as const)('%s: showMark false, no markUrl, no valid-through date', async (status, end) => {

@@ -116,7 +116,7 @@ describe('the lifecycle through the CLI', () => {
 describe('certmark revoke (Art. 17)', () => {
   it('revokes by certification number on a ground, and the status is revoked at once', async () => {
     const s = await certifiedService();
-    const r = await cli(['revoke', s.number, '--ground', '3', '--reason', '認定マークの改変', '--notice', '書面で通知']);
+    const r = await cli(['revoke', s.number, '--ground', '3', '--reason', '認定マークの改変', '--notice', '書面で通知', '--sent-by', 'post']);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain(`${s.number}: revoked`);
     expect(r.out).toMatch(/service\.revoked \(Art\. 17\.1\(3\)\)/);
@@ -146,7 +146,7 @@ describe('certmark revoke (Art. 17)', () => {
     const r = await cli(args);
     expect(r.code).toBe(2);
     expect(r.err).toContain(message);
-    expect(r.err).toContain('usage: certmark revoke {number|id} --ground {1-9} --reason {text} [--notice {text}]');
+    expect(r.err).toContain('usage: certmark revoke {number|id} --ground {1-9} --reason {text} [--notice {text} --sent-by post|email|hand]');
   });
 
   it('says 403 for a reviewer’s token: revocation is the admin’s', async () => {

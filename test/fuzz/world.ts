@@ -140,7 +140,7 @@ export async function freshServices(t: TestApp, vendorId: string): Promise<Fresh
   add('renewal_pending', pending);
   add('expired', await certifiedAt(t, vendorId, 2 * 365 + 20));
   const revoked = await certifiedAt(t, vendorId, 10);
-  await revoke(ctx, revoked.id, { ground: 1, reason: '基準不適合', notice: '通知' });
+  await revoke(ctx, revoked.id, { ground: 1, reason: '基準不適合', notice: '通知', noticeSentBy: 'post' });
   add('revoked', revoked);
   const terminated = await certifiedAt(t, vendorId, 10);
   await terminate(ctx, terminated.id, { certificateReturned: false });
@@ -213,7 +213,7 @@ export async function seedWorld(t: TestApp): Promise<World> {
   const retired = await issue(main.id, {});
   await ok(api('POST', `/api/v1/admin/tokens/${retired.jti}/retire`), 200);
   const ofRevoked = await issue(doomed.id, {});
-  await revoke(ctx, doomed.id, { ground: 2, reason: '不正使用', notice: '通知' });
+  await revoke(ctx, doomed.id, { ground: 2, reason: '不正使用', notice: '通知', noticeSentBy: 'post' });
 
   const images = { mark: await markPng('colour', 128), recoloured: await recolouredPng(128) };
   const inquiry = await ok(t.json('POST', '/api/v1/inquiries', { name: '患者', email: 'patient@example.jp', subject: '質問', body: 'マークについて' }, {}), 201);

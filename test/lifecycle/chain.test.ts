@@ -40,7 +40,7 @@ async function someEvents() {
   h.jst('2025-01-10');
   const a = await h.certified();
   const b = await h.certified();
-  await revoke(h.ctx, a.id, { ground: 2, reason: '不正の手段', notice: '書面' });
+  await revoke(h.ctx, a.id, { ground: 2, reason: '不正の手段', notice: '書面', noticeSentBy: 'post' });
   const ids = (await h.database.db.selectFrom('events').select('id').orderBy('id').execute()).map((r) => r.id);
   expect(ids.length).toBeGreaterThan(8);
   return { a, b, ids };

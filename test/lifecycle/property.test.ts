@@ -83,7 +83,7 @@ function runPure(startMs: number, seq: Step[]) {
           emit('renewal.extended', { until: dayToDate(m.period!.lastDay + o.daysAfterExpiry), reason: 'r' });
           break;
         case 'revoke':
-          emit('service.revoked', { ground: o.ground as RevocationGround, reason: 'r', notice: 'n' });
+          emit('service.revoked', { ground: o.ground as RevocationGround, reason: 'r', notice: 'n', noticeSentBy: 'post' });
           break;
         case 'terminate':
           emit('service.terminated', { terminatedOn: today, certificateReturned: false });
@@ -114,7 +114,7 @@ function command(ctx: LifecycleContext, id: string, o: Operation, m: Model, now:
     case 'extend':
       return extend(ctx, id, { until: dayToDate((m.period?.lastDay ?? dayOf(now)) + o.daysAfterExpiry), reason: 'r' });
     case 'revoke':
-      return revoke(ctx, id, { ground: o.ground as RevocationGround, reason: 'r', notice: 'n' });
+      return revoke(ctx, id, { ground: o.ground as RevocationGround, reason: 'r', notice: 'n', noticeSentBy: 'post' });
     case 'terminate':
       return terminate(ctx, id, { certificateReturned: false });
     case 'lapse':

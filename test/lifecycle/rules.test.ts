@@ -63,7 +63,7 @@ describe('refusal within one year of a revocation (Art. 8)', () => {
     h.jst('2024-01-10');
     const { id } = await h.certified();
     h.jst(`${day} 09:00`);
-    await revoke(h.ctx, id, { ground: 3, reason: 'マークの改変', notice: '書面で通知' });
+    await revoke(h.ctx, id, { ground: 3, reason: 'マークの改変', notice: '書面で通知', noticeSentBy: 'post' });
     return id;
   }
 
@@ -228,7 +228,7 @@ describe('revocation grounds (Art. 17.1)', () => {
     h.jst('2025-01-10');
     const { id } = await h.certified();
     h.clock.set('2025-07-01T05:00:00.000Z');
-    const r = await revoke(h.ctx, id, { ground, reason: `事由 ${ground}`, notice: '書面で通知 (Art. 17.2)' });
+    const r = await revoke(h.ctx, id, { ground, reason: `事由 ${ground}`, notice: '書面で通知 (Art. 17.2)', noticeSentBy: 'post' });
     expect(r.events[0]).toMatchObject({ type: 'service.revoked', article: `Art. 17.1(${ground})`, payload: { ground, reason: `事由 ${ground}` } });
     expect(servesMark(await h.statusOn(id, '2025-07-01T04:59:59.999Z'))).toBe(true);
     expect(await h.statusOn(id, '2025-07-01T05:00:00.000Z')).toBe('revoked');
@@ -243,5 +243,27 @@ describe('revocation grounds (Art. 17.1)', () => {
   it('cannot revoke what was never certified', async () => {
     const id = await h.applied();
     await refusedWith(revoke(h.ctx, id, { ground: 1, reason: '理由', notice: '' }), 'Art. 17.1');
+  });
+});
+
+describe('the written notice of a revocation (Art. 17.2)', () => {
+  it('records the notice and how it went out only when one was produced', async () => {
+    const { id } = await h.certified();
+    const r = await revoke(h.ctx, id, { ground: 3, reason: '改変使用', notice: '認定取消通知書', noticeSentBy: 'email' });
+    expect(r.events[0]!.payload).toEqual({ ground: 3, reason: '改変使用', notice: '認定取消通知書', noticeSentBy: 'email' });
+  });
+
+  it('records that no notice was sent when staff state none, and claims no written notice', async () => {
+    const { id } = await h.certified();
+    const r = await revoke(h.ctx, id, { ground: 3, reason: '改変使用' });
+    expect(r.events[0]!.payload).toEqual({ ground: 3, reason: '改変使用', notice: null, noticeSentBy: 'not_sent' });
+    expect(JSON.stringify(r.events[0]!.payload)).not.toContain('書面');
+  });
+
+  it('refuses a notice said to be sent without its text, and a text without how it was sent, writing nothing', async () => {
+    const { id } = await h.certified();
+    await expect(revoke(h.ctx, id, { ground: 3, reason: '改変使用', noticeSentBy: 'post' })).rejects.toMatchObject({ kind: 'invalid', field: 'notice', article: 'Art. 17.2' });
+    await expect(revoke(h.ctx, id, { ground: 3, reason: '改変使用', notice: '通知書' })).rejects.toMatchObject({ kind: 'invalid', field: 'noticeSentBy', article: 'Art. 17.2' });
+    expect(await h.statusOn(id, h.clock.now().toISOString())).toBe('certified');
   });
 });

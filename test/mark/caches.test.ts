@@ -60,7 +60,7 @@ describe('the token and status caches', () => {
   it('reads the service again after a lifecycle event, once', async () => {
     const s = await certifiedWithToken(t);
     await get(t, `/mark/${s.token}.svg`);
-    await revoke(lifecycle(t), s.id, { ground: 1, reason: 'x', notice: 'y' });
+    await revoke(lifecycle(t), s.id, { ground: 1, reason: 'x', notice: 'y', noticeSentBy: 'post' });
     // our own commit dropped the cached state before revoke() returned (the NOTIFY comes later, and drops again)
     expect(t.deps.statuses.peek(s.id)).toBeUndefined();
     count.state.queries = 0;
@@ -138,7 +138,7 @@ describe('transactions: after-commit hooks and the outer-connection guard', () =
     const s = await certifiedWithToken(t);
     expect((await get(t, `/mark/${s.token}.svg`, { Origin: SITE })).status).toBe(200);
     expect(t.deps.statuses.peek(s.id)).toBeDefined();
-    await revoke(lifecycle(t), s.id, { ground: 1, reason: 'x', notice: 'y' });
+    await revoke(lifecycle(t), s.id, { ground: 1, reason: 'x', notice: 'y', noticeSentBy: 'post' });
     expect(t.deps.statuses.peek(s.id)).toBeUndefined();
     expect(t.deps.tokens.peek(s.token)).toBeUndefined();
     expect((await get(t, `/mark/${s.token}.svg`, { Origin: SITE })).status).toBe(410);

@@ -34,7 +34,7 @@ describe('GET /mark/{token}.svg|.png (CONTRACT.md mark table)', () => {
 
   it('row 2: revoked service: 410 with a notice image that says why, in Japanese and English', async () => {
     const s = await certifiedWithToken(t);
-    await revoke(lifecycle(t), s.id, { ground: 3, reason: 'misuse', notice: 'written' });
+    await revoke(lifecycle(t), s.id, { ground: 3, reason: 'misuse', notice: 'written', noticeSentBy: 'post' });
     const r = await get(t, `/mark/${s.token}.svg`, { Origin: SITE });
     expect(r.status).toBe(410);
     const body = (await bytesOf(r)).toString();

@@ -32,7 +32,7 @@ describe('after a revocation the mark is never the official one, whatever is cac
     expect((await get(t, `/badge/${s.token}.svg`)).status).toBe(200);
     expect((await get(t, `/badge/${s.token}.png`)).status).toBe(200);
 
-    await revoke(lifecycle(t), s.id, { ground: 3, reason: '改変使用', notice: '書面' });
+    await revoke(lifecycle(t), s.id, { ground: 3, reason: '改変使用', notice: '書面', noticeSentBy: 'post' });
 
     for (const path of paths) {
       // With and without the ETag the client cached: never a 304 that would keep the mark alive.

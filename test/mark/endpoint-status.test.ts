@@ -79,7 +79,7 @@ describe('the mark per status (DOMAIN.md, Art. 10.1, 10.6, 10.8)', () => {
 
   it('revoked: 410 at once (Art. 17, 10.8)', async () => {
     const s = await certifiedWithToken(t);
-    await revoke(lifecycle(t), s.id, { ground: 1, reason: '虚偽の申請', notice: '書面' });
+    await revoke(lifecycle(t), s.id, { ground: 1, reason: '虚偽の申請', notice: '書面', noticeSentBy: 'post' });
     await expectNotice(s.token, 'revoked', 'revoked');
   });
 
@@ -104,7 +104,7 @@ describe('the mark per status (DOMAIN.md, Art. 10.1, 10.6, 10.8)', () => {
 
   it('refused (Art. 8, applied within a year of revocation): 410', async () => {
     const s = await certifiedWithToken(t);
-    await revoke(lifecycle(t), s.id, { ground: 3, reason: 'misuse', notice: '書面' });
+    await revoke(lifecycle(t), s.id, { ground: 3, reason: 'misuse', notice: '書面', noticeSentBy: 'post' });
     t.clock.set('2026-06-01T03:00:00Z');
     await apply(lifecycle(t), s.id, { documents: ['申請書A'], feePaid: true, items: [] });
     await expectNotice(s.token, 'refused', 'not_served');
@@ -113,7 +113,7 @@ describe('the mark per status (DOMAIN.md, Art. 10.1, 10.6, 10.8)', () => {
   it('a request dated before a later event is judged by the events up to then (statusAt)', async () => {
     const s = await certifiedWithToken(t);
     t.clock.set('2026-05-01T03:00:00Z');
-    await revoke(lifecycle(t), s.id, { ground: 1, reason: 'x', notice: 'y' });
+    await revoke(lifecycle(t), s.id, { ground: 1, reason: 'x', notice: 'y', noticeSentBy: 'post' });
     t.clock.set('2026-04-15T03:00:00Z');
     await expectMark(s.token, 'certified');
   });

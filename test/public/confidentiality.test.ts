@@ -58,7 +58,7 @@ beforeAll(async () => {
   const c = await life.certified({ ...spec('c'), certifiedOn: '2025-01-10' });
   numbers.push(c.number);
   life.at('2026-02-01T01:00:00Z');
-  await revoke(ctx, c.id, { ground: 6, reason: '調査に応じなかった', notice: canary('revocation-notice') });
+  await revoke(ctx, c.id, { ground: 6, reason: '調査に応じなかった', notice: canary('revocation-notice'), noticeSentBy: 'post' });
   life.at('2026-03-20T01:00:00Z');
   await apply(ctx, c.id, { documents: [canary('reapplication-document')], feePaid: true, items: [item('overview', canary('reapplication-content'))] });
 

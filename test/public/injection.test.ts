@@ -23,7 +23,7 @@ beforeAll(async () => {
   revoked = r.number;
   life.at('2026-03-01T01:00:00Z');
   await requestImprovement(life.ctx, r.id, { content: `${IMG}${SCRIPT}`, dueOn: '2026-03-20', publish: true });
-  await revoke(life.ctx, r.id, { ground: 3, reason: `${SCRIPT}${RLO}`, notice: 'n' });
+  await revoke(life.ctx, r.id, { ground: 3, reason: `${SCRIPT}${RLO}`, notice: 'n', noticeSentBy: 'post' });
   life.at(NOW);
 });
 afterAll(async () => t.close());

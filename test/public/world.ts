@@ -67,7 +67,7 @@ export function lifecycle(t: TestApp, now: string = NOW) {
       const expired = await certified({ ...spec('expired'), certifiedOn: '2023-07-01' });
       const revoked = await certified({ ...spec('revoked'), certifiedOn: '2025-01-10' });
       at('2026-03-01T01:00:00Z');
-      await revoke(ctx, revoked.id, { ground: 3, reason: '認定マークを改変して使用した', notice: '書面で通知した' });
+      await revoke(ctx, revoked.id, { ground: 3, reason: '認定マークを改変して使用した', notice: '書面で通知した', noticeSentBy: 'post' });
       const terminated = await certified({ ...spec('terminated'), certifiedOn: '2025-02-01' });
       at('2026-02-01T01:00:00Z');
       await terminate(ctx, terminated.id, { certificateReturned: true });

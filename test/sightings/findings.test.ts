@@ -55,7 +55,7 @@ describe('the embed token names the service (signature checked: EdDSA, our keys)
     const other = await certifiedService(t);
     const { token } = await tokenFor(s.id);
     t.clock.advance(60_000);
-    await revoke(ctxOf(t), s.id, { ground: 3, reason: 'misuse of the mark', notice: 'notice sent' });
+    await revoke(ctxOf(t), s.id, { ground: 3, reason: 'misuse of the mark', notice: 'notice sent', noticeSentBy: 'post' });
     t.clock.advance(60_000);
     const res = await postSighting(t, key, { image: await markPng(), token, linkHref: verifyUrl(other.number), pageUrl: s.page, seenAt: now() });
     expect(await findingsOf(res)).toEqual(['revoked', 'no_link']);
@@ -109,7 +109,7 @@ describe('revoked (Art. 10.8): the mark shown for a revoked service', () => {
   it('flags a mark seen after the revocation', async () => {
     const s = await certifiedService(t);
     t.clock.advance(60_000);
-    await revoke(ctxOf(t), s.id, { ground: 3, reason: 'misuse of the mark', notice: 'notice sent' });
+    await revoke(ctxOf(t), s.id, { ground: 3, reason: 'misuse of the mark', notice: 'notice sent', noticeSentBy: 'post' });
     t.clock.advance(60_000);
     const res = await postSighting(t, key, { image: await markPng(), linkHref: verifyUrl(s.number), pageUrl: s.page, seenAt: now() });
     expect(await findingsOf(res)).toEqual(['revoked']);

@@ -92,7 +92,7 @@ describe('staff API: embed tokens and signing keys', () => {
 
     it('answers 409 for a revoked service (Art. 10.8)', async () => {
       const s = await certifiedWithToken(t);
-      await revoke(lifecycle(t), s.id, { ground: 2, reason: 'x', notice: 'y' });
+      await revoke(lifecycle(t), s.id, { ground: 2, reason: 'x', notice: 'y', noticeSentBy: 'post' });
       const r = await t.json('POST', `/api/v1/admin/services/${s.number}/tokens`, {});
       expect(r.status).toBe(409);
       expect((await r.json()).article).toBe('Art. 10.8');

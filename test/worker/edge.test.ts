@@ -95,7 +95,7 @@ describe.skipIf(!onPostgres)('the Workers build of the public read path (workerd
 
   it('stops the mark at the next request after a revocation made on the Node side (Art. 10.8)', async () => {
     expect((await edge(`/mark/${svc.token}.svg`, fromSite)).status).toBe(200);
-    await revoke(lifecycle(t), svc.id, { ground: 1, reason: 'edge test', notice: '取消通知' });
+    await revoke(lifecycle(t), svc.id, { ground: 1, reason: 'edge test', notice: '取消通知', noticeSentBy: 'post' });
     const after = await edge(`/mark/${svc.token}.svg`, fromSite);
     expect(after.status).toBe(410);
     expect(after.headers.get('certification-status')).toBe('revoked');

@@ -5,6 +5,10 @@ export type RevocationGround = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
 /** Art. 9.2: business transfer, merger, split or inheritance. */
 export type LapseCause = 'transfer' | 'merger' | 'split' | 'inheritance';
 
+/** Art. 17.2: how a written notice went out, as staff state it; `not_sent` until one is produced. */
+export const NOTICE_DELIVERIES = ['post', 'email', 'hand', 'not_sent'] as const;
+export type NoticeDelivery = (typeof NOTICE_DELIVERIES)[number];
+
 /** Art. 10.7: the vendor's self-declaration that it used the mark as the rules say. */
 export interface SelfDeclaration {
   usedMarkCorrectly: boolean;
@@ -41,7 +45,11 @@ export interface EventPayloads {
   'improvement.requested': { improvementId: string; content: string; dueOn: CalendarDate; publish: boolean };
   'improvement.published': { improvementId: string };
   'improvement.completed': { improvementId: string; note: string };
-  'service.revoked': { ground: RevocationGround; reason: string; notice: string };
+  /**
+   * Art. 17.2: `notice` is the text of the written notice when one was produced, else null; `noticeSentBy` says
+   * how it went out (absent on events before it was recorded, whose `notice` is what staff entered).
+   */
+  'service.revoked': { ground: RevocationGround; reason: string; notice: string | null; noticeSentBy?: NoticeDelivery };
   // Records kept beside the lifecycle (src/repositories/records.ts): each write of one is on the chain with the
   // record's id and a fingerprint of what was written, never a secret.
   'staff_token.issued': RecordPayload;

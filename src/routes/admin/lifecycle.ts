@@ -17,8 +17,6 @@ import {
   TerminationRequest,
 } from './schemas';
 
-/** Art. 17.2: the written notice, when staff do not give its text. */
-export const DEFAULT_REVOCATION_NOTICE = '認定の取消しを書面により通知した (Art. 17.2)';
 
 /** Every lifecycle operation of DOMAIN.md, each a POST on the service (id or certification number). */
 export function lifecycleRoutes() {
@@ -61,7 +59,7 @@ export function lifecycleRoutes() {
   operation(
     r,
     { path: 'revocation', summary: 'Art. 17.1–17.3: revoke on a ground (1)–(9); the mark stops at once (admin only)', body: RevocationRequest, roles: ['admin'] },
-    (ctx, id, input) => revoke(ctx, id, { ground: input.ground as RevocationGround, reason: input.reason, notice: input.notice ?? DEFAULT_REVOCATION_NOTICE }),
+    (ctx, id, input) => revoke(ctx, id, { ground: input.ground as RevocationGround, reason: input.reason, notice: input.notice ?? null, noticeSentBy: input.noticeSentBy }),
   );
 
   return r;

@@ -1,3 +1,4 @@
+import { NOTICE_DELIVERIES } from '../../domain/lifecycle/events';
 import { z } from '@hono/zod-openapi';
 import { ENTERED_DATES, isCalendarDate, isEnteredDate } from '../../domain/calendar';
 import { STATUSES } from '../../domain/lifecycle/state';
@@ -143,7 +144,8 @@ export const RevocationRequest = z
   .object({
     ground: z.number().int().min(1, 'must be one of the grounds of Art. 17.1, 1 to 9').max(9, 'must be one of the grounds of Art. 17.1, 1 to 9'),
     reason: text(5000),
-    notice: optionalText(5000).openapi({ description: 'Art. 17.2: the written notice; a standard text when absent' }),
+    notice: optionalText(5000).openapi({ description: 'Art. 17.2: the text of the written notice, when one was sent' }),
+    noticeSentBy: z.enum(NOTICE_DELIVERIES).optional().openapi({ description: 'Art. 17.2: how the written notice went out; `not_sent` (the default) records that none was sent yet' }),
   })
   .openapi('Revocation');
 

@@ -47,7 +47,7 @@ export async function tokenFor(c: Certmark, number: string, origins: string[]): 
 
 /** Revokes the service now (Art. 17.1(3)). */
 export async function revokeNow(c: Certmark, id: string) {
-  await revoke({ db: c.t.database.db, clock: c.t.clock, actor: 'test' }, id, { ground: 3, reason: '認定マークの改変使用 (Art. 10.5)', notice: '書面にて通知' });
+  await revoke({ db: c.t.database.db, clock: c.t.clock, actor: 'test' }, id, { ground: 3, reason: '認定マークの改変使用 (Art. 10.5)', notice: '書面にて通知', noticeSentBy: 'post' });
 }
 
 /** A service in status `status` now with a token for `origins` (issued while the service was in force). */
