@@ -4,7 +4,7 @@ import { addDays, jstDate, startOfJstDay } from '../domain/calendar';
 import { apply, decide, registerService, registerVendor } from '../domain/lifecycle/application';
 import { lapse, revoke, terminate } from '../domain/lifecycle/closure';
 import type { LifecycleContext } from '../domain/lifecycle/context';
-import { requestImprovement } from '../domain/lifecycle/oversight';
+import { recordInvestigationAnswer, requestImprovement, requestInvestigation } from '../domain/lifecycle/oversight';
 import { fileRenewal } from '../domain/lifecycle/renewal';
 import type { DisclosureItemInput } from '../repositories/services';
 import { issueEmbedToken, type TokenContext } from '../tokens/issue';
@@ -28,13 +28,15 @@ function items(name: string): DisclosureItemInput[] {
 
 /**
  * Demo data for a newcomer: one service in each status of CONTRACT.md, made through the real lifecycle
- * operations with a clock set to the days they happened.
+ * operations with a clock set to the days they happened: 10:00 JST on each day, or the start's own instant on
+ * its own day when that is earlier, so no event lies in the future whatever the hour the demo is seeded.
  */
 export async function seedDemo(db: Db, clock: Clock): Promise<Record<string, string>> {
-  const today = jstDate(clock.now());
-  const at = fixedClock(clock.now());
+  const now = clock.now();
+  const today = jstDate(now);
+  const at = fixedClock(now);
   const ctx: LifecycleContext = { db, clock: at, actor: 'demo' };
-  const on = (daysAgo: number) => at.set(new Date(startOfJstDay(addDays(today, -daysAgo)).getTime() + 10 * 3600_000));
+  const on = (daysAgo: number) => at.set(new Date(Math.min(startOfJstDay(addDays(today, -daysAgo)).getTime() + 10 * 3600_000, now.getTime())));
 
   on(1200);
   const vendor = await registerVendor(ctx, { nameJa: '株式会社デモメディカル', nameEn: 'Demo Medical Co., Ltd.', contact: { person: '山田 太郎', email: 'compliance@demo-medical.example' } });
@@ -60,7 +62,10 @@ export async function seedDemo(db: Db, clock: Clock): Promise<Record<string, str
   ids.expired = await make(other.id, 'さくら検査連携', 'Sakura Lab Link', 1000);
   ids.revoked = await make(other.id, 'さくら画像保管', 'Sakura Imaging Archive', 400);
   on(30);
-  await requestImprovement(ctx, ids.revoked, { content: '認定マークの色を変更して掲載していたため、公式の表示に改めること。', dueOn: addDays(today, -20), publish: true });
+  const investigation = await requestInvestigation(ctx, ids.revoked, { subject: '認定マークの色を変更して掲載している理由の説明 (Art. 10.5)', dueOn: addDays(today, -25) });
+  on(27);
+  await recordInvestigationAnswer(ctx, ids.revoked, investigation.id, { summary: '社内デザインに合わせて変更したとの回答', satisfactory: false });
+  await requestImprovement(ctx, ids.revoked, { investigationId: investigation.id, content: '認定マークの色を変更して掲載していたため、公式の表示に改めること。', dueOn: addDays(today, -20), publish: true });
   on(10);
   await revoke(ctx, ids.revoked, { ground: 3, reason: '認定マークの改変使用が是正されなかった (Art. 10.5)', notice: '認定取消通知書 (Art. 17.2): 認定マークの改変使用が是正されなかったため、認定を取り消します。', noticeSentBy: 'post' });
   ids.terminated = await make(vendor.id, 'デモ遠隔読影', 'Demo Teleradiology', 365);
@@ -70,6 +75,9 @@ export async function seedDemo(db: Db, clock: Clock): Promise<Record<string, str
   on(5);
   await lapse(ctx, ids.lapsed, { cause: 'merger', note: '吸収合併により効力を失った (Art. 9.2)' });
   ids.applied = await make(vendor.id, 'デモ服薬管理', 'Demo Medication', null);
+  ids.refused = await make(other.id, 'さくら健診ポータル', 'Sakura Checkup Portal', null);
+  on(1);
+  await decide(ctx, ids.refused, { outcome: 'refuse', notice: '認定をしない旨を通知しました (Art. 6.4)', reason: '認定基準 (情報セキュリティ対策) に適合しない', committeeOpinion: '不適合', decidedOn: null });
   return ids;
 }
 

@@ -17,7 +17,8 @@ import { recordOnChain } from '../repositories/records';
 
 export type CaseAction =
   | { kind: 'investigation'; subject: string; dueOn: CalendarDate }
-  | { kind: 'improvement'; content: string; dueOn: CalendarDate; publish: boolean }
+  /** `investigationId` names the investigation it follows (Art. 16.1); without it, one is opened for the case's finding. */
+  | { kind: 'improvement'; content: string; dueOn: CalendarDate; publish: boolean; investigationId?: string }
   | { kind: 'revocation_proposal'; reason: string };
 
 /** The article each action is taken under. */
@@ -58,8 +59,10 @@ export async function actOnCase(ctx: LifecycleContext, caseId: string, action: C
         break;
       }
       case 'improvement': {
-        const r = await requestImprovement(inTx, c.service_id, { content: action.content, dueOn: action.dueOn, publish: action.publish });
-        recorded = { ...base, improvementId: r.id, dueOn: action.dueOn, published: action.publish };
+        const investigationId =
+          action.investigationId ?? (await requestInvestigation(inTx, c.service_id, { subject: `標章の使用 (Art. 10): ${c.finding} on ${c.page_url}`, dueOn: action.dueOn })).id;
+        const r = await requestImprovement(inTx, c.service_id, { investigationId, content: action.content, dueOn: action.dueOn, publish: action.publish });
+        recorded = { ...base, improvementId: r.id, investigationId, dueOn: action.dueOn, published: action.publish };
         break;
       }
       case 'revocation_proposal':

@@ -14,8 +14,8 @@ const auditRows = (subject: string) =>
 describe('Art. 20: the overdue list is a confidential read', () => {
   it('writes an audit entry per service whose investigation subjects or improvement texts it shows', async () => {
     const s = await certifiedService(t);
-    await ok(op(t, s.id, 'investigations', { subject: '標章の使用についての説明', dueOn: '2026-04-05' }), 201);
-    await ok(op(t, s.id, 'improvements', { content: 'リンクの修正', dueOn: '2026-04-05', publish: false }), 201);
+    const inv = (await ok(op(t, s.id, 'investigations', { subject: '標章の使用についての説明', dueOn: '2026-04-05' }), 201)).result.id;
+    await ok(op(t, s.id, 'improvements', { investigationId: inv, content: 'リンクの修正', dueOn: '2026-04-05', publish: false }), 201);
     t.clock.advance(10 * 24 * 3600 * 1000);
     const overdue = await ok(t.json('GET', '/api/v1/admin/oversight/overdue'));
     expect(overdue.investigations).toContainEqual(expect.objectContaining({ serviceId: s.id, subject: '標章の使用についての説明' }));

@@ -130,12 +130,13 @@ const SERVICE_ENDPOINTS: { path: string; valid: unknown; state: State; invalid: 
   },
   {
     path: 'improvements',
-    valid: { content: '改善の要請', dueOn: '2026-05-01' },
+    valid: { investigationId: 'no-such-investigation', content: '改善の要請', dueOn: '2026-05-01' },
     state: 'certified',
     invalid: [
-      [{ content: 'c' }, 'dueOn'],
-      [{ content: 'c', dueOn: '2026-03-01' }, 'dueOn'],
-      [{ content: 'c', dueOn: '2026-05-01', publish: 'yes' }, 'publish'],
+      [{ content: 'c', dueOn: '2026-05-01' }, 'investigationId'],
+      [{ investigationId: 'i', content: 'c' }, 'dueOn'],
+      [{ investigationId: 'i', content: 'c', dueOn: '2026-03-01' }, 'dueOn'],
+      [{ investigationId: 'i', content: 'c', dueOn: '2026-05-01', publish: 'yes' }, 'publish'],
     ],
   },
 ];
@@ -241,7 +242,7 @@ describe('forbidden transitions: 409 problem+json naming the article, nothing wr
     ['revocation', 'revoked', { ground: 1, reason: 'r' }, 'Art. 17.1'],
     ['emergencies', 'applied', { kind: 'leak', summary: 's' }, 'Art. 14'],
     ['investigations', 'applied', { subject: 's', dueOn: '2026-05-01' }, 'Art. 15'],
-    ['improvements', 'applied', { content: 'c', dueOn: '2026-05-01' }, 'Art. 16.1'],
+    ['improvements', 'applied', { investigationId: 'i', content: 'c', dueOn: '2026-05-01' }, 'Art. 16.1'],
   ])('POST /services/{service}/%s while %s', async (path, state, body, article) => {
     const id = await serviceIn(state);
     expect(await fails(() => op(t, id, path, body), 409)).toMatchObject({ code: 'forbidden_transition', article });
@@ -259,7 +260,7 @@ describe('forbidden transitions: 409 problem+json naming the article, nothing wr
     const inv = (await ok(op(t, id, 'investigations', { subject: 's', dueOn: '2026-05-01' }), 201)).result.id;
     await ok(op(t, id, `investigations/${inv}/answer`, { summary: 'a', satisfactory: true }));
     expect(await fails(() => op(t, id, `investigations/${inv}/answer`, { summary: 'b', satisfactory: false }), 409)).toMatchObject({ article: 'Art. 15' });
-    const imp = (await ok(op(t, id, 'improvements', { content: 'c', dueOn: '2026-05-01', publish: true }), 201)).result.id;
+    const imp = (await ok(op(t, id, 'improvements', { investigationId: inv, content: 'c', dueOn: '2026-05-01', publish: true }), 201)).result.id;
     expect(await fails(() => op(t, id, `improvements/${imp}/publication`), 409)).toMatchObject({ article: 'Art. 16.2' });
     await ok(op(t, id, `improvements/${imp}/completion`, { note: 'done' }));
     expect(await fails(() => op(t, id, `improvements/${imp}/completion`, { note: 'again' }), 409)).toMatchObject({ article: 'Art. 16.1' });

@@ -146,7 +146,8 @@ describe('oversight (Art. 14, 15, 16)', () => {
   it('requests an improvement, publishes it (16.2) and completes it', async () => {
     at('2026-04-01T03:00:00Z');
     const s = await certifiedService(t);
-    const imp = await ok(op(t, s.id, 'improvements', { content: 'マークの色を戻すこと', dueOn: '2026-05-01' }), 201);
+    const inv = (await ok(op(t, s.id, 'investigations', { subject: 'マークの色についての説明', dueOn: '2026-04-20' }), 201)).result.id;
+    const imp = await ok(op(t, s.id, 'improvements', { investigationId: inv, content: 'マークの色を戻すこと', dueOn: '2026-05-01' }), 201);
     const id = imp.result.id;
     await ok(op(t, s.id, `improvements/${id}/publication`));
     await ok(op(t, s.id, `improvements/${id}/completion`, { note: '是正を確認' }));

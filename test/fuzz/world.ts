@@ -129,8 +129,8 @@ export async function freshServices(t: TestApp, vendorId: string): Promise<Fresh
   const dueOn = new Date(t.clock.now().getTime() + 30 * DAY).toISOString().slice(0, 10);
   const em = await reportEmergency(ctx, supervised.id, { kind: 'outage', summary: '障害' });
   const inv = await requestInvestigation(ctx, supervised.id, { subject: '説明', dueOn });
-  const unpublished = await requestImprovement(ctx, supervised.id, { content: '改善', dueOn, publish: false });
-  const published = await requestImprovement(ctx, supervised.id, { content: '改善', dueOn, publish: false });
+  const unpublished = await requestImprovement(ctx, supervised.id, { investigationId: (await requestInvestigation(ctx, supervised.id, { subject: '標章の使用について', dueOn })).id, content: '改善', dueOn, publish: false });
+  const published = await requestImprovement(ctx, supervised.id, { investigationId: (await requestInvestigation(ctx, supervised.id, { subject: '標章の使用について', dueOn })).id, content: '改善', dueOn, publish: false });
   await publishImprovement(ctx, supervised.id, published.id);
 
   // Two years less 45 days ago: inside the renewal window (Art. 12.1).

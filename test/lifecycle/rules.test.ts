@@ -267,3 +267,20 @@ describe('the written notice of a revocation (Art. 17.2)', () => {
     expect(await h.statusOn(id, h.clock.now().toISOString())).toBe('certified');
   });
 });
+
+describe('an improvement request follows an investigation (Art. 16.1)', () => {
+  it('names an investigation of the same service; another service’s, or none, is refused and writes nothing', async () => {
+    const { requestImprovement, requestInvestigation } = await import('../../src/domain/lifecycle/oversight');
+    h.jst('2025-01-10');
+    const { id } = await h.certified();
+    const other = await h.certified();
+    const theirs = await requestInvestigation(h.ctx, other.id, { subject: '説明', dueOn: '2025-02-01' });
+    const before = (await serviceEvents(h.database.db, id)).length;
+    await expect(requestImprovement(h.ctx, id, { investigationId: theirs.id, content: '改善', dueOn: '2025-02-10', publish: false })).rejects.toMatchObject({ kind: 'unprocessable', field: 'investigationId', article: 'Art. 16.1' });
+    await expect(requestImprovement(h.ctx, id, { investigationId: 'none', content: '改善', dueOn: '2025-02-10', publish: false })).rejects.toMatchObject({ field: 'investigationId' });
+    expect(await serviceEvents(h.database.db, id)).toHaveLength(before);
+    const ours = await requestInvestigation(h.ctx, id, { subject: '説明', dueOn: '2025-02-01' });
+    const r = await requestImprovement(h.ctx, id, { investigationId: ours.id, content: '改善', dueOn: '2025-02-10', publish: false });
+    expect(r.events[0]!.payload).toMatchObject({ investigationId: ours.id });
+  });
+});

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requestImprovement } from '../../src/domain/lifecycle/oversight';
+import { requestImprovement, requestInvestigation } from '../../src/domain/lifecycle/oversight';
 import { testApp, type TestApp } from '../support/app';
 import { item, lifecycle, NOW, type World } from './world';
 
@@ -25,7 +25,7 @@ beforeAll(async () => {
   const life = lifecycle(t);
   w = await life.everyStatus((status) => ({ nameJa: `${status}のサービス`, nameEn: `${status} service`, vendorJa: '株式会社テスト医療', vendorEn: 'Test Medical K.K.', origins: ['https://clinic-vendor.example'] }));
   life.at('2026-03-05T01:00:00Z');
-  await requestImprovement(life.ctx, w.certified.id, { content: '認定マークの色を改めること', dueOn: '2026-03-20', publish: true });
+  await requestImprovement(life.ctx, w.certified.id, { investigationId: (await requestInvestigation(life.ctx, w.certified.id, { subject: '標章の使用について', dueOn: '2026-03-20' })).id, content: '認定マークの色を改めること', dueOn: '2026-03-20', publish: true });
   life.at(NOW);
   long = (await life.certified({ nameJa: `長い名前${'名'.repeat(3000)}`, nameEn: 'W'.repeat(10_000), items: [item('overview', 'x'.repeat(10_000))], certifiedOn: '2025-06-10' })).number;
   await t.database.db.insertInto('delegates').values({ id: 'd1', name_ja: '審査支援機構', name_en: 'Review Support Association', scope_ja: '書類審査', scope_en: 'document review', delegated_on: '2025-04-01', ended_on: null }).execute();

@@ -41,9 +41,9 @@ beforeAll(async () => {
   const inv = await requestInvestigation(ctx, a.id, { subject: canary('investigation-subject'), dueOn: '2026-02-10' });
   await recordInvestigationAnswer(ctx, a.id, inv.id, { summary: canary('investigation-answer'), satisfactory: true });
   await requestInvestigation(ctx, a.id, { subject: canary('investigation-overdue'), dueOn: '2026-02-01' });
-  const imp = await requestImprovement(ctx, a.id, { content: canary('improvement-unpublished'), dueOn: '2026-03-01', publish: false });
+  const imp = await requestImprovement(ctx, a.id, { investigationId: (await requestInvestigation(ctx, a.id, { subject: '標章の使用について', dueOn: '2026-03-01' })).id, content: canary('improvement-unpublished'), dueOn: '2026-03-01', publish: false });
   await completeImprovement(ctx, a.id, imp.id, { note: canary('improvement-completion-note') });
-  const pub = await requestImprovement(ctx, a.id, { content: '公表してよい改善要請', dueOn: '2026-03-01', publish: true });
+  const pub = await requestImprovement(ctx, a.id, { investigationId: (await requestInvestigation(ctx, a.id, { subject: '標章の使用について', dueOn: '2026-03-01' })).id, content: '公表してよい改善要請', dueOn: '2026-03-01', publish: true });
   await completeImprovement(ctx, a.id, pub.id, { note: canary('published-improvement-completion-note') });
 
   // Renewal with a self-declaration, an override and an extension.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revoke } from '../../src/domain/lifecycle/closure';
-import { requestImprovement } from '../../src/domain/lifecycle/oversight';
+import { requestImprovement, requestInvestigation } from '../../src/domain/lifecycle/oversight';
 import { testApp, type TestApp } from '../support/app';
 import { item, lifecycle, NOW } from './world';
 
@@ -22,7 +22,7 @@ beforeAll(async () => {
   const r = await life.certified({ ...spec, certifiedOn: '2025-06-11' });
   revoked = r.number;
   life.at('2026-03-01T01:00:00Z');
-  await requestImprovement(life.ctx, r.id, { content: `${IMG}${SCRIPT}`, dueOn: '2026-03-20', publish: true });
+  await requestImprovement(life.ctx, r.id, { investigationId: (await requestInvestigation(life.ctx, r.id, { subject: '標章の使用について', dueOn: '2026-03-20' })).id, content: `${IMG}${SCRIPT}`, dueOn: '2026-03-20', publish: true });
   await revoke(life.ctx, r.id, { ground: 3, reason: `${SCRIPT}${RLO}`, notice: 'n', noticeSentBy: 'post' });
   life.at(NOW);
 });

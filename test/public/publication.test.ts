@@ -115,8 +115,8 @@ describe('what stays confidential in the public view (Arts. 11.2, 16.2, 20)', ()
     const life = lifecycle(t);
     const { id } = await life.certified({ certifiedOn: '2025-06-10' });
     life.at('2026-02-01T01:00:00Z');
-    const hidden = await requestImprovement(life.ctx, id, { content: '非公開の改善要請', dueOn: '2026-05-01', publish: false });
-    await requestImprovement(life.ctx, id, { content: '公表する改善要請', dueOn: '2026-05-01', publish: true });
+    const hidden = await requestImprovement(life.ctx, id, { investigationId: (await requestInvestigation(life.ctx, id, { subject: '標章の使用について', dueOn: '2026-05-01' })).id, content: '非公開の改善要請', dueOn: '2026-05-01', publish: false });
+    await requestImprovement(life.ctx, id, { investigationId: (await requestInvestigation(life.ctx, id, { subject: '標章の使用について', dueOn: '2026-05-01' })).id, content: '公表する改善要請', dueOn: '2026-05-01', publish: true });
     await requestInvestigation(life.ctx, id, { subject: '調査の対象', dueOn: '2026-05-01' });
     await reportEmergency(life.ctx, id, { kind: 'leak', summary: '漏えいの概要' });
     life.at(NOW);
@@ -151,7 +151,7 @@ describe('the registry read model (Art. 11)', () => {
     t.clock.set('2026-06-10T15:00:00Z'); // 00:00 JST the day after
     expect((await publication.service(number))!.status).toBe('expired');
     life.at('2026-06-10T15:00:00Z');
-    await requestImprovement(life.ctx, id, { content: '公表する', dueOn: '2026-07-01', publish: true });
+    await requestImprovement(life.ctx, id, { investigationId: (await requestInvestigation(life.ctx, id, { subject: '標章の使用について', dueOn: '2026-07-01' })).id, content: '公表する', dueOn: '2026-07-01', publish: true });
     expect((await publication.service(number))!.improvements).toHaveLength(1);
   });
 

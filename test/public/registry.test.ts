@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requestImprovement } from '../../src/domain/lifecycle/oversight';
+import { requestImprovement, requestInvestigation } from '../../src/domain/lifecycle/oversight';
 import { testApp, BASE, type TestApp } from '../support/app';
 import { lifecycle, NOW, type World } from './world';
 
@@ -10,8 +10,8 @@ beforeAll(async () => {
   const life = lifecycle(t);
   w = await life.everyStatus((status) => ({ nameJa: `${status}のサービス`, nameEn: `${status} service` }));
   life.at('2026-03-05T01:00:00Z');
-  await requestImprovement(life.ctx, w.certified.id, { content: '公表された改善要請の本文', dueOn: '2026-05-01', publish: true });
-  await requestImprovement(life.ctx, w.certified.id, { content: '公表されない改善要請の本文', dueOn: '2026-05-01', publish: false });
+  await requestImprovement(life.ctx, w.certified.id, { investigationId: (await requestInvestigation(life.ctx, w.certified.id, { subject: '標章の使用について', dueOn: '2026-05-01' })).id, content: '公表された改善要請の本文', dueOn: '2026-05-01', publish: true });
+  await requestImprovement(life.ctx, w.certified.id, { investigationId: (await requestInvestigation(life.ctx, w.certified.id, { subject: '標章の使用について', dueOn: '2026-05-01' })).id, content: '公表されない改善要請の本文', dueOn: '2026-05-01', publish: false });
   life.at(NOW);
   await t.database.db
     .insertInto('delegates')

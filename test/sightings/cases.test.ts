@@ -148,12 +148,30 @@ describe('acting on a case', () => {
     expect(requested?.payload).toMatchObject({ investigationId: body.action!.investigationId, dueOn: '2026-04-30' });
   });
 
-  it('requests an improvement (Art. 16)', async () => {
+  it('Art. 16.1: requests an improvement, opening the investigation it follows when none is named', async () => {
     const { s, c } = await noLinkCase();
     const res = await t.json('POST', `/api/v1/admin/cases/${c.id}/actions`, { kind: 'improvement', content: 'link the mark to its verification page', dueOn: '2026-04-15', publish: true });
     expect(res.status).toBe(200);
     const events = await serviceEvents(t.database.db, s.id);
-    expect(events.find((e) => e.type === 'improvement.requested')?.payload).toMatchObject({ content: 'link the mark to its verification page', publish: true });
+    const investigation = events.find((e) => e.type === 'investigation.requested');
+    expect(investigation?.payload).toMatchObject({ subject: expect.stringContaining('no_link') });
+    const improvement = events.find((e) => e.type === 'improvement.requested');
+    expect(improvement?.payload).toMatchObject({ content: 'link the mark to its verification page', publish: true, investigationId: (investigation!.payload as { investigationId: string }).investigationId });
+  });
+
+  it('Art. 16.1: requests an improvement that names an investigation already made, and refuses one of another service (422, case left open)', async () => {
+    const { s, c } = await noLinkCase();
+    const inv = (await (await t.json('POST', `/api/v1/admin/services/${s.id}/investigations`, { subject: '説明', dueOn: '2026-04-20' })).json()).result.id;
+    const other = await noLinkCase();
+    const refused = await t.json('POST', `/api/v1/admin/cases/${other.c.id}/actions`, { kind: 'improvement', investigationId: inv, content: 'fix', dueOn: '2026-04-25' });
+    expect(refused.status).toBe(422);
+    expect(await refused.json()).toMatchObject({ field: 'investigationId', article: 'Art. 16.1' });
+    expect((await casesOf('status=open')).some((x) => x.id === other.c.id)).toBe(true);
+    const res = await t.json('POST', `/api/v1/admin/cases/${c.id}/actions`, { kind: 'improvement', investigationId: inv, content: 'fix', dueOn: '2026-04-25' });
+    expect(res.status).toBe(200);
+    const events = await serviceEvents(t.database.db, s.id);
+    expect(events.filter((e) => e.type === 'investigation.requested')).toHaveLength(1);
+    expect(events.find((e) => e.type === 'improvement.requested')?.payload).toMatchObject({ investigationId: inv });
   });
 
   it('records a revocation proposal under Art. 17.1(3) without revoking', async () => {

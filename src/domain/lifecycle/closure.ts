@@ -35,13 +35,11 @@ export async function terminate(ctx: LifecycleContext, serviceId: string, input:
   });
 }
 
-/** Art. 13.3, 10.8: the certificate returned after termination or revocation. */
+/** Art. 13.3, 10.8: the certificate returned after a termination, a revocation or a lapse. */
 export async function returnCertificate(ctx: LifecycleContext, serviceId: string) {
   return onService(ctx, serviceId, (v) => {
-    requireStatus(v, ['terminated', 'revoked'], 'Art. 10.8', 'a certificate return');
-    const returned = v.events.some((e) => e.type === 'certificate.returned' && e.at >= v.state.closure!.at) ||
-      (v.state.closure?.status === 'terminated' && v.state.closure.certificateReturned);
-    if (returned) throw new AppError('conflict', 'the certificate has already been returned', { article: v.status === 'revoked' ? 'Art. 10.8' : 'Art. 13.3' });
+    requireStatus(v, ['terminated', 'revoked', 'lapsed'], 'Art. 10.8', 'a certificate return');
+    if (v.state.closure!.certificateReturned) throw new AppError('conflict', 'the certificate has already been returned', { article: v.status === 'revoked' ? 'Art. 10.8' : 'Art. 13.3' });
     return { events: [{ type: 'certificate.returned', article: v.status === 'revoked' ? 'Art. 10.8' : 'Art. 13.3', payload: { returnedOn: v.today } }] };
   });
 }

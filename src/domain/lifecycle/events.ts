@@ -42,7 +42,8 @@ export interface EventPayloads {
   'emergency.closed': { emergencyId: string; report: string };
   'investigation.requested': { investigationId: string; subject: string; dueOn: CalendarDate };
   'investigation.answered': { investigationId: string; summary: string; satisfactory: boolean };
-  'improvement.requested': { improvementId: string; content: string; dueOn: CalendarDate; publish: boolean };
+  /** `investigationId`: the Art. 15 investigation it follows (Art. 16.1); absent on events before it was required. */
+  'improvement.requested': { improvementId: string; investigationId?: string; content: string; dueOn: CalendarDate; publish: boolean };
   'improvement.published': { improvementId: string };
   'improvement.completed': { improvementId: string; note: string };
   /**

@@ -7,7 +7,7 @@ const SUPERVISED = ['certified', 'renewal_pending', 'expired'] as const;
 
 export interface Emergency { id: string; kind: string; summary: string; reportedAt: Date; reports: { at: Date; report: string }[]; closedAt: Date | null }
 export interface Investigation { id: string; subject: string; dueOn: CalendarDate; requestedAt: Date; answer: { at: Date; summary: string; satisfactory: boolean } | null; overdue: boolean }
-export interface Improvement { id: string; content: string; dueOn: CalendarDate; requestedAt: Date; publishedAt: Date | null; completedAt: Date | null; overdue: boolean }
+export interface Improvement { id: string; investigationId: string | null; content: string; dueOn: CalendarDate; requestedAt: Date; publishedAt: Date | null; completedAt: Date | null; overdue: boolean }
 
 /** Art. 14–16, folded from the events. Confidential except improvements with publishedAt (Art. 16.2). */
 export function oversightOf(events: readonly LifecycleEvent[], today: CalendarDate) {
@@ -36,7 +36,7 @@ export function oversightOf(events: readonly LifecycleEvent[], today: CalendarDa
         break;
       }
       case 'improvement.requested':
-        improvements.set(e.payload.improvementId, { id: e.payload.improvementId, content: e.payload.content, dueOn: e.payload.dueOn, requestedAt: e.at, publishedAt: e.payload.publish ? e.at : null, completedAt: null, overdue: false });
+        improvements.set(e.payload.improvementId, { id: e.payload.improvementId, investigationId: e.payload.investigationId ?? null, content: e.payload.content, dueOn: e.payload.dueOn, requestedAt: e.at, publishedAt: e.payload.publish ? e.at : null, completedAt: null, overdue: false });
         break;
       case 'improvement.published': {
         const imp = improvements.get(e.payload.improvementId);
@@ -101,12 +101,21 @@ export async function recordInvestigationAnswer(ctx: LifecycleContext, serviceId
   });
 }
 
-/** Art. 16.1: an improvement request with a due date; Art. 16.2: staff may publish it. */
-export async function requestImprovement(ctx: LifecycleContext, serviceId: string, input: { content: string; dueOn: CalendarDate; publish: boolean }) {
+/**
+ * Art. 16.1: an improvement request follows "the result of the investigation of the preceding article", so it
+ * names an investigation of the same service; with a due date. Art. 16.2: staff may publish it.
+ */
+export async function requestImprovement(ctx: LifecycleContext, serviceId: string, input: { investigationId: string; content: string; dueOn: CalendarDate; publish: boolean }) {
   const improvementId = newId(ctx);
   const r = await onService(ctx, serviceId, (v) => {
     requireStatus(v, SUPERVISED, 'Art. 16.1', 'an improvement request');
     dueNotPast(input.dueOn, v.today);
+    if (!oversightOf(v.events, v.today).investigations.some((i) => i.id === input.investigationId)) {
+      throw new AppError('unprocessable', `no investigation ${input.investigationId} of this service: an improvement request follows an investigation (Art. 15)`, {
+        field: 'investigationId',
+        article: 'Art. 16.1',
+      });
+    }
     return { events: [{ type: 'improvement.requested', payload: { improvementId, ...input } }] };
   });
   return { id: improvementId, ...r };

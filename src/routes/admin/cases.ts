@@ -67,7 +67,13 @@ const Dismissal = z.object({ reason: text(2000) }).openapi('CaseDismissal');
 const Action = z
   .discriminatedUnion('kind', [
     z.object({ kind: z.literal('investigation'), subject: text(5000), dueOn: CalendarDate }),
-    z.object({ kind: z.literal('improvement'), content: text(5000), dueOn: CalendarDate, publish: z.boolean().default(false) }),
+    z.object({
+      kind: z.literal('improvement'),
+      investigationId: text(100).optional().openapi({ description: 'Art. 16.1: the investigation it follows; without it, one is opened for the case' }),
+      content: text(5000),
+      dueOn: CalendarDate,
+      publish: z.boolean().default(false),
+    }),
     z.object({ kind: z.literal('revocation_proposal'), reason: text(5000) }),
   ])
   .openapi('CaseAction');

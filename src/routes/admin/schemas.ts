@@ -153,7 +153,9 @@ export const EmergencyRequest = z.object({ kind: z.enum(['outage', 'leak', 'othe
 export const EmergencyReportRequest = z.object({ report: text(5000), close: z.boolean().default(false) }).openapi('EmergencyReport');
 export const InvestigationRequest = z.object({ subject: text(5000), dueOn: CalendarDate }).openapi('Investigation');
 export const InvestigationAnswerRequest = z.object({ summary: text(5000), satisfactory: z.boolean() }).openapi('InvestigationAnswer');
-export const ImprovementRequest = z.object({ content: text(5000), dueOn: CalendarDate, publish: z.boolean().default(false) }).openapi('Improvement');
+export const ImprovementRequest = z
+  .object({ investigationId: text(100).openapi({ description: 'Art. 16.1: the investigation (Art. 15) whose result this follows' }), content: text(5000), dueOn: CalendarDate, publish: z.boolean().default(false) })
+  .openapi('Improvement');
 export const ImprovementCompletionRequest = z.object({ note: text(2000) }).openapi('ImprovementCompletion');
 
 export const StaffTokenRequest = z.object({ name: text(100), role: z.enum(['admin', 'reviewer', 'auditor']) }).openapi('NewStaffToken');
