@@ -94,6 +94,29 @@ describe('termination, certificate return, lapse and revocation (Art. 13.2, 13.3
     expect(r.events[0]).toMatchObject({ type: 'certificate.returned', article: 'Art. 13.3' });
   });
 
+  it('Art. 13.3, 10.8: lists certificates outstanding after a termination, a revocation and a lapse, with their age, until each is returned', async () => {
+    at('2026-04-01T03:00:00Z');
+    const terminated = await certifiedService(t);
+    const revoked = await certifiedService(t);
+    const lapsed = await certifiedService(t);
+    const returnedAtOnce = await certifiedService(t);
+    await ok(op(t, terminated.id, 'termination', { certificateReturned: false }));
+    await ok(op(t, returnedAtOnce.id, 'termination', { certificateReturned: true }));
+    at('2026-04-11T03:00:00Z');
+    await ok(op(t, revoked.id, 'revocation', { ground: 3, reason: '改変使用' }));
+    await ok(op(t, lapsed.id, 'lapse', { cause: 'merger', note: '吸収合併' }));
+    at('2026-04-21T03:00:00Z');
+    const list = async () => (await ok(t.json('GET', '/api/v1/admin/certificates/outstanding'))).certificates as { serviceId: string; status: string; ageDays: number; endedOn: string }[];
+    const mine = (await list()).filter((c) => [terminated.id, revoked.id, lapsed.id, returnedAtOnce.id].includes(c.serviceId));
+    expect(mine[0]).toMatchObject({ serviceId: terminated.id, status: 'terminated', endedOn: '2026-04-01', ageDays: 20 }); // oldest first
+    expect(mine.map((c) => c.serviceId).sort()).toEqual([terminated.id, revoked.id, lapsed.id].sort());
+    expect(mine.find((c) => c.serviceId === revoked.id)).toMatchObject({ status: 'revoked', ageDays: 10 });
+    expect(mine.find((c) => c.serviceId === lapsed.id)).toMatchObject({ status: 'lapsed', ageDays: 10 });
+    for (const s of [terminated, revoked, lapsed]) await ok(op(t, s.id, 'certificate-return'));
+    expect((await list()).filter((c) => [terminated.id, revoked.id, lapsed.id].includes(c.serviceId))).toEqual([]);
+    expect((await problem(op(t, lapsed.id, 'certificate-return'), 409)).article).toBe('Art. 9.2');
+  });
+
   it('lapses on a merger', async () => {
     const s = await certifiedService(t);
     const r = await ok(op(t, s.id, 'lapse', { cause: 'merger', note: '吸収合併' }));

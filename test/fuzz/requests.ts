@@ -278,6 +278,8 @@ function hintsFor(op: Operation, world: World): SchemaContext['hint'] {
     switch (name) {
       case 'vendorId':
         return weighted<unknown>([4, fc.constantFrom(...world.vendors)], [1, fc.uuid()]);
+      case 'investigationId':
+        return weighted<unknown>([4, fc.constantFrom(...world.fresh.investigations.map((i) => i.investigation))], [1, fc.uuid()]);
       case 'origins':
         return weighted<unknown>(
           [4, fc.constantFrom(SITE, OTHER_SITE, 'http://localhost:8080', 'https://xn--eckwd4c7c.jp', 'http://[::1]:8080')],

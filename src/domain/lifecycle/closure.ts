@@ -39,8 +39,10 @@ export async function terminate(ctx: LifecycleContext, serviceId: string, input:
 export async function returnCertificate(ctx: LifecycleContext, serviceId: string) {
   return onService(ctx, serviceId, (v) => {
     requireStatus(v, ['terminated', 'revoked', 'lapsed'], 'Art. 10.8', 'a certificate return');
-    if (v.state.closure!.certificateReturned) throw new AppError('conflict', 'the certificate has already been returned', { article: v.status === 'revoked' ? 'Art. 10.8' : 'Art. 13.3' });
-    return { events: [{ type: 'certificate.returned', article: v.status === 'revoked' ? 'Art. 10.8' : 'Art. 13.3', payload: { returnedOn: v.today } }] };
+    // Art. 10.8 after a revocation, 13.3 after a termination; a lapse (Art. 9.2) ends the certification too.
+    const article = v.status === 'revoked' ? 'Art. 10.8' : v.status === 'lapsed' ? 'Art. 9.2' : 'Art. 13.3';
+    if (v.state.closure!.certificateReturned) throw new AppError('conflict', 'the certificate has already been returned', { article });
+    return { events: [{ type: 'certificate.returned', article, payload: { returnedOn: v.today } }] };
   });
 }
 

@@ -5,7 +5,7 @@ import { AppError } from '../../errors';
 import { allServiceEvents, serviceEvents } from '../../repositories/events';
 import * as services from '../../repositories/services';
 import { auditConfidentialRead, type StaffReader } from '../confidential';
-import { jstDate, type CalendarDate } from '../calendar';
+import { daysBetween, jstDate, type CalendarDate } from '../calendar';
 import { renewalWindow } from '../validity';
 import { NUMBER_PATTERN } from './application';
 import type { LifecycleEvent } from './events';
@@ -189,4 +189,29 @@ export async function overdueRequests(reader: StaffReader) {
     if (kinds.length) await auditConfidentialRead(reader, row.id, kinds);
   }
   return { investigations, improvements };
+}
+
+export interface OutstandingCertificate {
+  serviceId: string;
+  number: string | null;
+  nameJa: string;
+  /** How the certification ended. */
+  status: 'revoked' | 'terminated' | 'lapsed';
+  endedOn: CalendarDate;
+  /** Days since it ended (JST days). */
+  ageDays: number;
+}
+
+/** Art. 10.8, 13.3: certificates not returned after a revocation, termination or lapse, oldest first. */
+export async function outstandingCertificates(db: Db, clock: Clock): Promise<OutstandingCertificate[]> {
+  const today = jstDate(clock.now());
+  const [rows, events] = await Promise.all([services.listServices(db), allServiceEvents(db)]);
+  const out: OutstandingCertificate[] = [];
+  for (const row of rows) {
+    const closure = foldEvents(events.get(row.id) ?? []).closure;
+    if (!closure || closure.certificateReturned) continue;
+    const endedOn = jstDate(closure.at);
+    out.push({ serviceId: row.id, number: row.number, nameJa: row.name_ja, status: closure.status, endedOn, ageDays: daysBetween(endedOn, today) });
+  }
+  return out.sort((a, b) => b.ageDays - a.ageDays || (a.number ?? '').localeCompare(b.number ?? ''));
 }

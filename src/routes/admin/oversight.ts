@@ -1,5 +1,4 @@
-import { createRoute } from '@hono/zod-openapi';
-import { jstDate } from '../../domain/calendar';
+import { createRoute, z } from '@hono/zod-openapi';
 import {
   completeImprovement,
   publishImprovement,
@@ -9,7 +8,7 @@ import {
   requestImprovement,
   requestInvestigation,
 } from '../../domain/lifecycle/oversight';
-import { overdueRequests } from '../../domain/lifecycle/staff-view';
+import { outstandingCertificates, overdueRequests } from '../../domain/lifecycle/staff-view';
 import { newRouter } from '../../http/router';
 import { operation, param } from './operation';
 import {
@@ -86,5 +85,31 @@ export function oversightRoutes() {
     },
   );
 
+  r.openapi(
+    createRoute({
+      method: 'get',
+      path: '/certificates/outstanding',
+      tags: [TAG],
+      security,
+      summary: 'Art. 10.8, 13.3: certificates not yet returned after a revocation, termination or lapse, oldest first, with their age in days',
+      responses: { 200: jsonOk(z.object({ certificates: z.array(OutstandingCertificate) }), 'the outstanding certificates'), 401: problems[401] },
+    }),
+    async (c) => {
+      const deps = c.get('deps');
+      return c.json({ certificates: await outstandingCertificates(deps.database.db, deps.clock) }, 200);
+    },
+  );
+
   return r;
 }
+
+const OutstandingCertificate = z
+  .object({
+    serviceId: z.string(),
+    number: z.string().nullable(),
+    nameJa: z.string(),
+    status: z.enum(['revoked', 'terminated', 'lapsed']),
+    endedOn: z.string(),
+    ageDays: z.number().int(),
+  })
+  .openapi('OutstandingCertificate');
