@@ -34,7 +34,9 @@ async function precisionAndRecall(corpus: readonly CorpusSample[]): Promise<void
     }
   }
   const ms = performance.now() - started;
-  note(`corpus: ${corpus.length} images, judged in ${(ms / 1000).toFixed(1)} s (${((corpus.length / ms) * 1000).toFixed(0)} images/s in one process, decode + match)`);
+  note(
+    `corpus: ${corpus.length} images, judged in ${(ms / 1000).toFixed(1)} s (${((corpus.length / ms) * 1000).toFixed(0)} images/s in one process, decode + match)`,
+  );
   for (const f of FINDINGS) {
     const expected = corpus.map((s) => EXPECTED_FINDING[s.label] === f);
     const got = predicted.map((p) => p === f);
@@ -105,7 +107,9 @@ async function newImages(s: Setup, corpus: readonly CorpusSample[]): Promise<voi
   const cpu1 = await cpuMicros(s.certmark.child.pid);
   const rate = corpus.length / seconds;
   const cpu = cpu0 !== null && cpu1 !== null ? `, server cpu ${((cpu1 - cpu0) / corpus.length / 1000).toFixed(1)} ms/sighting` : '';
-  note(`${s.label}: sightings/s, new images (endpoint, ${corpus.length} corpus images, 8 clients): ${rate.toFixed(0)}/s${cpu}${failed ? `, ${failed} not 201` : ''} — target ${NEW_PER_SECOND_TARGET}/s${rate >= NEW_PER_SECOND_TARGET ? '' : '  MISSED'}`);
+  note(
+    `${s.label}: sightings/s, new images (endpoint, ${corpus.length} corpus images, 8 clients): ${rate.toFixed(0)}/s${cpu}${failed ? `, ${failed} not 201` : ''} — target ${NEW_PER_SECOND_TARGET}/s${rate >= NEW_PER_SECOND_TARGET ? '' : '  MISSED'}`,
+  );
 }
 
 function multipart(s: Setup, image: Buffer, page: string, linked: boolean): { body: Buffer; type: string } {
@@ -122,7 +126,11 @@ function multipart(s: Setup, image: Buffer, page: string, linked: boolean): { bo
 
 /** One image the server has seen, sent again and again: each request a new sighting (fresh Idempotency-Key). */
 async function seenImages(s: Setup, image: Buffer): Promise<void> {
-  await fetch(`${s.certmark.url}/api/v1/sightings`, { method: 'POST', headers: { Authorization: `Bearer ${s.key}`, 'Idempotency-Key': randomUUID() }, body: form(s, image, `${s.origin}/`, true) });
+  await fetch(`${s.certmark.url}/api/v1/sightings`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${s.key}`, 'Idempotency-Key': randomUUID() },
+    body: form(s, image, `${s.origin}/`, true),
+  });
   // a page where all is well and a page where the link is missing (a case that counts repeats)
   const bodies = [multipart(s, image, `${s.origin}/`, true), multipart(s, image, `${s.origin}/unlinked`, false)];
   const run = (seconds: number) =>

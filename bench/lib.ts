@@ -234,7 +234,16 @@ export const rows: ReportRow[] = [];
 export function report(name: string, result: LoadResult, ceiling?: LoadResult | null, note?: string): ReportRow {
   const cpu = result.cpuMicrosPerRequest;
   const cpuRatio = ceiling?.cpuMicrosPerRequest && cpu ? ceiling.cpuMicrosPerRequest / cpu : null;
-  const row: ReportRow = { name, rps: Math.round(result.rps), p50: result.p50, p99: result.p99, ratio: ceiling ? result.rps / ceiling.rps : null, cpuMicrosPerRequest: cpu, cpuRatio, note };
+  const row: ReportRow = {
+    name,
+    rps: Math.round(result.rps),
+    p50: result.p50,
+    p99: result.p99,
+    ratio: ceiling ? result.rps / ceiling.rps : null,
+    cpuMicrosPerRequest: cpu,
+    cpuRatio,
+    note,
+  };
   const problems = result.errors || result.non2xx ? `  (errors ${result.errors}, non-2xx ${result.non2xx})` : '';
   const pct = (x: number | null) => (x === null ? '' : `${(x * 100).toFixed(0).padStart(3)} %`);
   process.stdout.write(
@@ -258,7 +267,11 @@ const better = (a: LoadResult, b: LoadResult) => (b.rps > a.rps ? b : a);
  * answers with. The two alternate `rounds` times and the best round of each counts, so that a burst of other
  * work on the machine does not land on one side only.
  */
-export async function againstCeiling(name: string, url: string, options: { headers?: Record<string, string>; pid?: number; seconds?: number; rounds?: number } = {}): Promise<ReportRow> {
+export async function againstCeiling(
+  name: string,
+  url: string,
+  options: { headers?: Record<string, string>; pid?: number; seconds?: number; rounds?: number } = {},
+): Promise<ReportRow> {
   const headers = options.headers ?? {};
   const sample = await fetch(url, { headers });
   if (!sample.ok) throw new Error(`${name}: ${url} answered ${sample.status}`);

@@ -30,7 +30,11 @@ async function throughput() {
   const headers = { Referer: referer };
   await againstCeiling('mark SVG   /mark/{token}.svg', `${certmark.url}/mark/${token}.svg`, { headers, pid, seconds: 3 });
   await againstCeiling('mark PNG   /mark/{token}.png?w=128', `${certmark.url}/mark/${token}.png?w=128`, { headers, pid, seconds: 3 });
-  await againstCeiling('badge JSON /api/v1/badge/{token}', `${certmark.url}/api/v1/badge/${token}`, { headers: { Origin: new URL(referer).origin }, pid, seconds: 3 });
+  await againstCeiling('badge JSON /api/v1/badge/{token}', `${certmark.url}/api/v1/badge/${token}`, {
+    headers: { Origin: new URL(referer).origin },
+    pid,
+    seconds: 3,
+  });
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -119,4 +123,3 @@ export default async function markBench() {
   if (only !== 'propagation') await throughput();
   if (only !== 'throughput') await propagation();
 }
-

@@ -14,8 +14,13 @@ export default async function verifyBench(): Promise<void> {
   if (!number) throw new Error('the demo data has no certified service');
   const rows = [
     await againstCeiling('verify page /verify/{number}', `${certmark.url}/verify/${number}`, { pid, seconds: 3 }),
-    await againstCeiling('verify page, Referer of another site', `${certmark.url}/verify/${number}?lang=en`, { pid, seconds: 3, headers: { Referer: 'https://elsewhere.example/page' } }),
+    await againstCeiling('verify page, Referer of another site', `${certmark.url}/verify/${number}?lang=en`, {
+      pid,
+      seconds: 3,
+      headers: { Referer: 'https://elsewhere.example/page' },
+    }),
     await againstCeiling('registry JSON /api/v1/services', `${certmark.url}/api/v1/services`, { pid, seconds: 3 }),
   ];
-  for (const r of rows) note(`  ${r.name}: p99 ${r.p99} ms ${r.p99 < P99_TARGET_MS ? '<' : '>='} ${P99_TARGET_MS} ms target${r.p99 < P99_TARGET_MS ? '' : '  MISSED'}`);
+  for (const r of rows)
+    note(`  ${r.name}: p99 ${r.p99} ms ${r.p99 < P99_TARGET_MS ? '<' : '>='} ${P99_TARGET_MS} ms target${r.p99 < P99_TARGET_MS ? '' : '  MISSED'}`);
 }

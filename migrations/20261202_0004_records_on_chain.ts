@@ -23,7 +23,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     await sql`create trigger ${sql.raw(`${table}_no_truncate`)} before truncate on ${sql.table(table)}
       for each statement execute function certmark_append_only()`.execute(db);
   }
-  await db.schema.createTable('pending_adoptions').addColumn('name', 'text', (c) => c.primaryKey()).execute();
+  await db.schema
+    .createTable('pending_adoptions')
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .execute();
   await db.insertInto('pending_adoptions').values({ name: 'records_on_chain' }).execute();
 }
 

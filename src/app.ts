@@ -22,7 +22,10 @@ export function createApp(deps: AppDeps) {
   app.use('*', requestContext(deps));
   app.use('*', securityHeaders());
   // pages answer a page, everything else problem+json
-  app.use('*', deadline(deps.config.deadlines, (err, c) => (wantsPage(c) ? htmlError(err, c) : handleError(err, c))));
+  app.use(
+    '*',
+    deadline(deps.config.deadlines, (err, c) => (wantsPage(c) ? htmlError(err, c) : handleError(err, c))),
+  );
   app.use('*', jsonBodyGuard());
   app.onError(handleError);
   app.notFound(notFoundHandler);

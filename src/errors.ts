@@ -45,5 +45,4 @@ export class AppError extends Error {
 
 export const invalid = (field: string, message: string) => new AppError('invalid', message, { field });
 export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
-export const notAllowed = (article: string, message: string) =>
-  new AppError('forbidden_transition', message, { article });
+export const notAllowed = (article: string, message: string) => new AppError('forbidden_transition', message, { article });

@@ -30,7 +30,13 @@ async function main() {
       `  registry:      ${base}/registry`,
       `  API docs:      ${base}/docs`,
       `  services JSON: ${base}/api/v1/services`,
-      ...demoBadges.slice(0, 1).flatMap((d) => [`  demo badge:    ${d.badge}  (${d.number}, ${d.status})`, `  demo mark:     ${d.mark}`, `  (every demo token: GET ${base}/api/v1/admin/tokens)`]),
+      ...demoBadges
+        .slice(0, 1)
+        .flatMap((d) => [
+          `  demo badge:    ${d.badge}  (${d.number}, ${d.status})`,
+          `  demo mark:     ${d.mark}`,
+          `  (every demo token: GET ${base}/api/v1/admin/tokens)`,
+        ]),
       report.adminTokenRevoked
         ? `  admin token:   CERTMARK_ADMIN_TOKEN was revoked and stays so; unset it and use another admin token`
         : report.adminTokenFile
@@ -39,7 +45,10 @@ async function main() {
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   });
-  const hourly = setInterval(() => void housekeeping(database, clock, logger).catch((err) => logger.warn({ err }, 'housekeeping failed; retried in an hour')), 3_600_000);
+  const hourly = setInterval(
+    () => void housekeeping(database, clock, logger).catch((err) => logger.warn({ err }, 'housekeeping failed; retried in an hour')),
+    3_600_000,
+  );
   hourly.unref();
   const stop = async () => {
     clearInterval(hourly);

@@ -37,7 +37,10 @@ export const newStaffSecret = () => staff.newSecret('cmstf');
  * Issues a token. `secret` is given by bootstrap (CERTMARK_ADMIN_TOKEN) and tests; otherwise one is made.
  * Returns null when a token with the same secret exists already (two servers starting with one bootstrap token).
  */
-export async function issueStaffToken(ctx: AccessContext, input: { name: string; role: StaffRole; secret?: string; id?: string }): Promise<(StaffTokenView & { token: string }) | null> {
+export async function issueStaffToken(
+  ctx: AccessContext,
+  input: { name: string; role: StaffRole; secret?: string; id?: string },
+): Promise<(StaffTokenView & { token: string }) | null> {
   const id = input.id ?? randomUUID();
   const token = input.secret ?? newStaffSecret();
   const at = ctx.clock.now();

@@ -26,7 +26,11 @@ export function processEnvironment(): Record<string, string | undefined> {
   return process.env;
 }
 
-export function loadCliConfig(env: Record<string, string | undefined>, cwd: string, readFile: (path: string) => string = (p) => readFileSync(p, 'utf8')): CliConfig {
+export function loadCliConfig(
+  env: Record<string, string | undefined>,
+  cwd: string,
+  readFile: (path: string) => string = (p) => readFileSync(p, 'utf8'),
+): CliConfig {
   const parsed = CliEnvSchema.safeParse(env);
   if (!parsed.success) {
     throw new CliConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n'));

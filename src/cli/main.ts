@@ -35,7 +35,10 @@ export function findCommand(argv: string[], list: readonly Command[] = commands)
     at.push(i);
   }
   for (let n = at.length; n > 0; n--) {
-    const name = at.slice(0, n).map((i) => argv[i]).join(' ');
+    const name = at
+      .slice(0, n)
+      .map((i) => argv[i])
+      .join(' ');
     const command = list.find((c) => c.name === name);
     if (command) return { command, rest: argv.filter((_, i) => !at.slice(0, n).includes(i)) };
   }
@@ -44,7 +47,8 @@ export function findCommand(argv: string[], list: readonly Command[] = commands)
 
 function usageOf(c: Command): string {
   const lines = [`usage: certmark ${c.name} ${c.usage}`.trimEnd(), `  ${c.summary}`];
-  for (const [name, o] of Object.entries(c.options ?? {})) lines.push(`  --${name}${o.type === 'string' ? ' {value}' : ''}${o.multiple ? ' …' : ''}  ${o.description}`);
+  for (const [name, o] of Object.entries(c.options ?? {}))
+    lines.push(`  --${name}${o.type === 'string' ? ' {value}' : ''}${o.multiple ? ' …' : ''}  ${o.description}`);
   lines.push('  --json  print JSON');
   return lines.join('\n');
 }
@@ -81,7 +85,12 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   const { command, rest } = found;
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    const options = Object.fromEntries(Object.entries({ ...GLOBAL, ...(command.options ?? {}) }).map(([k, o]) => [k, { type: o.type, ...(o.multiple ? { multiple: true } : {}), ...(o.short ? { short: o.short } : {}) }]));
+    const options = Object.fromEntries(
+      Object.entries({ ...GLOBAL, ...(command.options ?? {}) }).map(([k, o]) => [
+        k,
+        { type: o.type, ...(o.multiple ? { multiple: true } : {}), ...(o.short ? { short: o.short } : {}) },
+      ]),
+    );
     parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
   } catch (e) {
     err(`certmark ${command.name}: ${(e as Error).message}\n\n${usageOf(command)}`);

@@ -59,7 +59,13 @@ export async function crawlPage(url: string, options: CrawlOptions): Promise<Cra
       try {
         image = await handle.screenshot({ type: 'png', animations: 'disabled', timeout: 5_000 });
       } catch (err) {
-        results.push({ ...info, pageUrl, status: 0, findings: null, error: `no screenshot: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}` });
+        results.push({
+          ...info,
+          pageUrl,
+          status: 0,
+          findings: null,
+          error: `no screenshot: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`,
+        });
         continue;
       }
       const posted = await options.client.post({ pageUrl, seenAt: options.clock.now(), image, linkHref: info.linkHref, token: info.token });

@@ -9,7 +9,9 @@ export function isConnectionFault(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
   // 08: connection exception; 57P01-03: the server shut down or is starting; E…: a socket error (ECONNRESET, …)
   if (typeof code === 'string' && (code.startsWith('08') || /^57P0[123]$/.test(code) || /^E[A-Z]+$/.test(code))) return true;
-  return /Query read timeout|Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|Client was closed|PGlite is closed|driver has already been destroyed|after calling end on the pool/i.test(err.message);
+  return /Query read timeout|Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable|Client was closed|PGlite is closed|driver has already been destroyed|after calling end on the pool/i.test(
+    err.message,
+  );
 }
 
 /**

@@ -13,16 +13,51 @@ import { serviceEvents } from '../repositories/events';
 import { badgeImageUrl, markUrl } from '../urls';
 
 export async function countServicesForDemo(db: Db): Promise<number> {
-  const r = await db.selectFrom('services').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+  const r = await db
+    .selectFrom('services')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirst();
   return Number(r?.n ?? 0);
 }
 
 function items(name: string): DisclosureItemInput[] {
   return [
-    { key: 'service.overview', labelJa: 'サービスの概要', labelEn: 'Service overview', valueJa: `${name}：診療所向けの電子カルテ・予約管理サービス`, valueEn: `${name}: electronic records and appointments for clinics`, withheld: false, withheldReason: null },
-    { key: 'datacenter.location', labelJa: 'データセンターの所在地', labelEn: 'Data centre location', valueJa: '日本国内（東京・大阪）', valueEn: 'Japan (Tokyo, Osaka)', withheld: false, withheldReason: null },
-    { key: 'backup.policy', labelJa: 'バックアップ', labelEn: 'Backups', valueJa: '日次フルバックアップ、遠隔地保管', valueEn: 'Daily full backups, kept off site', withheld: false, withheldReason: null },
-    { key: 'security.network', labelJa: 'ネットワーク構成の詳細', labelEn: 'Network layout', valueJa: '（非公開）ファイアウォール構成図', valueEn: '(withheld) firewall layout', withheld: true, withheldReason: 'Art. 11.2: disclosing it would weaken the service’s security' },
+    {
+      key: 'service.overview',
+      labelJa: 'サービスの概要',
+      labelEn: 'Service overview',
+      valueJa: `${name}：診療所向けの電子カルテ・予約管理サービス`,
+      valueEn: `${name}: electronic records and appointments for clinics`,
+      withheld: false,
+      withheldReason: null,
+    },
+    {
+      key: 'datacenter.location',
+      labelJa: 'データセンターの所在地',
+      labelEn: 'Data centre location',
+      valueJa: '日本国内（東京・大阪）',
+      valueEn: 'Japan (Tokyo, Osaka)',
+      withheld: false,
+      withheldReason: null,
+    },
+    {
+      key: 'backup.policy',
+      labelJa: 'バックアップ',
+      labelEn: 'Backups',
+      valueJa: '日次フルバックアップ、遠隔地保管',
+      valueEn: 'Daily full backups, kept off site',
+      withheld: false,
+      withheldReason: null,
+    },
+    {
+      key: 'security.network',
+      labelJa: 'ネットワーク構成の詳細',
+      labelEn: 'Network layout',
+      valueJa: '（非公開）ファイアウォール構成図',
+      valueEn: '(withheld) firewall layout',
+      withheld: true,
+      withheldReason: 'Art. 11.2: disclosing it would weaken the service’s security',
+    },
   ];
 }
 
@@ -39,7 +74,11 @@ export async function seedDemo(db: Db, clock: Clock): Promise<Record<string, str
   const on = (daysAgo: number) => at.set(new Date(Math.min(startOfJstDay(addDays(today, -daysAgo)).getTime() + 10 * 3600_000, now.getTime())));
 
   on(1200);
-  const vendor = await registerVendor(ctx, { nameJa: '株式会社デモメディカル', nameEn: 'Demo Medical Co., Ltd.', contact: { person: '山田 太郎', email: 'compliance@demo-medical.example' } });
+  const vendor = await registerVendor(ctx, {
+    nameJa: '株式会社デモメディカル',
+    nameEn: 'Demo Medical Co., Ltd.',
+    contact: { person: '山田 太郎', email: 'compliance@demo-medical.example' },
+  });
   const other = await registerVendor(ctx, { nameJa: 'さくらヘルスクラウド株式会社', nameEn: 'Sakura Health Cloud K.K.', contact: { person: '佐藤 花子' } });
   const origins = ['http://localhost:3000', 'http://127.0.0.1:3000', 'https://demo-medical.example'];
 
@@ -58,16 +97,32 @@ export async function seedDemo(db: Db, clock: Clock): Promise<Record<string, str
   ids.certified = await make(vendor.id, 'デモカルテ', 'Demo Karte', 100);
   ids.renewal_pending = await make(vendor.id, 'デモ予約', 'Demo Booking', 730 - 45);
   on(0);
-  await fileRenewal(ctx, ids.renewal_pending, { selfDeclaration: { usedMarkCorrectly: true, statement: '規程のとおり認定マークを使用してきました。' }, overrideReason: null });
+  await fileRenewal(ctx, ids.renewal_pending, {
+    selfDeclaration: { usedMarkCorrectly: true, statement: '規程のとおり認定マークを使用してきました。' },
+    overrideReason: null,
+  });
   ids.expired = await make(other.id, 'さくら検査連携', 'Sakura Lab Link', 1000);
   ids.revoked = await make(other.id, 'さくら画像保管', 'Sakura Imaging Archive', 400);
   on(30);
-  const investigation = await requestInvestigation(ctx, ids.revoked, { subject: '認定マークの色を変更して掲載している理由の説明 (Art. 10.5)', dueOn: addDays(today, -25) });
+  const investigation = await requestInvestigation(ctx, ids.revoked, {
+    subject: '認定マークの色を変更して掲載している理由の説明 (Art. 10.5)',
+    dueOn: addDays(today, -25),
+  });
   on(27);
   await recordInvestigationAnswer(ctx, ids.revoked, investigation.id, { summary: '社内デザインに合わせて変更したとの回答', satisfactory: false });
-  await requestImprovement(ctx, ids.revoked, { investigationId: investigation.id, content: '認定マークの色を変更して掲載していたため、公式の表示に改めること。', dueOn: addDays(today, -20), publish: true });
+  await requestImprovement(ctx, ids.revoked, {
+    investigationId: investigation.id,
+    content: '認定マークの色を変更して掲載していたため、公式の表示に改めること。',
+    dueOn: addDays(today, -20),
+    publish: true,
+  });
   on(10);
-  await revoke(ctx, ids.revoked, { ground: 3, reason: '認定マークの改変使用が是正されなかった (Art. 10.5)', notice: '認定取消通知書 (Art. 17.2): 認定マークの改変使用が是正されなかったため、認定を取り消します。', noticeSentBy: 'post' });
+  await revoke(ctx, ids.revoked, {
+    ground: 3,
+    reason: '認定マークの改変使用が是正されなかった (Art. 10.5)',
+    notice: '認定取消通知書 (Art. 17.2): 認定マークの改変使用が是正されなかったため、認定を取り消します。',
+    noticeSentBy: 'post',
+  });
   ids.terminated = await make(vendor.id, 'デモ遠隔読影', 'Demo Teleradiology', 365);
   on(30);
   await terminate(ctx, ids.terminated, { certificateReturned: true });
@@ -77,7 +132,13 @@ export async function seedDemo(db: Db, clock: Clock): Promise<Record<string, str
   ids.applied = await make(vendor.id, 'デモ服薬管理', 'Demo Medication', null);
   ids.refused = await make(other.id, 'さくら健診ポータル', 'Sakura Checkup Portal', null);
   on(1);
-  await decide(ctx, ids.refused, { outcome: 'refuse', notice: '認定をしない旨を通知しました (Art. 6.4)', reason: '認定基準 (情報セキュリティ対策) に適合しない', committeeOpinion: '不適合', decidedOn: null });
+  await decide(ctx, ids.refused, {
+    outcome: 'refuse',
+    notice: '認定をしない旨を通知しました (Art. 6.4)',
+    reason: '認定基準 (情報セキュリティ対策) に適合しない',
+    committeeOpinion: '不適合',
+    decidedOn: null,
+  });
   return ids;
 }
 

@@ -48,21 +48,45 @@ export function components(mask: Float32Array, w: number, h: number): { parts: C
         else if (py > y1) y1 = py;
         // the eight neighbours, unrolled
         let q = p - W - 1;
-        if (ink[q] === 1) { ink[q] = 2; stack[sp++] = q; }
+        if (ink[q] === 1) {
+          ink[q] = 2;
+          stack[sp++] = q;
+        }
         q = p - W;
-        if (ink[q] === 1) { ink[q] = 2; stack[sp++] = q; }
+        if (ink[q] === 1) {
+          ink[q] = 2;
+          stack[sp++] = q;
+        }
         q = p - W + 1;
-        if (ink[q] === 1) { ink[q] = 2; stack[sp++] = q; }
+        if (ink[q] === 1) {
+          ink[q] = 2;
+          stack[sp++] = q;
+        }
         q = p - 1;
-        if (ink[q] === 1) { ink[q] = 2; stack[sp++] = q; }
+        if (ink[q] === 1) {
+          ink[q] = 2;
+          stack[sp++] = q;
+        }
         q = p + 1;
-        if (ink[q] === 1) { ink[q] = 2; stack[sp++] = q; }
+        if (ink[q] === 1) {
+          ink[q] = 2;
+          stack[sp++] = q;
+        }
         q = p + W - 1;
-        if (ink[q] === 1) { ink[q] = 2; stack[sp++] = q; }
+        if (ink[q] === 1) {
+          ink[q] = 2;
+          stack[sp++] = q;
+        }
         q = p + W;
-        if (ink[q] === 1) { ink[q] = 2; stack[sp++] = q; }
+        if (ink[q] === 1) {
+          ink[q] = 2;
+          stack[sp++] = q;
+        }
         q = p + W + 1;
-        if (ink[q] === 1) { ink[q] = 2; stack[sp++] = q; }
+        if (ink[q] === 1) {
+          ink[q] = 2;
+          stack[sp++] = q;
+        }
       }
       found.push({ left: x0, top: y0, width: x1 - x0 + 1, height: y1 - y0 + 1, area });
     }
@@ -82,12 +106,7 @@ export function groupComponents(parts: Component[], maxParts = 4000): Component[
       let absorbed = false;
       for (const g of next) {
         const gap = Math.max(2, Math.round(0.04 * Math.min(Math.max(g.width, g.height), Math.max(c.width, c.height))));
-        if (
-          c.left <= g.left + g.width + gap &&
-          g.left <= c.left + c.width + gap &&
-          c.top <= g.top + g.height + gap &&
-          g.top <= c.top + c.height + gap
-        ) {
+        if (c.left <= g.left + g.width + gap && g.left <= c.left + c.width + gap && c.top <= g.top + g.height + gap && g.top <= c.top + c.height + gap) {
           const left = Math.min(g.left, c.left);
           const top = Math.min(g.top, c.top);
           g.width = Math.max(g.left + g.width, c.left + c.width) - left;

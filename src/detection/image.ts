@@ -177,9 +177,7 @@ function judge(ref: MarkReference, img: Raster, cand: Candidate, searched: numbe
   }
   // Art. 10.5: only part of the mark (cropped, or a block of it masked)
   const partialPlausible = (fit: Fit) =>
-    fit.score >= THRESHOLDS.partialFit &&
-    fit.coverage >= THRESHOLDS.minCoverage &&
-    Math.min(box.width, box.height) >= THRESHOLDS.partialMinSide;
+    fit.score >= THRESHOLDS.partialFit && fit.coverage >= THRESHOLDS.minCoverage && Math.min(box.width, box.height) >= THRESHOLDS.partialMinSide;
   // in small images one pixel of segmentation is several per cent of the mark: ask for a clearer lead
   const partialMargin = THRESHOLDS.margin + 1.5 / Math.min(box.width, box.height);
   if (partial !== null && partial.fit.score > whole.score + partialMargin && 1 - partial.fit.coverage >= THRESHOLDS.missing) {
@@ -197,7 +195,7 @@ function judge(ref: MarkReference, img: Raster, cand: Candidate, searched: numbe
   const tolerance = Math.max(THRESHOLDS.aspect, 2.2 / Math.min(box.width, box.height));
   if (Math.abs(Math.log(aspectRatio)) > Math.log(1 + tolerance)) return verdict('distorted', whole, {}, m);
   // Art. 10.5: no recolouring (the colours must be those of the colour or the monochrome version)
-  return verdict(m !== null && m.official ? 'ok' : 'recoloured', whole, {}, m);
+  return verdict(m?.official ? 'ok' : 'recoloured', whole, {}, m);
 }
 
 function bestFit(match: ReturnType<typeof matchShape>): Fit {

@@ -21,8 +21,7 @@ const MAX_CANDIDATES = 16;
 const MIN_SIDE = 8;
 const MAX_ELONGATION = 4;
 
-const plausible = (c: Rect) =>
-  Math.min(c.width, c.height) >= MIN_SIDE && Math.max(c.width, c.height) / Math.min(c.width, c.height) <= MAX_ELONGATION;
+const plausible = (c: Rect) => Math.min(c.width, c.height) >= MIN_SIDE && Math.max(c.width, c.height) / Math.min(c.width, c.height) <= MAX_ELONGATION;
 
 const same = (a: Rect, b: Rect) => a.left === b.left && a.top === b.top && a.width === b.width && a.height === b.height;
 

@@ -25,12 +25,7 @@ export interface MarkReference {
 }
 
 async function rgbaOf(png: Buffer, width: number) {
-  const { data, info } = await sharp(png)
-    .resize({ width, kernel: 'lanczos3' })
-    .toColourspace('srgb')
-    .ensureAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(png).resize({ width, kernel: 'lanczos3' }).toColourspace('srgb').ensureAlpha().raw().toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };
 }
 

@@ -61,11 +61,7 @@ export function silhouette(cells: Float32Array): Silhouette {
 }
 
 /** The candidate's silhouette: `mask` is w x h coverage; `box` the candidate's bounding box inside it. */
-export function candidateSilhouette(
-  mask: Float32Array,
-  w: number,
-  box: { left: number; top: number; width: number; height: number },
-): Silhouette {
+export function candidateSilhouette(mask: Float32Array, w: number, box: { left: number; top: number; width: number; height: number }): Silhouette {
   const at = (x: number, y: number) => mask[(box.top + Math.floor(y)) * w + box.left + Math.floor(x)] ?? 0;
   return silhouette(sampleGrid(GRID, box.width, box.height, at));
 }
@@ -143,8 +139,8 @@ export function overlap(a: Float32Array, b: Float32Array): number {
   for (let k = 0; k < a.length; k++) {
     const x = a[k]!;
     const y = b[k]!;
-    lo += x < y ? x : y;
-    hi += x < y ? y : x;
+    lo += Math.min(x, y);
+    hi += Math.max(x, y);
   }
   return hi === 0 ? 0 : lo / hi;
 }

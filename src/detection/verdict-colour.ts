@@ -37,9 +37,7 @@ export const COLOUR_THRESHOLDS = {
   hueShift: 8,
 };
 
-export type Mapping =
-  | { kind: 'window'; window: { u0: number; v0: number; fx: number; fy: number } }
-  | { kind: 'rotated'; rotation: number };
+export type Mapping = { kind: 'window'; window: { u0: number; v0: number; fx: number; fy: number } } | { kind: 'rotated'; rotation: number };
 
 function bilinear(img: Raster, x: number, y: number, out: Float64Array): void {
   const fx = Math.max(0, Math.min(img.width - 1, x - 0.5));
@@ -128,8 +126,7 @@ export function measureColours(ref: MarkReference, img: Raster, cand: Candidate,
     const hueDistance = hueWeight === 0 ? 0 : hueSum / hueWeight;
     const hueShift = hueWeight === 0 ? 0 : hueSigned / hueWeight;
     const t = COLOUR_THRESHOLDS;
-    const hueOk =
-      hueDistance <= t.hueDistance || (hueDistance <= t.hueScatter && Math.abs(hueShift) <= t.hueShift);
+    const hueOk = hueDistance <= t.hueDistance || (hueDistance <= t.hueScatter && Math.abs(hueShift) <= t.hueShift);
     const size = scale * Math.sqrt(bw * bh);
     const colourOk = deltaEColour <= t.deltaEColour.base + t.deltaEColour.perPixel / size && hueOk;
     const monoOk = deltaEMono <= t.deltaEMono.base + t.deltaEMono.perPixel / size;

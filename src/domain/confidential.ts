@@ -32,7 +32,10 @@ export interface AuditEntryView {
  * The audit log, newest first (for auditors and admins). Reading it is itself a confidential read: it says who
  * looked at what.
  */
-export async function readAuditLog(reader: StaffReader, filter: { staffTokenId: string | null; subject: string | null; before: number | null; limit: number }): Promise<AuditEntryView[]> {
+export async function readAuditLog(
+  reader: StaffReader,
+  filter: { staffTokenId: string | null; subject: string | null; before: number | null; limit: number },
+): Promise<AuditEntryView[]> {
   const rows = await auditEntries(reader.db, filter);
   await auditConfidentialRead(reader, 'audit-log', ['audit log']);
   return rows.map((r) => ({ id: Number(r.id), at: new Date(r.at).toISOString(), staffTokenId: r.staff_token_id, action: r.action, subject: r.subject }));

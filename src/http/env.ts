@@ -35,7 +35,6 @@ export interface AppDeps extends StandingDeps {
   surface?: 'all' | 'public';
 }
 
-
 export type StaffRole = 'admin' | 'reviewer' | 'auditor';
 
 export interface Staff {

@@ -15,7 +15,10 @@ export function requestContext(deps: AppDeps) {
     await next();
     if (!c.get('sealed')) c.res.headers.set('X-Request-Id', requestId);
     if (!deps.quietRequests) {
-      deps.logger.info({ requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10 }, 'request');
+      deps.logger.info(
+        { requestId, method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10 },
+        'request',
+      );
     }
   });
 }

@@ -85,7 +85,10 @@ export function completeDocument<D extends object>(document: D): D {
       op.security ??= [];
       op.responses ??= {};
       if (!Object.keys(op.responses).some((s) => s.startsWith('4'))) {
-        op.responses['4XX'] = { description: 'the request cannot be answered as sent', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+        op.responses['4XX'] = {
+          description: 'the request cannot be answered as sent',
+          content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+        };
       }
     }
   }

@@ -94,7 +94,16 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
     return problemResponse(c, known0);
   }
   if (err instanceof HTTPException) {
-    const kind: ErrorKind = err.status === 413 ? 'too_large' : err.status === 401 ? 'unauthenticated' : err.status === 403 ? 'forbidden' : err.status === 404 ? 'not_found' : 'invalid';
+    const kind: ErrorKind =
+      err.status === 413
+        ? 'too_large'
+        : err.status === 401
+          ? 'unauthenticated'
+          : err.status === 403
+            ? 'forbidden'
+            : err.status === 404
+              ? 'not_found'
+              : 'invalid';
     return problemResponse(c, new AppError(kind, err.status === 413 ? 'request body too large' : TITLES[kind]));
   }
   if (err instanceof SyntaxError) return problemResponse(c, new AppError('invalid', 'the body is not valid JSON'));
@@ -104,7 +113,13 @@ export function handleError(err: Error, c: Context<AppEnv>): Response {
     return problemResponse(c, known);
   }
   requestLogger(c).error({ err }, 'unhandled error');
-  const body = { type: 'about:blank', title: 'Internal error', status: 500, detail: 'an internal error occurred; it has been logged', requestId: c.get('requestId') };
+  const body = {
+    type: 'about:blank',
+    title: 'Internal error',
+    status: 500,
+    detail: 'an internal error occurred; it has been logged',
+    requestId: c.get('requestId'),
+  };
   return c.body(JSON.stringify(body), 500, { 'Content-Type': 'application/problem+json; charset=utf-8' });
 }
 

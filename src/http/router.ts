@@ -7,10 +7,13 @@ export function validationError(error: { issues: readonly { path: readonly Prope
   const issue = error.issues[0];
   const field = issue ? issue.path.map(String).join('.') : undefined;
   const message = issue ? `${field ? `${field}: ` : ''}${issue.message}` : `invalid ${where}`;
-  return new AppError('invalid', message, { field: field || where, extra: { issues: error.issues.slice(0, 10).map((i) => ({ field: i.path.map(String).join('.'), message: i.message })) } });
+  return new AppError('invalid', message, {
+    field: field || where,
+    extra: { issues: error.issues.slice(0, 10).map((i) => ({ field: i.path.map(String).join('.'), message: i.message })) },
+  });
 }
 
-const defaultHook: Hook<any, AppEnv, any, any> = (result, c) => {
+const defaultHook: Hook<any, AppEnv, any, any> = (result, _c) => {
   if (!result.success) throw validationError(result.error, (result as { target?: string }).target ?? 'request');
   return undefined;
 };

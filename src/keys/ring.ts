@@ -113,7 +113,10 @@ export class KeyRing {
   currentSigner(): Signer {
     if (this.signer) return this.signer;
     if (this.signingKid) {
-      throw new AppError('unavailable', 'the signing key cannot be opened with this server’s key secret (CERTMARK_KEY_SECRET must be the same on every server)');
+      throw new AppError(
+        'unavailable',
+        'the signing key cannot be opened with this server’s key secret (CERTMARK_KEY_SECRET must be the same on every server)',
+      );
     }
     throw new AppError('unavailable', 'no signing key exists yet');
   }
@@ -196,6 +199,9 @@ export async function loadKeyRing(database: Database, secret: KeySecret, clock: 
   }
   const reload = () => ring.reload().catch((err) => logger.error({ err }, 'could not reload the signing keys'));
   // A rotation announced while the connection was down is caught up when it listens again.
-  await database.listen(repo.KEYS_CHANNEL, () => void reload(), { down: () => logger.warn('lost the LISTEN connection; reconnecting'), up: () => void reload() });
+  await database.listen(repo.KEYS_CHANNEL, () => void reload(), {
+    down: () => logger.warn('lost the LISTEN connection; reconnecting'),
+    up: () => void reload(),
+  });
   return ring;
 }

@@ -6,14 +6,7 @@
 import sharp from 'sharp';
 import { nearestMarkWidth } from './widths';
 
-export type NoticeReason =
-  | 'revoked'
-  | 'expired'
-  | 'terminated'
-  | 'lapsed'
-  | 'not_served'
-  | 'not_registered'
-  | 'unknown';
+export type NoticeReason = 'revoked' | 'expired' | 'terminated' | 'lapsed' | 'not_served' | 'not_registered' | 'unknown';
 export type NoticeLang = 'ja' | 'en';
 
 export const NOTICE_TEXT: Record<NoticeReason, { ja: string; en: string }> = {
@@ -33,9 +26,7 @@ export const NOTICE_TEXT: Record<NoticeReason, { ja: string; en: string }> = {
 export const NOTICE_VIEWBOX = { width: 480, height: 120 } as const;
 
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) =>
-    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&apos;',
-  );
+  return text.replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&apos;'));
 }
 
 const FONTS = "'Noto Sans CJK JP','Hiragino Sans','Yu Gothic','Meiryo','IPAexGothic','DejaVu Sans',sans-serif";

@@ -33,10 +33,7 @@ export async function rasteriseSvg(svg: Buffer, width: number): Promise<Buffer> 
   const intrinsic = meta.width ?? width;
   // librsvg renders at `density` dpi (72 = 1 SVG unit per pixel); render at or above the target, then resize.
   const density = Math.min(2400, Math.max(1, Math.ceil((72 * width) / intrinsic)));
-  return sharp(svg, { density })
-    .resize({ width, kernel: 'lanczos3' })
-    .png({ compressionLevel: 9, palette: false })
-    .toBuffer();
+  return sharp(svg, { density }).resize({ width, kernel: 'lanczos3' }).png({ compressionLevel: 9, palette: false }).toBuffer();
 }
 
 /** Where PNGs come from: sharp on the Node server; renderings made at build time on Workers (src/worker). */

@@ -28,18 +28,18 @@ export async function receiveInquiry(db: Db, clock: Clock, input: InquiryInput):
   const id = randomUUID();
   const receivedAt = clock.now();
   await inTransaction(db, async (tx) => {
-  await insertInquiry(tx, {
-    id,
-    received_at: receivedAt,
-    name: clean(input.name),
-    email: clean(input.email),
-    organisation: orNull(input.organisation),
-    service_number: orNull(input.serviceNumber),
-    subject: clean(input.subject),
-    body: clean(input.body),
-    status: 'new',
-  });
-  await recordOnChain(tx, 'inquiry', 'inquiry.received', id, 'public', receivedAt);
+    await insertInquiry(tx, {
+      id,
+      received_at: receivedAt,
+      name: clean(input.name),
+      email: clean(input.email),
+      organisation: orNull(input.organisation),
+      service_number: orNull(input.serviceNumber),
+      subject: clean(input.subject),
+      body: clean(input.body),
+      status: 'new',
+    });
+    await recordOnChain(tx, 'inquiry', 'inquiry.received', id, 'public', receivedAt);
   });
   return { id, receivedAt };
 }
@@ -52,10 +52,15 @@ export interface InquirySummary {
 }
 
 /** Summaries for staff, newest first, without personal data (so not an audited read). One more than `limit` says there is a next page. */
-export async function inquirySummaries(db: Db, f: { limit: number; before: { receivedAt: Date; id: string } | null; status: InquirySummary['status'] | null }): Promise<{ page: InquirySummary[]; more: boolean }> {
+export async function inquirySummaries(
+  db: Db,
+  f: { limit: number; before: { receivedAt: Date; id: string } | null; status: InquirySummary['status'] | null },
+): Promise<{ page: InquirySummary[]; more: boolean }> {
   const rows = await listInquiries(db, { limit: f.limit + 1, before: f.before, status: f.status });
   return {
-    page: rows.slice(0, f.limit).map((i) => ({ id: i.id, receivedAt: new Date(i.received_at).toISOString(), status: i.status, serviceNumber: i.service_number })),
+    page: rows
+      .slice(0, f.limit)
+      .map((i) => ({ id: i.id, receivedAt: new Date(i.received_at).toISOString(), status: i.status, serviceNumber: i.service_number })),
     more: rows.length > f.limit,
   };
 }
@@ -65,5 +70,15 @@ export async function inquiryForStaff(reader: StaffReader, id: string) {
   const row = await findInquiry(reader.db, id);
   if (!row) throw new AppError('not_found', 'inquiry not found');
   await auditConfidentialRead(reader, id, ['inquiry']);
-  return { id: row.id, receivedAt: new Date(row.received_at).toISOString(), status: row.status, name: row.name, email: row.email, organisation: row.organisation, serviceNumber: row.service_number, subject: row.subject, body: row.body };
+  return {
+    id: row.id,
+    receivedAt: new Date(row.received_at).toISOString(),
+    status: row.status,
+    name: row.name,
+    email: row.email,
+    organisation: row.organisation,
+    serviceNumber: row.service_number,
+    subject: row.subject,
+    body: row.body,
+  };
 }

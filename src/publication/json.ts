@@ -37,14 +37,28 @@ export function serviceJson(s: PublicService, base: string, checkedAt: Date) {
     ...serviceSummaryJson(s, base),
     renewal: s.renewal,
     extension: s.extension,
-    revocation: s.revocation ? { revokedAt: s.revocation.at.toISOString(), revokedOn: jstDate(s.revocation.at), ground: s.revocation.ground, article: `Art. 17.1(${s.revocation.ground})`, reason: s.revocation.reason } : null,
+    revocation: s.revocation
+      ? {
+          revokedAt: s.revocation.at.toISOString(),
+          revokedOn: jstDate(s.revocation.at),
+          ground: s.revocation.ground,
+          article: `Art. 17.1(${s.revocation.ground})`,
+          reason: s.revocation.reason,
+        }
+      : null,
     termination: s.termination ? { terminatedAt: s.termination.at.toISOString(), terminatedOn: jstDate(s.termination.at) } : null,
     lapse: s.lapse ? { lapsedAt: s.lapse.at.toISOString(), lapsedOn: jstDate(s.lapse.at), cause: s.lapse.cause } : null,
     expiredAfter: s.expiredAfter,
     periods: s.periods,
     disclosure: s.disclosure,
     origins: s.origins,
-    improvementRequests: s.improvements.map((i) => ({ publishedAt: i.publishedAt.toISOString(), dueOn: i.dueOn, content: i.content, completedOn: i.completedOn, overdue: i.overdue })),
+    improvementRequests: s.improvements.map((i) => ({
+      publishedAt: i.publishedAt.toISOString(),
+      dueOn: i.dueOn,
+      content: i.content,
+      completedOn: i.completedOn,
+      overdue: i.overdue,
+    })),
     history: s.history.map(entryJson),
     checkedAt: checkedAt.toISOString(),
   };

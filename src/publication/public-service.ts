@@ -4,7 +4,14 @@ import { jstDate, type CalendarDate } from '../domain/calendar';
 import type { LapseCause, LifecycleEvent, RevocationGround } from '../domain/lifecycle/events';
 import { currentPeriod, inForceThrough, servesMark } from '../domain/lifecycle/state';
 import { serviceEvents } from '../repositories/events';
-import { numberedServiceById, numberedServiceByNumber, originsOf, publishedItemsOf, type PublicServiceRow, type PublishedItemRow } from '../repositories/publication';
+import {
+  numberedServiceById,
+  numberedServiceByNumber,
+  originsOf,
+  publishedItemsOf,
+  type PublicServiceRow,
+  type PublishedItemRow,
+} from '../repositories/publication';
 import { foldPublic, type PublicEntry, type PublicStatus } from './timeline';
 
 export interface Bilingual {
@@ -82,7 +89,16 @@ export function buildPublicService(parts: ServiceParts, now: Date): PublicServic
   const completed = new Map(folded.entries.filter((e) => e.type === 'improvement_completed').map((e) => [e.improvementId, e.on]));
   const improvements: PublicImprovement[] = folded.entries.flatMap((e) =>
     e.type === 'improvement_published'
-      ? [{ id: e.improvementId, publishedAt: e.at, dueOn: e.dueOn, content: e.content, completedOn: completed.get(e.improvementId) ?? null, overdue: !completed.has(e.improvementId) && today > e.dueOn }]
+      ? [
+          {
+            id: e.improvementId,
+            publishedAt: e.at,
+            dueOn: e.dueOn,
+            content: e.content,
+            completedOn: completed.get(e.improvementId) ?? null,
+            overdue: !completed.has(e.improvementId) && today > e.dueOn,
+          },
+        ]
       : [],
   );
   const lastExpiry = folded.entries.findLast((e) => e.type === 'expired');
@@ -103,7 +119,10 @@ export function buildPublicService(parts: ServiceParts, now: Date): PublicServic
     lapse: closure?.status === 'lapsed' ? { at: closure.at, cause: closure.cause } : null,
     expiredAfter: status === 'expired' && lastExpiry?.type === 'expired' ? lastExpiry.lastDay : null,
     periods: state.periods.map((p) => ({ kind: p.kind, certifiedOn: p.certifiedOn, validThrough: p.validThrough })),
-    disclosure: version === null ? null : { version, items: items.map((i) => ({ key: i.key, label: { ja: i.label_ja, en: i.label_en }, value: { ja: i.value_ja, en: i.value_en } })) },
+    disclosure:
+      version === null
+        ? null
+        : { version, items: items.map((i) => ({ key: i.key, label: { ja: i.label_ja, en: i.label_en }, value: { ja: i.value_ja, en: i.value_en } })) },
     origins: [...parts.origins],
     improvements,
     history: folded.entries,

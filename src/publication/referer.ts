@@ -2,10 +2,7 @@
  * Where the reader came from (Art. 10.2, 10.4): a mark must link to the verification page and may appear only
  * on the service's registered sites, so a reader arriving from another site is told whether that site is one.
  */
-export type RefererVerdict =
-  | { kind: 'none' }
-  | { kind: 'registered'; host: string }
-  | { kind: 'unregistered'; host: string };
+export type RefererVerdict = { kind: 'none' } | { kind: 'registered'; host: string } | { kind: 'unregistered'; host: string };
 
 export function originOf(url: string): string | null {
   try {

@@ -62,7 +62,9 @@ export function decodeCursor(cursor: string): string | null {
  */
 export function searchRegistry(snapshot: RegistrySnapshot, query: RegistryQuery): RegistryPage {
   const words = query.q ? normaliseForSearch(query.q).split(' ').filter(Boolean) : [];
-  const matching = snapshot.services.filter((s) => matchesStatus(s.status, query.status) && (words.length === 0 || words.every((w) => haystack(s).includes(w))));
+  const matching = snapshot.services.filter(
+    (s) => matchesStatus(s.status, query.status) && (words.length === 0 || words.every((w) => haystack(s).includes(w))),
+  );
   const start = query.after === null ? 0 : matching.findIndex((s) => s.number > query.after!);
   const from = start === -1 ? matching.length : start;
   const items = matching.slice(from, from + query.limit);

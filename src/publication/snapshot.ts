@@ -43,7 +43,10 @@ export async function buildSnapshot(db: Db, now: Date, key: string): Promise<Reg
   const originsBy = groupBy(origins, (o) => o.service_id);
   const services: PublicService[] = [];
   for (const row of rows) {
-    const s = buildPublicService({ row, events: events.get(row.id) ?? [], items: itemsBy.get(row.id) ?? [], origins: (originsBy.get(row.id) ?? []).map((o) => o.origin) }, now);
+    const s = buildPublicService(
+      { row, events: events.get(row.id) ?? [], items: itemsBy.get(row.id) ?? [], origins: (originsBy.get(row.id) ?? []).map((o) => o.origin) },
+      now,
+    );
     if (s) services.push(s);
   }
   services.sort((a, b) => (a.number < b.number ? -1 : a.number > b.number ? 1 : 0));
@@ -107,10 +110,12 @@ export function createPublication(database: Database, clock: Clock): Publication
   let listening: Promise<boolean> | null = null;
   const version = async (): Promise<string> => {
     if (database.kind === 'pglite') {
-      listening ??= database.listen(CHANGES_CHANNEL, () => void heard++).then(
-        () => true,
-        () => false,
-      );
+      listening ??= database
+        .listen(CHANGES_CHANNEL, () => void heard++)
+        .then(
+          () => true,
+          () => false,
+        );
       if (await listening) return `n${heard}`;
     }
     return `e${await lastEvent()}`;

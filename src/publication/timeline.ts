@@ -20,7 +20,16 @@ export type PublicEntry = { at: Date; on: CalendarDate; article: string; id: str
 );
 
 /** Entries that change the status, for the Atom feed. */
-export const STATUS_CHANGES: ReadonlySet<PublicEntry['type']> = new Set(['certified', 'renewed', 'extended', 'revoked', 'terminated', 'lapsed', 'expired', 'improvement_published']);
+export const STATUS_CHANGES: ReadonlySet<PublicEntry['type']> = new Set([
+  'certified',
+  'renewed',
+  'extended',
+  'revoked',
+  'terminated',
+  'lapsed',
+  'expired',
+  'improvement_published',
+]);
 
 const IN_FORCE = (s: Status | null) => s === 'certified' || s === 'renewal_pending';
 
@@ -101,7 +110,13 @@ export function foldPublic(events: readonly LifecycleEvent[], now: Date): Folded
     switch (e.type) {
       case 'service.certified':
         certifiedOnce = true;
-        entries.push(entry(e.at, e.article ?? 'Art. 6.1', { type: e.payload.kind === 'renewal' ? 'renewed' : 'certified', certifiedOn: e.payload.certifiedOn, validThrough: e.payload.validThrough }));
+        entries.push(
+          entry(e.at, e.article ?? 'Art. 6.1', {
+            type: e.payload.kind === 'renewal' ? 'renewed' : 'certified',
+            certifiedOn: e.payload.certifiedOn,
+            validThrough: e.payload.validThrough,
+          }),
+        );
         break;
       case 'renewal.extended':
         entries.push(entry(e.at, 'Art. 12.2', { type: 'extended', until: e.payload.until }));
@@ -122,7 +137,8 @@ export function foldPublic(events: readonly LifecycleEvent[], now: Date): Folded
         publish(e.at, e.payload.improvementId);
         break;
       case 'improvement.completed':
-        if (published.has(e.payload.improvementId)) entries.push(entry(e.at, 'Art. 16.1', { type: 'improvement_completed', improvementId: e.payload.improvementId }));
+        if (published.has(e.payload.improvementId))
+          entries.push(entry(e.at, 'Art. 16.1', { type: 'improvement_completed', improvementId: e.payload.improvementId }));
         break;
       case 'service.revoked':
         entries.push(entry(e.at, `Art. 17.1(${e.payload.ground})`, { type: 'revoked', ground: e.payload.ground, reason: e.payload.reason }));
@@ -142,5 +158,11 @@ export function foldPublic(events: readonly LifecycleEvent[], now: Date): Folded
   }
   if (IN_FORCE(previous) && statusOf(state, now) === 'expired') naturalExpiry(state);
   const status = certifiedOnce ? (statusOf(state, now) as PublicStatus | null) : null;
-  return { state, status: status && (PUBLIC_STATUSES as readonly string[]).includes(status) ? status : null, entries, disclosureVersion, publishedImprovements: published };
+  return {
+    state,
+    status: status && (PUBLIC_STATUSES as readonly string[]).includes(status) ? status : null,
+    entries,
+    disclosureVersion,
+    publishedImprovements: published,
+  };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql, type Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Db, Tx } from '../db/database';
 import type { MisuseCaseTable } from '../db/schema';
 import { canonicalJson } from '../domain/canonical-json';
@@ -12,7 +12,9 @@ export type CaseView = CaseRow & { service_number: string | null };
 
 /** One case per service, page and finding (DOMAIN.md: the same finding on the same page is one case). */
 export function caseKey(serviceId: string | null, pageUrl: string, finding: string): string {
-  return createHash('sha256').update(canonicalJson([serviceId ?? '-', pageUrl, finding])).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson([serviceId ?? '-', pageUrl, finding]))
+    .digest('hex');
 }
 
 /** The sightings of one case in one batch (group commit): the case opens with them, or counts them. */
@@ -38,7 +40,11 @@ export interface CaseFilter {
 }
 
 const withNumber = (db: Db) =>
-  db.selectFrom('misuse_cases').leftJoin('services', 'services.id', 'misuse_cases.service_id').selectAll('misuse_cases').select('services.number as service_number');
+  db
+    .selectFrom('misuse_cases')
+    .leftJoin('services', 'services.id', 'misuse_cases.service_id')
+    .selectAll('misuse_cases')
+    .select('services.number as service_number');
 
 export async function listCases(db: Db, f: CaseFilter): Promise<CaseView[]> {
   let q = withNumber(db);
@@ -48,7 +54,10 @@ export async function listCases(db: Db, f: CaseFilter): Promise<CaseView[]> {
   const before = f.before;
   if (before) {
     q = q.where((eb) =>
-      eb.or([eb('misuse_cases.last_seen_at', '<', before.lastSeenAt), eb.and([eb('misuse_cases.last_seen_at', '=', before.lastSeenAt), eb('misuse_cases.id', '<', before.id)])]),
+      eb.or([
+        eb('misuse_cases.last_seen_at', '<', before.lastSeenAt),
+        eb.and([eb('misuse_cases.last_seen_at', '=', before.lastSeenAt), eb('misuse_cases.id', '<', before.id)]),
+      ]),
     );
   }
   return q.orderBy('misuse_cases.last_seen_at', 'desc').orderBy('misuse_cases.id', 'desc').limit(f.limit).execute();
@@ -63,7 +72,11 @@ export async function lockCase(tx: Tx, id: string): Promise<CaseRow | undefined>
   return tx.selectFrom('misuse_cases').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
-export async function closeCase(tx: Tx, id: string, c: { status: Exclude<CaseStatus, 'open'>; at: Date; reason: string | null; action: Record<string, unknown> | null }): Promise<void> {
+export async function closeCase(
+  tx: Tx,
+  id: string,
+  c: { status: Exclude<CaseStatus, 'open'>; at: Date; reason: string | null; action: Record<string, unknown> | null },
+): Promise<void> {
   await tx
     .updateTable('misuse_cases')
     .set({ status: c.status, closed_at: c.at, close_reason: c.reason, action: c.action === null ? null : (JSON.stringify(c.action) as never) })

@@ -8,7 +8,10 @@ export type CrawlerKeyRow = Selectable<CrawlerKeyTable>;
 export type CrawlerKeySummary = Omit<CrawlerKeyRow, 'key_hash'>;
 
 export async function insertCrawlerKey(db: Db, k: { id: string; name: string; key: string; at: Date }): Promise<void> {
-  await db.insertInto('crawler_keys').values({ id: k.id, name: k.name, key_hash: hashSecret(k.key), created_at: k.at, revoked_at: null }).execute();
+  await db
+    .insertInto('crawler_keys')
+    .values({ id: k.id, name: k.name, key_hash: hashSecret(k.key), created_at: k.at, revoked_at: null })
+    .execute();
 }
 
 /** The live keys among these hashes (the sightings endpoint looks up the keys of concurrent requests at once). */

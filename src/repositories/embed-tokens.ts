@@ -7,7 +7,15 @@ export type EmbedTokenRow = Selectable<EmbedTokenTable>;
 export async function insertEmbedToken(tx: Tx, row: { jti: string; serviceId: string; kid: string; origins: string[]; token: string; at: Date }) {
   await tx
     .insertInto('embed_tokens')
-    .values({ jti: row.jti, service_id: row.serviceId, kid: row.kid, origins: JSON.stringify(row.origins) as never, token: row.token, issued_at: row.at, retired_at: null })
+    .values({
+      jti: row.jti,
+      service_id: row.serviceId,
+      kid: row.kid,
+      origins: JSON.stringify(row.origins) as never,
+      token: row.token,
+      issued_at: row.at,
+      retired_at: null,
+    })
     .execute();
 }
 
@@ -34,7 +42,15 @@ export async function liveEmbedTokens(db: Db) {
   return db
     .selectFrom('embed_tokens')
     .innerJoin('services', 'services.id', 'embed_tokens.service_id')
-    .select(['embed_tokens.jti', 'embed_tokens.service_id', 'embed_tokens.kid', 'embed_tokens.origins', 'embed_tokens.token', 'embed_tokens.issued_at', 'services.number'])
+    .select([
+      'embed_tokens.jti',
+      'embed_tokens.service_id',
+      'embed_tokens.kid',
+      'embed_tokens.origins',
+      'embed_tokens.token',
+      'embed_tokens.issued_at',
+      'services.number',
+    ])
     .where('embed_tokens.retired_at', 'is', null)
     .orderBy('embed_tokens.issued_at')
     .orderBy('embed_tokens.jti')

@@ -15,13 +15,7 @@ export function eventHash(e: Omit<EventRow, 'hash'>): string {
  * Appends events to the chain: each holds the hash of the one before. The chain head row is locked for the
  * transaction, so appends are serialised and the ids have no gaps. Listeners hear of the change on commit.
  */
-export async function appendEvents(
-  tx: Tx,
-  serviceId: string | null,
-  actor: string,
-  at: Date,
-  events: readonly NewLifecycleEvent[],
-): Promise<LifecycleEvent[]> {
+export async function appendEvents(tx: Tx, serviceId: string | null, actor: string, at: Date, events: readonly NewLifecycleEvent[]): Promise<LifecycleEvent[]> {
   const head = await tx.selectFrom('event_chain_head').selectAll().where('id', '=', 1).forUpdate().executeTakeFirstOrThrow();
   let lastId = head.last_id;
   let lastHash = head.last_hash;

@@ -17,7 +17,10 @@ export interface InquirySummary {
 }
 
 /** Newest first, keyset-paged by (received_at, id). The summary carries no personal data and no text. */
-export async function listInquiries(db: Db, options: { limit: number; before: { receivedAt: Date; id: string } | null; status: InquiryRow['status'] | null }): Promise<InquirySummary[]> {
+export async function listInquiries(
+  db: Db,
+  options: { limit: number; before: { receivedAt: Date; id: string } | null; status: InquiryRow['status'] | null },
+): Promise<InquirySummary[]> {
   let q = db.selectFrom('inquiries').select(['id', 'received_at', 'status', 'service_number']);
   if (options.status) q = q.where('status', '=', options.status);
   const before = options.before;

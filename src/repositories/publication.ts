@@ -21,7 +21,14 @@ export interface PublicServiceRow {
   vendor_name_en: string | null;
 }
 
-const serviceColumns = ['services.id', 'services.number', 'services.name_ja', 'services.name_en', 'vendors.name_ja as vendor_name_ja', 'vendors.name_en as vendor_name_en'] as const;
+const serviceColumns = [
+  'services.id',
+  'services.number',
+  'services.name_ja',
+  'services.name_en',
+  'vendors.name_ja as vendor_name_ja',
+  'vendors.name_en as vendor_name_en',
+] as const;
 
 /** Services that have a certification number, i.e. were certified at least once. */
 export async function numberedServices(db: Db): Promise<PublicServiceRow[]> {
@@ -74,7 +81,13 @@ export async function publishedItemsOf(db: Db, serviceIds: readonly string[]): P
 
 export async function originsOf(db: Db, serviceIds: readonly string[]): Promise<{ service_id: string; origin: string }[]> {
   if (serviceIds.length === 0) return [];
-  return db.selectFrom('service_origins').select(['service_id', 'origin']).where('service_id', 'in', serviceIds).orderBy('service_id').orderBy('origin').execute();
+  return db
+    .selectFrom('service_origins')
+    .select(['service_id', 'origin'])
+    .where('service_id', 'in', serviceIds)
+    .orderBy('service_id')
+    .orderBy('origin')
+    .execute();
 }
 
 export interface DelegateRow {
@@ -89,5 +102,10 @@ export interface DelegateRow {
 
 /** Art. 19.2: the bodies to whom work is delegated, and their names, are published. */
 export async function delegates(db: Db): Promise<DelegateRow[]> {
-  return db.selectFrom('delegates').select(['id', 'name_ja', 'name_en', 'scope_ja', 'scope_en', 'delegated_on', 'ended_on']).orderBy('delegated_on').orderBy('id').execute();
+  return db
+    .selectFrom('delegates')
+    .select(['id', 'name_ja', 'name_en', 'scope_ja', 'scope_en', 'delegated_on', 'ended_on'])
+    .orderBy('delegated_on')
+    .orderBy('id')
+    .execute();
 }

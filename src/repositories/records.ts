@@ -22,10 +22,30 @@ interface RecordKind {
 }
 
 export const RECORD_KINDS = {
-  staff_token: { table: 'staff_tokens', key: 'id', columns: ['id', 'name', 'role', 'token_hash', 'created_at', 'revoked_at'], events: ['staff_token.issued', 'staff_token.revoked'] },
-  crawler_key: { table: 'crawler_keys', key: 'id', columns: ['id', 'name', 'key_hash', 'created_at', 'revoked_at'], events: ['crawler_key.made', 'crawler_key.revoked'] },
-  embed_token: { table: 'embed_tokens', key: 'jti', columns: ['jti', 'service_id', 'kid', 'origins', 'token', 'issued_at', 'retired_at'], events: ['embed_token.issued', 'embed_token.retired'] },
-  signing_key: { table: 'signing_keys', key: 'kid', columns: ['kid', 'alg', 'public_jwk', 'private_enc', 'created_at', 'retired_at'], events: ['signing_key.added', 'signing_key.retired'] },
+  staff_token: {
+    table: 'staff_tokens',
+    key: 'id',
+    columns: ['id', 'name', 'role', 'token_hash', 'created_at', 'revoked_at'],
+    events: ['staff_token.issued', 'staff_token.revoked'],
+  },
+  crawler_key: {
+    table: 'crawler_keys',
+    key: 'id',
+    columns: ['id', 'name', 'key_hash', 'created_at', 'revoked_at'],
+    events: ['crawler_key.made', 'crawler_key.revoked'],
+  },
+  embed_token: {
+    table: 'embed_tokens',
+    key: 'jti',
+    columns: ['jti', 'service_id', 'kid', 'origins', 'token', 'issued_at', 'retired_at'],
+    events: ['embed_token.issued', 'embed_token.retired'],
+  },
+  signing_key: {
+    table: 'signing_keys',
+    key: 'kid',
+    columns: ['kid', 'alg', 'public_jwk', 'private_enc', 'created_at', 'retired_at'],
+    events: ['signing_key.added', 'signing_key.retired'],
+  },
   case: {
     table: 'misuse_cases',
     key: 'id',
@@ -46,7 +66,9 @@ type RecordEvent<K extends RecordKindName> = (typeof RECORD_KINDS)[K]['events'][
 /** SHA-256 of the kind and the record's columns, as canonical JSON (instants as ISO strings). */
 export function recordFingerprint(kind: RecordKindName, row: Record<string, unknown>): string {
   const values = RECORD_KINDS[kind].columns.map((c) => normalise(row[c]));
-  return createHash('sha256').update(canonicalJson([kind, values])).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson([kind, values]))
+    .digest('hex');
 }
 
 function normalise(v: unknown): unknown {
@@ -100,7 +122,10 @@ export async function verifyRecords(db: Db, limit = 20): Promise<{ checked: numb
       const p = (typeof e.payload === 'string' ? JSON.parse(e.payload) : e.payload) as RecordPayload;
       expected.set(p.record, p.fingerprint);
     }
-    const rows = (await db.selectFrom(k.table).select(k.columns as never).execute()) as Record<string, unknown>[];
+    const rows = (await db
+      .selectFrom(k.table)
+      .select(k.columns as never)
+      .execute()) as Record<string, unknown>[];
     for (const row of rows) {
       checked++;
       const key = String(row[k.key]);
@@ -129,13 +154,26 @@ async function verifyDisclosures(db: Db, problems: RecordProblem[]): Promise<num
     if (!p.items) continue; // written before the digests were
     checked += items.length;
     const actual = disclosureDigests(
-      items.map((i) => ({ key: i.key, labelJa: i.label_ja, labelEn: i.label_en, valueJa: i.value_ja, valueEn: i.value_en, withheld: i.withheld, withheldReason: i.withheld_reason })),
+      items.map((i) => ({
+        key: i.key,
+        labelJa: i.label_ja,
+        labelEn: i.label_en,
+        valueJa: i.value_ja,
+        valueEn: i.value_en,
+        withheld: i.withheld,
+        withheldReason: i.withheld_reason,
+      })),
     );
     if (actual.length !== p.items.length || actual.some((d, i) => d !== p.items![i])) {
-      problems.push({ table: 'disclosure_items', record: `${e.service_id}/v${p.version}`, problem: actual.length < p.items.length ? 'deleted' : 'changed outside certmark' });
+      problems.push({
+        table: 'disclosure_items',
+        record: `${e.service_id}/v${p.version}`,
+        problem: actual.length < p.items.length ? 'deleted' : 'changed outside certmark',
+      });
     }
   }
-  for (const [eventId, items] of byEvent) problems.push({ table: 'disclosure_items', record: `${items[0]!.service_id}/event ${eventId}`, problem: 'not on the chain' });
+  for (const [eventId, items] of byEvent)
+    problems.push({ table: 'disclosure_items', record: `${items[0]!.service_id}/event ${eventId}`, problem: 'not on the chain' });
   return checked;
 }
 
@@ -150,7 +188,11 @@ export async function adoptPendingRecords(db: Db, at: Date): Promise<number> {
     let adopted = 0;
     for (const kind of Object.keys(RECORD_KINDS) as RecordKindName[]) {
       const k = RECORD_KINDS[kind];
-      const rows = (await tx.selectFrom(k.table).select(k.key as never).orderBy(k.key as never).execute()) as Record<string, string>[];
+      const rows = (await tx
+        .selectFrom(k.table)
+        .select(k.key as never)
+        .orderBy(k.key as never)
+        .execute()) as Record<string, string>[];
       for (const row of rows) {
         await recordOnChain(tx, kind, k.events[0] as never, row[k.key]!, 'migration 0004', at);
         adopted++;

@@ -42,7 +42,14 @@ export async function findServiceWithVendor(db: Db, id: string) {
   return db
     .selectFrom('services')
     .innerJoin('vendors', 'vendors.id', 'services.vendor_id')
-    .select(['services.id', 'services.number', 'services.name_ja', 'services.name_en', 'vendors.name_ja as vendor_name_ja', 'vendors.name_en as vendor_name_en'])
+    .select([
+      'services.id',
+      'services.number',
+      'services.name_ja',
+      'services.name_en',
+      'vendors.name_ja as vendor_name_ja',
+      'vendors.name_en as vendor_name_en',
+    ])
     .where('services.id', '=', id)
     .executeTakeFirst();
 }
@@ -67,7 +74,10 @@ export async function listServices(db: Db): Promise<ServiceRow[]> {
  */
 export async function nextSerial(tx: Tx): Promise<number> {
   await tx.selectFrom('event_chain_head').select('id').where('id', '=', 1).forUpdate().execute();
-  const r = await tx.selectFrom('services').select((eb) => eb.fn.max('serial').as('max')).executeTakeFirst();
+  const r = await tx
+    .selectFrom('services')
+    .select((eb) => eb.fn.max('serial').as('max'))
+    .executeTakeFirst();
   return Number(r?.max ?? 0) + 1;
 }
 
@@ -92,12 +102,19 @@ export async function replaceOrigins(tx: Tx, serviceId: string, list: readonly s
   await tx.deleteFrom('service_origins').where('service_id', '=', serviceId).execute();
   const unique = [...new Set(list)]; // (service, origin) is the key: a repeat must not fail the operation
   if (unique.length > 0) {
-    await tx.insertInto('service_origins').values(unique.map((origin) => ({ service_id: serviceId, origin, added_at: at }))).execute();
+    await tx
+      .insertInto('service_origins')
+      .values(unique.map((origin) => ({ service_id: serviceId, origin, added_at: at })))
+      .execute();
   }
 }
 
 export async function latestDisclosureVersion(db: Db, serviceId: string): Promise<number> {
-  const r = await db.selectFrom('disclosure_items').select((eb) => eb.fn.max('version').as('v')).where('service_id', '=', serviceId).executeTakeFirst();
+  const r = await db
+    .selectFrom('disclosure_items')
+    .select((eb) => eb.fn.max('version').as('v'))
+    .where('service_id', '=', serviceId)
+    .executeTakeFirst();
   return Number(r?.v ?? 0);
 }
 

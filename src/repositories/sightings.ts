@@ -10,7 +10,10 @@ export type IdempotencyRow = Selectable<IdempotencyKeyTable>;
 // --- images: stored once by the SHA-256 of the bytes as received (the stored bytes are the metadata-free PNG)
 
 /** Many images at once (group commit), each stored once. */
-export async function insertImagesOnce(tx: Tx, images: readonly { sha256: string; type: string; width: number; height: number; bytes: Buffer; at: Date }[]): Promise<void> {
+export async function insertImagesOnce(
+  tx: Tx,
+  images: readonly { sha256: string; type: string; width: number; height: number; bytes: Buffer; at: Date }[],
+): Promise<void> {
   const unique = [...new Map(images.map((i) => [i.sha256, i])).values()].sort((a, b) => (a.sha256 < b.sha256 ? -1 : 1));
   if (unique.length === 0) return;
   await tx
@@ -30,7 +33,12 @@ export async function findImage(db: Db, sha256: string): Promise<ImageRow | unde
 export async function servicesWithOrigins(db: Db, origins: readonly string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>(origins.map((o) => [o, []]));
   if (origins.length === 0) return out;
-  const rows = await db.selectFrom('service_origins').select(['origin', 'service_id']).where('origin', 'in', [...new Set(origins)]).orderBy('service_id').execute();
+  const rows = await db
+    .selectFrom('service_origins')
+    .select(['origin', 'service_id'])
+    .where('origin', 'in', [...new Set(origins)])
+    .orderBy('service_id')
+    .execute();
   for (const r of rows) out.get(r.origin)?.push(r.service_id);
   return out;
 }
@@ -44,7 +52,11 @@ export type NewSighting = Omit<SightingRow, 'findings' | 'evidence'> & { finding
  */
 export async function writeReceived(
   db: Db,
-  w: { sightings: readonly NewSighting[]; cases: readonly FindingTally[]; answers: readonly { crawlerKeyId: string; key: string; status: number; body: Record<string, unknown> }[] },
+  w: {
+    sightings: readonly NewSighting[];
+    cases: readonly FindingTally[];
+    answers: readonly { crawlerKeyId: string; key: string; status: number; body: Record<string, unknown> }[];
+  },
 ): Promise<string[]> {
   const iso = (d: Date | string) => new Date(d).toISOString();
   const sightings = JSON.stringify(w.sightings.map((s) => ({ ...s, seen_at: iso(s.seen_at), created_at: iso(s.created_at) })));
@@ -98,14 +110,29 @@ export async function findIdempotencyKey(db: Db, crawlerKeyId: string, key: stri
  * requests at once): of two requests with one key, exactly one inserts the row. Returns the claimed ones as
  * `crawlerKeyId key`; a key twice in the batch is claimed once, by its first request.
  */
-export async function claimIdempotencyKeys(db: Db, owner: string, claims: readonly { crawlerKeyId: string; key: string; requestHash: string; at: Date }[]): Promise<Set<string>> {
+export async function claimIdempotencyKeys(
+  db: Db,
+  owner: string,
+  claims: readonly { crawlerKeyId: string; key: string; requestHash: string; at: Date }[],
+): Promise<Set<string>> {
   const first = new Map<string, (typeof claims)[number]>();
   for (const k of claims) if (!first.has(`${k.crawlerKeyId} ${k.key}`)) first.set(`${k.crawlerKeyId} ${k.key}`, k);
   const unique = [...first.values()];
   if (unique.length === 0) return new Set();
   const rows = await db
     .insertInto('idempotency_keys')
-    .values(unique.map((k) => ({ crawler_key_id: k.crawlerKeyId, key: k.key, request_hash: k.requestHash, state: 'in_flight' as const, response_status: null, response_body: null, created_at: k.at, owner })))
+    .values(
+      unique.map((k) => ({
+        crawler_key_id: k.crawlerKeyId,
+        key: k.key,
+        request_hash: k.requestHash,
+        state: 'in_flight' as const,
+        response_status: null,
+        response_body: null,
+        created_at: k.at,
+        owner,
+      })),
+    )
     .onConflict((oc) => oc.columns(['crawler_key_id', 'key']).doNothing())
     .returning(['crawler_key_id', 'key'])
     .execute();
@@ -113,7 +140,10 @@ export async function claimIdempotencyKeys(db: Db, owner: string, claims: readon
 }
 
 /** Takes over a claim whose request died before answering (in flight since before `staleBefore`). */
-export async function takeOverAbandonedClaim(db: Db, k: { crawlerKeyId: string; key: string; requestHash: string; staleBefore: Date; at: Date; owner: string }): Promise<boolean> {
+export async function takeOverAbandonedClaim(
+  db: Db,
+  k: { crawlerKeyId: string; key: string; requestHash: string; staleBefore: Date; at: Date; owner: string },
+): Promise<boolean> {
   const r = await db
     .updateTable('idempotency_keys')
     .set({ created_at: k.at, request_hash: k.requestHash, owner: k.owner })
@@ -160,6 +190,9 @@ export async function releaseClaimsOfGoneInstances(database: Database): Promise<
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 
 export async function deleteExpiredIdempotencyKeys(db: Db, now: Date): Promise<number> {
-  const r = await db.deleteFrom('idempotency_keys').where('created_at', '<', new Date(now.getTime() - IDEMPOTENCY_KEY_TTL_MS)).executeTakeFirst();
+  const r = await db
+    .deleteFrom('idempotency_keys')
+    .where('created_at', '<', new Date(now.getTime() - IDEMPOTENCY_KEY_TTL_MS))
+    .executeTakeFirst();
   return Number(r.numDeletedRows);
 }

@@ -20,7 +20,14 @@ export async function lockSigningKeys(tx: Tx): Promise<void> {
 export async function insertSigningKey(tx: Tx, row: { kid: string; alg: string; publicJwk: Record<string, unknown>; privateEnc: string; at: Date }) {
   await tx
     .insertInto('signing_keys')
-    .values({ kid: row.kid, alg: row.alg, public_jwk: JSON.stringify(row.publicJwk) as never, private_enc: row.privateEnc, created_at: row.at, retired_at: null })
+    .values({
+      kid: row.kid,
+      alg: row.alg,
+      public_jwk: JSON.stringify(row.publicJwk) as never,
+      private_enc: row.privateEnc,
+      created_at: row.at,
+      retired_at: null,
+    })
     .execute();
 }
 

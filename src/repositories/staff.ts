@@ -40,7 +40,10 @@ export async function revokeStaffToken(db: Db, id: string, at: Date): Promise<bo
 }
 
 export async function countStaffTokens(db: Db): Promise<number> {
-  const r = await db.selectFrom('staff_tokens').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+  const r = await db
+    .selectFrom('staff_tokens')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirst();
   return Number(r?.n ?? 0);
 }
 

@@ -27,7 +27,10 @@ export const Badge = z
     number: z.string(),
     serviceName: Names,
     vendorName: Names,
-    validThrough: z.string().nullable().openapi({ description: 'last day in force (JST), an Art. 12.2 extension included; null once revoked, terminated or lapsed' }),
+    validThrough: z
+      .string()
+      .nullable()
+      .openapi({ description: 'last day in force (JST), an Art. 12.2 extension included; null once revoked, terminated or lapsed' }),
     verifyUrl: z.string(),
     markUrl: z.string().nullable().openapi({ description: 'only when showMark' }),
     reportUrl: z.string(),
@@ -169,7 +172,10 @@ export function badgeRoutes() {
     const type = format === 'png' ? PNG_TYPE : SVG_TYPE;
     const send = async (code: 200 | 403 | 404 | 410, svg: string, extra: Record<string, string>) => {
       const bytes = format === 'png' ? await badgePng(svg) : Buffer.from(svg);
-      return sealedResponse(c, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) as Uint8Array<ArrayBuffer>, code, { ...imageHeaders(status, type), ...extra });
+      return sealedResponse(c, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) as Uint8Array<ArrayBuffer>, code, {
+        ...imageHeaders(status, type),
+        ...extra,
+      });
     };
     if (v.code === 404) return send(404, noticeBadgeSvg('unknown', null, now, lang), { 'Cache-Control': 'no-store' });
     const facts = { number: v.token.number, name: v.facts.name, validThrough: inForceThroughFromFacts(v.facts, now), checkedAt: now };

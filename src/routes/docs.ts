@@ -18,7 +18,8 @@ const PAGE = `<!doctype html>
 <script src="/docs/swagger-ui-bundle.js"></script><script src="/docs/init.js"></script></body></html>`;
 
 const INIT = `window.addEventListener('load', function () { window.SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui' }); });`;
-const DOCS_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+const DOCS_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 /** /openapi.json and a browsable /docs served from the installed swagger-ui-dist: no outside network. */
 export function docsRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {

@@ -9,7 +9,13 @@ const Health = z.object({ status: z.literal('ok') }).openapi('Health');
 export function healthRoutes() {
   const r = newRouter();
   r.openapi(
-    createRoute({ method: 'get', path: '/healthz', tags: ['operations'], summary: 'The process is up', responses: { 200: { description: 'up', content: { 'application/json': { schema: Health } } } } }),
+    createRoute({
+      method: 'get',
+      path: '/healthz',
+      tags: ['operations'],
+      summary: 'The process is up',
+      responses: { 200: { description: 'up', content: { 'application/json': { schema: Health } } } },
+    }),
     (c) => c.json({ status: 'ok' as const }, 200),
   );
   r.openapi(

@@ -17,8 +17,14 @@ export const ImageQuery = z.object({
     .max(4096)
     .optional()
     .openapi({ param: { name: 'w', in: 'query' }, description: `PNG width in pixels, snapped to one of ${MARK_WIDTHS.join(', ')}` }),
-  variant: z.enum(['colour', 'mono']).optional().openapi({ param: { name: 'variant', in: 'query' }, description: 'the colour (default) or the monochrome master; both are official' }),
-  lang: z.enum(['ja', 'en']).optional().openapi({ param: { name: 'lang', in: 'query' }, description: 'which language comes first on a notice (default ja)' }),
+  variant: z
+    .enum(['colour', 'mono'])
+    .optional()
+    .openapi({ param: { name: 'variant', in: 'query' }, description: 'the colour (default) or the monochrome master; both are official' }),
+  lang: z
+    .enum(['ja', 'en'])
+    .optional()
+    .openapi({ param: { name: 'lang', in: 'query' }, description: 'which language comes first on a notice (default ja)' }),
 });
 export type ImageQuery = z.infer<typeof ImageQuery>;
 
@@ -55,7 +61,14 @@ export const PNG_TYPE = 'image/png';
 const noticeSvgBytes = new Map<string, Uint8Array<ArrayBuffer>>();
 
 /** A notice image (never the mark), not to be cached by anyone. */
-export async function noticeResponse(c: Context<AppEnv>, code: 403 | 404 | 410, status: string, reason: NoticeReason, format: 'svg' | 'png', q: ImageQuery): Promise<Response> {
+export async function noticeResponse(
+  c: Context<AppEnv>,
+  code: 403 | 404 | 410,
+  status: string,
+  reason: NoticeReason,
+  format: 'svg' | 'png',
+  q: ImageQuery,
+): Promise<Response> {
   const lang: NoticeLang = q.lang ?? 'ja';
   let bytes: Uint8Array<ArrayBuffer>;
   if (format === 'png') {
@@ -80,7 +93,10 @@ const describeAnswers = (type: string) => ({
   304: { description: 'not modified (If-None-Match)' },
   400: { description: 'invalid query (problem+json)' },
   403: { description: 'the request’s Origin/Referer is not one of the token’s origins: a notice image', content: { [type]: { schema: z.string() } } },
-  404: { description: 'the token is malformed, unsigned, signed by an unknown key, retired or names an unknown service: a notice image', content: { [type]: { schema: z.string() } } },
+  404: {
+    description: 'the token is malformed, unsigned, signed by an unknown key, retired or names an unknown service: a notice image',
+    content: { [type]: { schema: z.string() } },
+  },
   410: { description: 'the service is expired, revoked, terminated or lapsed: a notice image saying why', content: { [type]: { schema: z.string() } } },
 });
 

@@ -5,7 +5,15 @@ import { qrPng, qrSvg } from '../mark/qr';
 import { verifyUrl } from '../urls';
 import { isCertificationNumber } from '../publication/public-service';
 
-const Query = z.object({ w: z.coerce.number().int().min(64).max(2048).optional().openapi({ param: { name: 'w', in: 'query' }, description: 'PNG width in pixels (default 512)' }) });
+const Query = z.object({
+  w: z.coerce
+    .number()
+    .int()
+    .min(64)
+    .max(2048)
+    .optional()
+    .openapi({ param: { name: 'w', in: 'query' }, description: 'PNG width in pixels (default 512)' }),
+});
 const Param = z.object({ number: z.string().openapi({ param: { name: 'number', in: 'path' }, example: 'MD-0042-2411' }) });
 
 /** `GET /qr/{number}.svg|.png`: a QR code for print that leads to `{base}/verify/{number}` (Art. 10.1, 10.4). */
@@ -18,7 +26,10 @@ export function qrRoutes() {
       tags: ['mark'],
       summary: 'A QR code for print use, leading to the verification page',
       request: { params: Param, query: Query },
-      responses: { 200: { description: 'the QR code', content: { [format === 'svg' ? 'image/svg+xml' : 'image/png']: { schema: z.string() } } }, 404: { description: 'no certified service has this number' } },
+      responses: {
+        200: { description: 'the QR code', content: { [format === 'svg' ? 'image/svg+xml' : 'image/png']: { schema: z.string() } } },
+        404: { description: 'no certified service has this number' },
+      },
     });
   }
   r.get('/qr/:file{[A-Z]{2}-\\d{4}-\\d{4}\\.(?:svg|png)}', async (c) => {

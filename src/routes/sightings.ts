@@ -49,7 +49,10 @@ function idempotencyKeyOf(raw: string): string {
 
 const SightingForm = z
   .object({
-    pageUrl: z.string().max(MAX_URL_LENGTH).openapi({ description: 'the page where the mark was seen (http or https); never fetched by certmark', example: 'https://vendor.example/' }),
+    pageUrl: z
+      .string()
+      .max(MAX_URL_LENGTH)
+      .openapi({ description: 'the page where the mark was seen (http or https); never fetched by certmark', example: 'https://vendor.example/' }),
     seenAt: z.string().max(64).openapi({ description: 'when it was seen, RFC 3339', example: '2026-04-01T09:00:00+09:00' }),
     image: z
       .custom<File>((v) => v instanceof File, 'must be a file part')
@@ -100,7 +103,8 @@ export function sightingRoutes(deps: AppDeps) {
       path: '/api/v1/sightings',
       tags: ['crawlers'],
       summary: 'Report where the mark was seen (CONTRACT.md, "For crawlers")',
-      description: 'Idempotent with `Idempotency-Key`: the same key and body answer the same and store nothing new; another body answers 422; while the first is processed, 409.',
+      description:
+        'Idempotent with `Idempotency-Key`: the same key and body answer the same and store nothing new; another body answers 422; while the first is processed, 409.',
       security: [{ crawlerKey: [] }],
       middleware: [crawlerAuth(deps), bounded, multipartOnly] as const,
       request: {

@@ -3,9 +3,7 @@
  * An idle batcher runs an item at the next turn of the event loop (no timer, no added latency); under load each
  * run takes everything that queued up meanwhile, up to `max` items. One run at a time.
  */
-export interface Batcher<I, O> {
-  (item: I): Promise<O>;
-}
+export type Batcher<I, O> = (item: I) => Promise<O>;
 
 export function microBatcher<I, O>(run: (items: I[]) => Promise<O[]>, options: { max: number }): Batcher<I, O> {
   let queue: { item: I; resolve: (o: O) => void; reject: (e: unknown) => void }[] = [];

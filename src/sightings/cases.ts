@@ -60,7 +60,8 @@ export async function actOnCase(ctx: LifecycleContext, caseId: string, action: C
       }
       case 'improvement': {
         const investigationId =
-          action.investigationId ?? (await requestInvestigation(inTx, c.service_id, { subject: `標章の使用 (Art. 10): ${c.finding} on ${c.page_url}`, dueOn: action.dueOn })).id;
+          action.investigationId ??
+          (await requestInvestigation(inTx, c.service_id, { subject: `標章の使用 (Art. 10): ${c.finding} on ${c.page_url}`, dueOn: action.dueOn })).id;
         const r = await requestImprovement(inTx, c.service_id, { investigationId, content: action.content, dueOn: action.dueOn, publish: action.publish });
         recorded = { ...base, improvementId: r.id, investigationId, dueOn: action.dueOn, published: action.publish };
         break;
@@ -81,7 +82,11 @@ export type { CaseView, SightingRow };
 // --- Staff reads. A case is confidential (Art. 20): every read of one, of the list and of an image is audited.
 
 /** Cases, last seen first; `query` (the request's filter as given) is what the audit entry names. */
-export async function casesForStaff(reader: StaffReader, filter: Omit<CaseFilter, 'serviceId'> & { service: string | null }, query: string): Promise<CaseView[]> {
+export async function casesForStaff(
+  reader: StaffReader,
+  filter: Omit<CaseFilter, 'serviceId'> & { service: string | null },
+  query: string,
+): Promise<CaseView[]> {
   const serviceId = filter.service ? (await resolveService(reader.db, filter.service)).id : null;
   const rows = await listCases(reader.db, { ...filter, serviceId });
   await auditConfidentialRead(reader, query || '-', ['case list']);

@@ -13,9 +13,7 @@ export const FINDINGS = ['stale', 'revoked', 'wrong_site', 'no_link', 'recoloure
 export type Finding = (typeof FINDINGS)[number];
 
 /** What the embed token check says (src/tokens/verify.ts answers in this shape). */
-export type TokenCheck =
-  | { ok: true; token: { serviceId: string; number: string; origins: ReadonlySet<string> } }
-  | { ok: false; refusal: string };
+export type TokenCheck = { ok: true; token: { serviceId: string; number: string; origins: ReadonlySet<string> } } | { ok: false; refusal: string };
 
 export interface DetectionInput {
   pageOrigin: string;
@@ -84,7 +82,12 @@ function statusFinding(status: Status | null, everCertified: boolean): Why {
 
 export async function detect(input: DetectionInput, directory: ServiceDirectory, base: string): Promise<Detection> {
   const { image } = input;
-  const tokenEvidence = input.token === null ? { present: false } : input.token.ok ? { present: true, valid: true, number: input.token.token.number, origins: [...input.token.token.origins] } : { present: true, valid: false, refusal: input.token.refusal };
+  const tokenEvidence =
+    input.token === null
+      ? { present: false }
+      : input.token.ok
+        ? { present: true, valid: true, number: input.token.token.number, origins: [...input.token.token.origins] }
+        : { present: true, valid: false, refusal: input.token.refusal };
   const imageEvidence = { finding: image.finding, variant: image.variant, exact: image.exact, ...image.evidence };
   const linkNumber = verifiedNumberOf(input.linkHref, base);
 

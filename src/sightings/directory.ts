@@ -33,10 +33,13 @@ export interface ServiceDirectory {
 export function cachedDirectory(db: Db, statuses: StatusCache): ServiceDirectory {
   const idOfNumber = new LRUCache<string, string>({ max: 100_000 });
   // the origins of concurrent sightings are looked up in one query
-  const withOrigin = microBatcher<string, string[]>(async (list) => {
-    const found = await servicesWithOrigins(db, list);
-    return list.map((o) => found.get(o) ?? []);
-  }, { max: 500 });
+  const withOrigin = microBatcher<string, string[]>(
+    async (list) => {
+      const found = await servicesWithOrigins(db, list);
+      return list.map((o) => found.get(o) ?? []);
+    },
+    { max: 500 },
+  );
   const byId = async (id: string): Promise<ServiceFacts | null> => {
     const f = await statuses.get(id);
     return f ? { id: f.serviceId, number: f.number, events: f.events, origins: registeredOrigins(f.events) } : null;

@@ -80,7 +80,13 @@ export async function receiveSighting(deps: IntakeDeps, crawlerKeyId: string, id
       deps.base,
     );
     const id = (deps.newId ?? randomUUID)();
-    const body: SightingAnswer = { id, findings: detection.findings, markSeen: judged.verdict.finding !== 'unrelated', imageSha256: input.image.sha256, seenAt: input.seenAt.toISOString() };
+    const body: SightingAnswer = {
+      id,
+      findings: detection.findings,
+      markSeen: judged.verdict.finding !== 'unrelated',
+      imageSha256: input.image.sha256,
+      seenAt: input.seenAt.toISOString(),
+    };
     const at = deps.clock.now();
     await deps.store.write({
       claim: { crawlerKeyId, key: idempotencyKey, requestHash: hash, at },

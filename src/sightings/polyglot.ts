@@ -6,8 +6,7 @@
 import { AppError } from '../errors';
 import type { SniffedImageType } from '../detection/limits';
 
-const refuse = (what: string) =>
-  new AppError('unsupported_media_type', `${what}: the bytes are an image and something else (a polyglot)`, { field: 'image' });
+const refuse = (what: string) => new AppError('unsupported_media_type', `${what}: the bytes are an image and something else (a polyglot)`, { field: 'image' });
 
 /** PNG: chunks (length, type, data, CRC) up to IEND, then nothing. */
 function pngEnd(bytes: Buffer): number | null {

@@ -44,7 +44,17 @@ function tally(items: readonly FinishedSighting[], newId: () => string): Finding
       const key = caseKey(s.service_id, s.page_url, finding);
       const t = byCase.get(key);
       if (!t) {
-        byCase.set(key, { id: newId(), serviceId: s.service_id, pageUrl: s.page_url, pageOrigin: s.page_origin, finding, count: 1, firstSeenAt: seenAt, lastSeenAt: seenAt, lastSightingId: s.id });
+        byCase.set(key, {
+          id: newId(),
+          serviceId: s.service_id,
+          pageUrl: s.page_url,
+          pageOrigin: s.page_origin,
+          finding,
+          count: 1,
+          firstSeenAt: seenAt,
+          lastSeenAt: seenAt,
+          lastSightingId: s.id,
+        });
         continue;
       }
       t.count++;

@@ -23,7 +23,10 @@ export interface StandingDeps {
 export async function prepareStanding(config: Config, database: Database, clock: Clock, logger: Logger): Promise<StandingDeps> {
   const secret = await resolveKeySecret(config);
   if (secret.source !== 'config' && database.kind === 'postgres') {
-    logger.warn({ keySecretFile: secret.source }, 'CERTMARK_KEY_SECRET is not set: the signing keys are sealed with the secret in this file; every server on this database must share it');
+    logger.warn(
+      { keySecretFile: secret.source },
+      'CERTMARK_KEY_SECRET is not set: the signing keys are sealed with the secret in this file; every server on this database must share it',
+    );
   }
   const keys = await loadKeyRing(database, secret, clock, logger);
   const statuses = new StatusCache(database.db);

@@ -28,7 +28,13 @@ export const statusHeader = (v: MarkVerdict): string => (v.code === 404 ? 'unkno
 
 const ENDED: ReadonlySet<string> = new Set(['revoked', 'expired', 'terminated', 'lapsed']);
 
-export async function markVerdict(sources: MarkSources, token: string, origin: string | undefined, referer: string | undefined, now: Date): Promise<MarkVerdict> {
+export async function markVerdict(
+  sources: MarkSources,
+  token: string,
+  origin: string | undefined,
+  referer: string | undefined,
+  now: Date,
+): Promise<MarkVerdict> {
   const verification = sources.tokens.peek(token) ?? (await sources.tokens.verify(token));
   if (!verification.ok) return { code: 404, status: 'unknown', reason: 'unknown', refusal: verification.refusal };
   const t = verification.token;

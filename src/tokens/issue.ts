@@ -49,12 +49,14 @@ export async function findServiceRef(db: Db, ref: string): Promise<ServiceRow> {
 
 /** Each origin an http(s) origin, normalised, no duplicates. */
 export function checkOrigins(list: readonly string[], field = 'origins'): string[] {
-  if (list.length === 0) throw new AppError('invalid', 'at least one origin is needed (Art. 10.2: the sites where the mark may appear)', { field, article: 'Art. 10.2' });
+  if (list.length === 0)
+    throw new AppError('invalid', 'at least one origin is needed (Art. 10.2: the sites where the mark may appear)', { field, article: 'Art. 10.2' });
   if (list.length > MAX_ORIGINS) throw new AppError('invalid', `at most ${MAX_ORIGINS} origins per token`, { field });
   const out: string[] = [];
   list.forEach((o, i) => {
     const n = normalizeOrigin(o);
-    if (!n) throw new AppError('invalid', `not an http or https origin (scheme, host and port only): ${JSON.stringify(o.slice(0, 80))}`, { field: `${field}.${i}` });
+    if (!n)
+      throw new AppError('invalid', `not an http or https origin (scheme, host and port only): ${JSON.stringify(o.slice(0, 80))}`, { field: `${field}.${i}` });
     if (!out.includes(n)) out.push(n);
   });
   return out;
@@ -81,7 +83,9 @@ export function toView(row: tokens.EmbedTokenRow, number: string): EmbedTokenVie
 export async function issueEmbedToken(ctx: TokenContext, serviceRef: string, input: { origins?: readonly string[] | null }): Promise<EmbedTokenView> {
   const service = await findServiceRef(ctx.db, serviceRef);
   if (!service.number) {
-    throw new AppError('forbidden_transition', 'the service has no certification number yet: tokens are issued for certified services', { article: 'Art. 6.5' });
+    throw new AppError('forbidden_transition', 'the service has no certification number yet: tokens are issued for certified services', {
+      article: 'Art. 6.5',
+    });
   }
   const status = statusOf(foldEvents(await serviceEvents(ctx.db, service.id)), ctx.clock.now());
   if (status === 'revoked' || status === 'terminated' || status === 'lapsed') {
@@ -94,7 +98,11 @@ export async function issueEmbedToken(ctx: TokenContext, serviceRef: string, inp
   const allowed = new Set(registered.map(normalizeOrigin));
   origins.forEach((o, i) => {
     if (!allowed.has(o)) {
-      throw new AppError('unprocessable', `${o} is not registered for ${service.number}: register the site first (a change of the service)`, { field: `origins.${i}`, article: 'Art. 10.2', extra: { origin: o } });
+      throw new AppError('unprocessable', `${o} is not registered for ${service.number}: register the site first (a change of the service)`, {
+        field: `origins.${i}`,
+        article: 'Art. 10.2',
+        extra: { origin: o },
+      });
     }
   });
   const signer = ctx.keys.currentSigner();

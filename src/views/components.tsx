@@ -60,4 +60,3 @@ export function statusDate(s: PublicService, lang: Lang): string {
       return formatDate(jstDate(s.lapse!.at), lang);
   }
 }
-

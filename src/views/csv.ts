@@ -3,8 +3,25 @@ import type { PublicService } from '../publication/public-service';
 import { verifyUrl } from '../urls';
 
 export const CSV_COLUMNS = [
-  'number', 'name_ja', 'name_en', 'vendor_ja', 'vendor_en', 'status', 'mark_served', 'first_certified_on', 'certified_on', 'valid_through',
-  'in_force_through', 'renewal_filed_on', 'extension_until', 'revoked_on', 'revocation_ground', 'revocation_reason', 'terminated_on', 'lapsed_on', 'verification_url',
+  'number',
+  'name_ja',
+  'name_en',
+  'vendor_ja',
+  'vendor_en',
+  'status',
+  'mark_served',
+  'first_certified_on',
+  'certified_on',
+  'valid_through',
+  'in_force_through',
+  'renewal_filed_on',
+  'extension_until',
+  'revoked_on',
+  'revocation_ground',
+  'revocation_reason',
+  'terminated_on',
+  'lapsed_on',
+  'verification_url',
 ] as const;
 
 /**

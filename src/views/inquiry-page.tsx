@@ -38,7 +38,16 @@ export const InquiryPage: FC<{ lang: Lang; serviceNumber: string | null; misuse:
         </div>
         <div class="field">
           <Label for="serviceNumber" text={m.fields.serviceNumber} required={false} lang={lang} />
-          <input id="serviceNumber" name="serviceNumber" type="text" value={serviceNumber ?? ''} maxlength={12} pattern="MD-[0-9]{4}-[0-9]{4}" aria-describedby="serviceNumber-hint" autocomplete="off" />
+          <input
+            id="serviceNumber"
+            name="serviceNumber"
+            type="text"
+            value={serviceNumber ?? ''}
+            maxlength={12}
+            pattern="MD-[0-9]{4}-[0-9]{4}"
+            aria-describedby="serviceNumber-hint"
+            autocomplete="off"
+          />
           <p id="serviceNumber-hint" class="hint">
             {m.numberHint}
           </p>

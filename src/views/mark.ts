@@ -5,7 +5,11 @@
  */
 export function inlineMark(master: string | Uint8Array, label: string): string | null {
   const text = typeof master === 'string' ? master : Buffer.from(master).toString('utf8');
-  const body = text.replace(/<\?xml[\s\S]*?\?>/g, '').replace(/<!--[\s\S]*?-->/g, '').replace(/<title>[\s\S]*?<\/title>/g, '').trim();
+  const body = text
+    .replace(/<\?xml[\s\S]*?\?>/g, '')
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<title>[\s\S]*?<\/title>/g, '')
+    .trim();
   if (!/^<svg[\s>]/.test(body)) return null;
   if (/<script|<foreignObject|\son\w+\s*=|\sstyle\s*=|<style|href\s*=\s*["'](?!#)/i.test(body)) return null;
   const escaped = label.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

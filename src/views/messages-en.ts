@@ -14,7 +14,6 @@ const GROUNDS_EN: Record<RevocationGround, string> = {
   9: 'a business transfer, merger, split or inheritance changed how the service is provided and put its continuation in doubt',
 };
 
-
 export const en: Messages = {
   siteName: 'Medical-information ASP/SaaS disclosure certification: public registry',
   skip: 'Skip to content',
@@ -28,15 +27,34 @@ export const en: Messages = {
   vendor: 'Vendor',
   number: 'Certification number',
   status: {
-    certified: { label: 'Certified', meaning: (d) => `This service is certified. The certification is valid through ${d}, and the vendor may display the mark.` },
-    renewal_pending: { label: 'Certified, renewal under review', meaning: (d) => `This service is certified, and the certification is valid through ${d}. A renewal has been filed and is under review.` },
-    expired: { label: 'Expired', meaning: (d) => `This certification expired at the end of ${d}. The service is no longer certified, and the mark must not be displayed (Art. 10.6).` },
-    revoked: { label: 'Revoked', meaning: (d) => `This certification was revoked on ${d}. The service is no longer certified, and the mark must not be displayed (Art. 10.8).` },
-    terminated: { label: 'Terminated', meaning: (d) => `The vendor ended this service, and the certification ended on ${d} (Art. 13.2). The mark must not be displayed.` },
-    lapsed: { label: 'Lapsed', meaning: (d) => `The certification lapsed on ${d} through a business transfer, merger, split or inheritance (Art. 9.2). The mark must not be displayed.` },
+    certified: {
+      label: 'Certified',
+      meaning: (d) => `This service is certified. The certification is valid through ${d}, and the vendor may display the mark.`,
+    },
+    renewal_pending: {
+      label: 'Certified, renewal under review',
+      meaning: (d) => `This service is certified, and the certification is valid through ${d}. A renewal has been filed and is under review.`,
+    },
+    expired: {
+      label: 'Expired',
+      meaning: (d) => `This certification expired at the end of ${d}. The service is no longer certified, and the mark must not be displayed (Art. 10.6).`,
+    },
+    revoked: {
+      label: 'Revoked',
+      meaning: (d) => `This certification was revoked on ${d}. The service is no longer certified, and the mark must not be displayed (Art. 10.8).`,
+    },
+    terminated: {
+      label: 'Terminated',
+      meaning: (d) => `The vendor ended this service, and the certification ended on ${d} (Art. 13.2). The mark must not be displayed.`,
+    },
+    lapsed: {
+      label: 'Lapsed',
+      meaning: (d) => `The certification lapsed on ${d} through a business transfer, merger, split or inheritance (Art. 9.2). The mark must not be displayed.`,
+    },
   },
   renewalFiled: (d) => `Renewal filed on ${d} (Art. 12.1)`,
-  extension: (until, granted) => `The certification body keeps this certification in force until ${until} while it decides the renewal (Art. 12.2, decided on ${granted}).`,
+  extension: (until, granted) =>
+    `The certification body keeps this certification in force until ${until} while it decides the renewal (Art. 12.2, decided on ${granted}).`,
   markHeading: 'Certification mark',
   markAbsent: 'This certification is not valid now, so the mark is not shown.',
   markCaption: 'The official certification mark',
@@ -58,7 +76,8 @@ export const en: Messages = {
   originsIntro: 'The web sites where the vendor may display the mark (Art. 10.2):',
   originsNone: 'No site is registered.',
   disclosureHeading: 'Published application content (form B)',
-  disclosureIntro: (v) => `The application content published under Art. 11.1(1) (version ${v}). Items withheld at the vendor's justified request are not shown (Art. 11.2).`,
+  disclosureIntro: (v) =>
+    `The application content published under Art. 11.1(1) (version ${v}). Items withheld at the vendor's justified request are not shown (Art. 11.2).`,
   disclosureNone: 'No items are published.',
   improvementsHeading: 'Improvement requests (published under Art. 16.2)',
   improvementDue: (d) => `Due on ${d}`,
@@ -99,7 +118,16 @@ export const en: Messages = {
     terminated: (d) => `Ended on ${d}`,
     lapsed: (d) => `Lapsed on ${d}`,
   },
-  filters: { in_force: 'Valid now', all: 'All', certified: 'Certified', renewal_pending: 'Renewal under review', expired: 'Expired', revoked: 'Revoked', terminated: 'Terminated', lapsed: 'Lapsed' },
+  filters: {
+    in_force: 'Valid now',
+    all: 'All',
+    certified: 'Certified',
+    renewal_pending: 'Renewal under review',
+    expired: 'Expired',
+    revoked: 'Revoked',
+    terminated: 'Terminated',
+    lapsed: 'Lapsed',
+  },
   searchButton: 'Search',
   resultsHeading: 'Certified services',
   resultsCount: (n) => (n === 1 ? '1 service' : `${n} services`),
@@ -123,7 +151,14 @@ export const en: Messages = {
   inquiryTitle: 'Inquiry desk',
   inquiryIntro: 'Users and vendors of certified services may send us their questions here (Art. 18).',
   inquiryPrivacy: 'Only the staff of the certification body read what you write; it is never published (Art. 20).',
-  fields: { name: 'Your name', email: 'Email address', organisation: 'Organisation', serviceNumber: 'Certification number', subject: 'Subject', body: 'Your inquiry' },
+  fields: {
+    name: 'Your name',
+    email: 'Email address',
+    organisation: 'Organisation',
+    serviceNumber: 'Certification number',
+    subject: 'Subject',
+    body: 'Your inquiry',
+  },
   optional: 'optional',
   required: 'required',
   numberHint: 'For example MD-0042-2411',
@@ -132,7 +167,15 @@ export const en: Messages = {
   receivedTitle: 'Your inquiry has been received',
   receivedText: 'Thank you. Our staff will read it and reply to the email address you gave.',
   backToRegistry: 'Back to the certified services',
-  errorTitle: { '400': 'Please check your input', '404': 'Page not found', '413': 'Too large', '415': 'Unsupported format', '429': 'Please try again later', '500': 'Something went wrong', '503': 'Cannot be checked right now' },
+  errorTitle: {
+    '400': 'Please check your input',
+    '404': 'Page not found',
+    '413': 'Too large',
+    '415': 'Unsupported format',
+    '429': 'Please try again later',
+    '500': 'Something went wrong',
+    '503': 'Cannot be checked right now',
+  },
   errorText: {
     '400': 'Something in the request was not valid.',
     '404': 'We could not find that certification number or page. Services that were never certified are not listed.',

@@ -30,7 +30,12 @@ export function verifyJsonLd(s: PublicService, base: string) {
     certificationStatus: s.markServed ? 'https://schema.org/CertificationActive' : 'https://schema.org/CertificationInactive',
     validFrom: s.certifiedOn,
     expires: s.inForceThrough,
-    about: { '@type': 'Service', name: s.name.ja, alternateName: s.name.en ?? undefined, provider: { '@type': 'Organization', name: s.vendor.name.ja, alternateName: s.vendor.name.en ?? undefined } },
+    about: {
+      '@type': 'Service',
+      name: s.name.ja,
+      alternateName: s.name.en ?? undefined,
+      provider: { '@type': 'Organization', name: s.vendor.name.ja, alternateName: s.vendor.name.en ?? undefined },
+    },
   };
 }
 
@@ -145,7 +150,7 @@ export const VerifyPage: FC<VerifyPageProps> = ({ service: s, lang, slots, markS
         )}
       </Section>
       <Section id="disclosure" title={m.disclosureHeading}>
-        {s.disclosure && s.disclosure.items.length ? (
+        {s.disclosure?.items.length ? (
           <>
             <p>{m.disclosureIntro(s.disclosure.version)}</p>
             <dl class="disclosure">

@@ -36,7 +36,16 @@ const WRITES: [string, string, unknown][] = [
   ['DELETE', '/api/v1/admin/staff-tokens/some-token', undefined],
 ];
 
-const READS = ['/api/v1/admin/vendors', '/api/v1/admin/services', '/api/v1/admin/events/verify', '/api/v1/admin/oversight/overdue', `${S}`, `${S}/status`, `${S}/events`, '/api/v1/admin/vendors/v'];
+const READS = [
+  '/api/v1/admin/vendors',
+  '/api/v1/admin/services',
+  '/api/v1/admin/events/verify',
+  '/api/v1/admin/oversight/overdue',
+  `${S}`,
+  `${S}/status`,
+  `${S}/events`,
+  '/api/v1/admin/vendors/v',
+];
 
 describe('staff authentication (bearer staff tokens)', () => {
   it.each(WRITES)('%s %s without a token is 401 and writes nothing', async (method, path, body) => {
@@ -55,7 +64,9 @@ describe('staff authentication (bearer staff tokens)', () => {
 
   it('a revoked token no longer opens anything', async () => {
     const token = await staffToken(t, 'reviewer');
-    const id = (await ok(t.json('GET', '/api/v1/admin/staff-tokens'))).tokens.find((x: { role: string; revokedAt: string | null }) => x.role === 'reviewer' && !x.revokedAt).id;
+    const id = (await ok(t.json('GET', '/api/v1/admin/staff-tokens'))).tokens.find(
+      (x: { role: string; revokedAt: string | null }) => x.role === 'reviewer' && !x.revokedAt,
+    ).id;
     expect((await t.json('GET', '/api/v1/admin/services', undefined, t.auth(token))).status).toBe(200);
     await ok(t.json('DELETE', `/api/v1/admin/staff-tokens/${id}`), 204);
     await problem(t.json('GET', '/api/v1/admin/services', undefined, t.auth(token)), 401);
@@ -78,7 +89,12 @@ describe('staff roles: auditors read only, revocation and tokens are the adminâ€
 
   it('an auditor reads services, statuses and the chain check', async () => {
     const s = await certifiedService(t);
-    for (const path of ['/api/v1/admin/services', `/api/v1/admin/services/${s.number}`, `/api/v1/admin/services/${s.id}/status`, '/api/v1/admin/events/verify']) {
+    for (const path of [
+      '/api/v1/admin/services',
+      `/api/v1/admin/services/${s.number}`,
+      `/api/v1/admin/services/${s.id}/status`,
+      '/api/v1/admin/events/verify',
+    ]) {
       expect((await t.json('GET', path, undefined, t.auth(auditor))).status, path).toBe(200);
     }
   });

@@ -150,33 +150,45 @@ describe('invalid bodies: 400 problem+json naming the field, nothing written', (
     }
   });
 
-  it.each(SERVICE_ENDPOINTS.filter((e) => e.valid !== undefined))('POST /services/{service}/$path: a body that is not JSON, an empty body, an array', async ({ path }) => {
-    const id = await appliedService(t);
-    const url = `/api/v1/admin/services/${id}/${path}`;
-    const headers = { ...t.auth(), 'Content-Type': 'application/json' };
-    await fails(() => t.app.request(url, { method: 'POST', headers, body: '{"not json' }), 400);
-    await fails(() => t.app.request(url, { method: 'POST', headers }), 400);
-    await fails(() => t.app.request(url, { method: 'POST', headers, body: '[]' }), 400);
-    const wrongType = await t.app.request(url, { method: 'POST', headers: { ...t.auth(), 'Content-Type': 'text/plain' }, body: 'hello' });
-    expect(wrongType.status).toBeGreaterThanOrEqual(400);
-    expect(wrongType.status).toBeLessThan(500);
-  });
+  it.each(SERVICE_ENDPOINTS.filter((e) => e.valid !== undefined))(
+    'POST /services/{service}/$path: a body that is not JSON, an empty body, an array',
+    async ({ path }) => {
+      const id = await appliedService(t);
+      const url = `/api/v1/admin/services/${id}/${path}`;
+      const headers = { ...t.auth(), 'Content-Type': 'application/json' };
+      await fails(() => t.app.request(url, { method: 'POST', headers, body: '{"not json' }), 400);
+      await fails(() => t.app.request(url, { method: 'POST', headers }), 400);
+      await fails(() => t.app.request(url, { method: 'POST', headers, body: '[]' }), 400);
+      const wrongType = await t.app.request(url, { method: 'POST', headers: { ...t.auth(), 'Content-Type': 'text/plain' }, body: 'hello' });
+      expect(wrongType.status).toBeGreaterThanOrEqual(400);
+      expect(wrongType.status).toBeLessThan(500);
+    },
+  );
 
   it('a body over 4 MiB is 413 before it is read', async () => {
     const big = JSON.stringify({ nameJa: 'x', contact: { note: 'x'.repeat(5 * 1024 * 1024) } });
-    expect(await fails(() => t.app.request('/api/v1/admin/vendors', { method: 'POST', headers: { ...t.auth(), 'Content-Type': 'application/json' }, body: big }), 413)).toMatchObject({ code: 'too_large' });
+    expect(
+      await fails(
+        () => t.app.request('/api/v1/admin/vendors', { method: 'POST', headers: { ...t.auth(), 'Content-Type': 'application/json' }, body: big }),
+        413,
+      ),
+    ).toMatchObject({ code: 'too_large' });
   });
 
   it('POST /vendors', async () => {
     expect(await fails(() => t.json('POST', '/api/v1/admin/vendors', { nameJa: '' }), 400)).toMatchObject({ field: 'nameJa' });
     expect(await fails(() => t.json('POST', '/api/v1/admin/vendors', { nameJa: 'n', contact: 'x' }), 400)).toMatchObject({ field: 'contact' });
     expect(await fails(() => t.json('POST', '/api/v1/admin/vendors', { nameJa: 'a\u0000b' }), 400)).toMatchObject({ field: 'nameJa' });
-    expect(await fails(() => t.json('POST', '/api/v1/admin/vendors', { nameJa: 'n', contact: { person: { name: 'a\u0000' } } }), 400)).toMatchObject({ field: 'contact' });
+    expect(await fails(() => t.json('POST', '/api/v1/admin/vendors', { nameJa: 'n', contact: { person: { name: 'a\u0000' } } }), 400)).toMatchObject({
+      field: 'contact',
+    });
   });
 
   it('POST /services, and an unknown vendor is 404 naming vendorId', async () => {
     expect(await fails(() => t.json('POST', '/api/v1/admin/services', { nameJa: 'n' }), 400)).toMatchObject({ field: 'vendorId' });
-    expect(await fails(() => t.json('POST', '/api/v1/admin/services', { vendorId: 'v', nameJa: 'n', origins: ['x'] }), 400)).toMatchObject({ field: 'origins.0' });
+    expect(await fails(() => t.json('POST', '/api/v1/admin/services', { vendorId: 'v', nameJa: 'n', origins: ['x'] }), 400)).toMatchObject({
+      field: 'origins.0',
+    });
     expect(await fails(() => t.json('POST', '/api/v1/admin/services', { vendorId: 'no-such-vendor', nameJa: 'n' }), 404)).toMatchObject({ field: 'vendorId' });
   });
 
@@ -287,11 +299,15 @@ describe('no staff endpoint answers 500', () => {
     for (const e of SERVICE_ENDPOINTS) {
       const keys = Object.keys(e.valid as object);
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom(...keys), fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.string({ unit: 'binary' }), fc.constantFrom('\u0000', 'a\u0000b', ['\u0000'], { key: '\u0000' })), async (key, value) => {
-          const res = await op(t, id, e.path, { ...(e.valid as object), [key]: value });
-          expect(res.status, `${e.path} ${key}=${JSON.stringify(value)}`).toBeLessThan(500);
-          if (res.status >= 400) expect(res.headers.get('content-type')).toContain('application/problem+json');
-        }),
+        fc.asyncProperty(
+          fc.constantFrom(...keys),
+          fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.string({ unit: 'binary' }), fc.constantFrom('\u0000', 'a\u0000b', ['\u0000'], { key: '\u0000' })),
+          async (key, value) => {
+            const res = await op(t, id, e.path, { ...(e.valid as object), [key]: value });
+            expect(res.status, `${e.path} ${key}=${JSON.stringify(value)}`).toBeLessThan(500);
+            if (res.status >= 400) expect(res.headers.get('content-type')).toContain('application/problem+json');
+          },
+        ),
         { numRuns: 12 },
       );
     }

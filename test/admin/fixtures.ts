@@ -3,7 +3,14 @@ import type { TestApp } from '../support/app';
 
 /** Builders for staff API tests: each test makes what it needs through the API itself. */
 
-export const item = (key: string, over: Record<string, unknown> = {}) => ({ key, labelJa: `${key} の項目`, labelEn: null, valueJa: `${key} の内容`, valueEn: null, ...over });
+export const item = (key: string, over: Record<string, unknown> = {}) => ({
+  key,
+  labelJa: `${key} の項目`,
+  labelEn: null,
+  valueJa: `${key} の内容`,
+  valueEn: null,
+  ...over,
+});
 
 export const application = (over: Record<string, unknown> = {}) => ({
   documents: ['申請書A', '申請書B', '登記事項証明書'],
@@ -26,12 +33,22 @@ export async function ok(res: Response | Promise<Response>, status = 200): Promi
 }
 
 export async function newVendor(t: TestApp, over: Body = {}): Promise<string> {
-  return (await ok(t.json('POST', '/api/v1/admin/vendors', { nameJa: '株式会社テスト', nameEn: 'Test Co.', contact: { person: '山田', email: 'y@test.example' }, ...over }), 201)).id;
+  return (
+    await ok(
+      t.json('POST', '/api/v1/admin/vendors', { nameJa: '株式会社テスト', nameEn: 'Test Co.', contact: { person: '山田', email: 'y@test.example' }, ...over }),
+      201,
+    )
+  ).id;
 }
 
 export async function newService(t: TestApp, over: Body = {}): Promise<string> {
   const vendorId = (over.vendorId as string | undefined) ?? (await newVendor(t));
-  return (await ok(t.json('POST', '/api/v1/admin/services', { vendorId, nameJa: 'テストカルテ', nameEn: 'Test Karte', origins: ['https://clinic.example.jp'], ...over }), 201)).id;
+  return (
+    await ok(
+      t.json('POST', '/api/v1/admin/services', { vendorId, nameJa: 'テストカルテ', nameEn: 'Test Karte', origins: ['https://clinic.example.jp'], ...over }),
+      201,
+    )
+  ).id;
 }
 
 export async function appliedService(t: TestApp, over: Body = {}): Promise<string> {
@@ -61,7 +78,10 @@ const TABLES = ['vendors', 'services', 'service_origins', 'periods', 'disclosure
 export async function rowCounts(t: TestApp): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const table of TABLES) {
-    const r = await t.database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const r = await t.database.db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     out[table] = Number(r.n);
   }
   const head = await t.database.db.selectFrom('event_chain_head').selectAll().executeTakeFirstOrThrow();

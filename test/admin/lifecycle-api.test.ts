@@ -106,7 +106,13 @@ describe('termination, certificate return, lapse and revocation (Art. 13.2, 13.3
     await ok(op(t, revoked.id, 'revocation', { ground: 3, reason: '改変使用' }));
     await ok(op(t, lapsed.id, 'lapse', { cause: 'merger', note: '吸収合併' }));
     at('2026-04-21T03:00:00Z');
-    const list = async () => (await ok(t.json('GET', '/api/v1/admin/certificates/outstanding'))).certificates as { serviceId: string; status: string; ageDays: number; endedOn: string }[];
+    const list = async () =>
+      (await ok(t.json('GET', '/api/v1/admin/certificates/outstanding'))).certificates as {
+        serviceId: string;
+        status: string;
+        ageDays: number;
+        endedOn: string;
+      }[];
     const mine = (await list()).filter((c) => [terminated.id, revoked.id, lapsed.id, returnedAtOnce.id].includes(c.serviceId));
     expect(mine[0]).toMatchObject({ serviceId: terminated.id, status: 'terminated', endedOn: '2026-04-01', ageDays: 20 }); // oldest first
     expect(mine.map((c) => c.serviceId).sort()).toEqual([terminated.id, revoked.id, lapsed.id].sort());

@@ -17,11 +17,15 @@ describe('GET /services', () => {
     const certified = await certifiedService(t, { nameJa: '一覧テスト認定' });
     const applied = await appliedService(t, { nameJa: '一覧テスト申請中' });
     const all = (await ok(t.json('GET', '/api/v1/admin/services'))).services;
-    expect(all).toContainEqual(expect.objectContaining({ id: certified.id, number: certified.number, status: 'certified', servesMark: true, validThrough: '2028-04-01' }));
+    expect(all).toContainEqual(
+      expect.objectContaining({ id: certified.id, number: certified.number, status: 'certified', servesMark: true, validThrough: '2028-04-01' }),
+    );
     expect(all).toContainEqual(expect.objectContaining({ id: applied, status: 'applied', servesMark: false, number: null }));
     const onlyApplied = (await ok(t.json('GET', '/api/v1/admin/services?status=applied'))).services;
     expect(onlyApplied.every((s: { status: string }) => s.status === 'applied')).toBe(true);
-    expect((await ok(t.json('GET', `/api/v1/admin/services?q=${encodeURIComponent('一覧テスト認定')}`))).services.map((s: { id: string }) => s.id)).toEqual([certified.id]);
+    expect((await ok(t.json('GET', `/api/v1/admin/services?q=${encodeURIComponent('一覧テスト認定')}`))).services.map((s: { id: string }) => s.id)).toEqual([
+      certified.id,
+    ]);
   });
 });
 
@@ -31,13 +35,25 @@ describe('GET /services/{service}: the staff view', () => {
     const byId = await ok(t.json('GET', `/api/v1/admin/services/${s.id}`));
     const byNumber = await ok(t.json('GET', `/api/v1/admin/services/${s.number}`));
     expect(byNumber.id).toBe(byId.id);
-    expect(byId).toMatchObject({ status: 'certified', number: s.number, periods: [{ seq: 1, kind: 'initial', certifiedOn: '2026-04-01', validThrough: '2028-04-01' }] });
+    expect(byId).toMatchObject({
+      status: 'certified',
+      number: s.number,
+      periods: [{ seq: 1, kind: 'initial', certifiedOn: '2026-04-01', validThrough: '2028-04-01' }],
+    });
     expect(byId.renewalWindow).toEqual({ opensOn: '2028-02-01', closesOn: '2028-03-02' });
-    expect(byId.disclosure.items).toContainEqual(expect.objectContaining({ key: 'security.network', withheld: true, withheldReason: 'Art. 11.2: would weaken security' }));
+    expect(byId.disclosure.items).toContainEqual(
+      expect.objectContaining({ key: 'security.network', withheld: true, withheldReason: 'Art. 11.2: would weaken security' }),
+    );
     expect(byId.versions).toHaveLength(1);
     expect(byId.origins).toEqual(['https://clinic.example.jp']);
     expect(byId.vendor.contact).toEqual({ person: '山田', email: 'y@test.example' });
-    expect(byId.events.map((e: { type: string }) => e.type)).toEqual(['service.registered', 'service.origins_changed', 'service.applied', 'disclosure.changed', 'service.certified']);
+    expect(byId.events.map((e: { type: string }) => e.type)).toEqual([
+      'service.registered',
+      'service.origins_changed',
+      'service.applied',
+      'disclosure.changed',
+      'service.certified',
+    ]);
   });
 
   it('writes an audit entry for each kind of confidential material read, with the staff token (Art. 20)', async () => {
@@ -104,7 +120,12 @@ describe('the staff API in /openapi.json', () => {
   it('documents every staff route with the bearer scheme', async () => {
     const doc = await ok(t.app.request('/openapi.json'));
     const paths = Object.keys(doc.paths).filter((p) => p.startsWith('/api/v1/admin'));
-    for (const p of ['/api/v1/admin/services/{service}/revocation', '/api/v1/admin/services/{service}/emergencies/{emergency}/reports', '/api/v1/admin/events/verify', '/api/v1/admin/staff-tokens/{token}']) {
+    for (const p of [
+      '/api/v1/admin/services/{service}/revocation',
+      '/api/v1/admin/services/{service}/emergencies/{emergency}/reports',
+      '/api/v1/admin/events/verify',
+      '/api/v1/admin/staff-tokens/{token}',
+    ]) {
       expect(paths).toContain(p);
     }
     expect(paths.length).toBeGreaterThanOrEqual(20);

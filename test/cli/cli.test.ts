@@ -61,7 +61,13 @@ async function newService(name = 'CLIカルテ') {
 async function certifiedService() {
   const id = await newService();
   const items = `items-${id}.json`;
-  await writeFile(join(dir, items), JSON.stringify([{ key: 'service.overview', labelJa: '概要', valueJa: '電子カルテ' }, { key: 'security.network', labelJa: '構成', valueJa: '非公開', withheld: true, withheldReason: '安全上の理由' }]));
+  await writeFile(
+    join(dir, items),
+    JSON.stringify([
+      { key: 'service.overview', labelJa: '概要', valueJa: '電子カルテ' },
+      { key: 'security.network', labelJa: '構成', valueJa: '非公開', withheld: true, withheldReason: '安全上の理由' },
+    ]),
+  );
   const applied = await cli(['apply', id, '--items', items, '--document', '申請書A', '--document', '登記事項証明書', '--fee-paid']);
   expect(applied.code, applied.err).toBe(0);
   const certified = await cli(['certify', id, '--notice', '認定を実施しました', '--json']);
@@ -193,7 +199,8 @@ describe('settings and failures', () => {
 
   it('lists every command in help, and a command’s options in help {command}', async () => {
     const help = await cli(['help']);
-    for (const name of ['services', 'vendors', 'revoke', 'migrate', 'verify-chain', 'apply', 'certify', 'refuse', 'renew', 'extend', 'terminate', 'lapse']) expect(help.out).toContain(`certmark ${name}`);
+    for (const name of ['services', 'vendors', 'revoke', 'migrate', 'verify-chain', 'apply', 'certify', 'refuse', 'renew', 'extend', 'terminate', 'lapse'])
+      expect(help.out).toContain(`certmark ${name}`);
     expect((await cli(['help', 'revoke'])).out).toContain('--ground {value}');
   });
 });
@@ -221,7 +228,13 @@ describe('certmark verify-chain and migrate (direct to the database)', () => {
       const { error } = await migrator(database.db, database.schema).migrateDown();
       expect(error).toBeUndefined();
       let out = '';
-      const io = { env: {}, cwd: dir, stdout: (s: string) => (out += s), stderr: (s: string) => (out += s), openDatabase: async () => ({ ...database, close: async () => {} }) };
+      const io = {
+        env: {},
+        cwd: dir,
+        stdout: (s: string) => (out += s),
+        stderr: (s: string) => (out += s),
+        openDatabase: async () => ({ ...database, close: async () => {} }),
+      };
       expect(await run(['migrate'], io)).toBe(0);
       // one step down undid the newest migration: that one is applied again
       const newest = Object.keys(migrations).sort().at(-1)!;
@@ -239,8 +252,11 @@ describe('bin/certmark.mjs (npx certmark)', () => {
   it('runs as its own process against the server', async () => {
     const s = await certifiedService();
     const { stdout, code } = await new Promise<{ stdout: string; code: number }>((resolve) => {
-      execFile(process.execPath, ['bin/certmark.mjs', 'status', s.number, '--json'], { env: { CERTMARK_URL: url, CERTMARK_TOKEN: ADMIN_TOKEN }, timeout: 30_000 }, (error, stdout) =>
-        resolve({ stdout, code: error ? Number(error.code ?? 1) : 0 }),
+      execFile(
+        process.execPath,
+        ['bin/certmark.mjs', 'status', s.number, '--json'],
+        { env: { CERTMARK_URL: url, CERTMARK_TOKEN: ADMIN_TOKEN }, timeout: 30_000 },
+        (error, stdout) => resolve({ stdout, code: error ? Number(error.code ?? 1) : 0 }),
       );
     });
     expect(code).toBe(0);

@@ -58,8 +58,7 @@ async function inkBox(png: Buffer) {
 }
 
 const onWhite = (png: Buffer) => sharp(png).flatten({ background: WHITE }).png().toBuffer();
-const jpeg = (png: Buffer, quality: number, bg = '#ffffff') =>
-  sharp(png).flatten({ background: bg }).jpeg({ quality }).toBuffer();
+const jpeg = (png: Buffer, quality: number, bg = '#ffffff') => sharp(png).flatten({ background: bg }).jpeg({ quality }).toBuffer();
 
 /** The mark centred on a background SVG scene of its own size plus padding. */
 async function onScene(mark: Buffer, width: number, scene: (w: number, h: number) => string): Promise<Buffer> {
@@ -79,7 +78,9 @@ async function tint(png: Buffer, colour: string): Promise<Buffer> {
     data[k + 1] = g!;
     data[k + 2] = b!;
   }
-  return sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } }).png().toBuffer();
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } })
+    .png()
+    .toBuffer();
 }
 
 /** Clears (to transparent, or paints white) one rectangle of the image. */
@@ -92,12 +93,14 @@ async function mask(png: Buffer, rect: { left: number; top: number; width: numbe
       else data[k + 3] = 0;
     }
   }
-  return sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } }).png().toBuffer();
+  return sharp(data, { raw: { width: info.width, height: info.height, channels: 4 } })
+    .png()
+    .toBuffer();
 }
 
 function seededNoise(width: number, height: number, seed: number): Buffer {
   let s = seed >>> 0;
-  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const next = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const data = Buffer.alloc(width * height * 3);
   for (let k = 0; k < data.length; k++) data[k] = Math.floor(next() * 256);
   return data;
@@ -157,7 +160,14 @@ export async function generateCorpus(options: CorpusOptions = {}): Promise<Corpu
     if (full || ink === '#1f5fbf') add('recoloured', `mono-painted-${ink.slice(1)}`, await tint(mono, ink));
   }
   add('recoloured', 'inverted', await sharp(base).negate({ alpha: false }).png().toBuffer());
-  add('recoloured', 'inverted-on-white', await sharp(await onWhite(base)).negate({ alpha: false }).png().toBuffer());
+  add(
+    'recoloured',
+    'inverted-on-white',
+    await sharp(await onWhite(base))
+      .negate({ alpha: false })
+      .png()
+      .toBuffer(),
+  );
   add('recoloured', 'inverted-mono', await sharp(mono).negate({ alpha: false }).png().toBuffer());
   add('recoloured', 'greyscale', await sharp(base).greyscale().png().toBuffer());
   add('recoloured', 'greyscale-on-white-jpeg-80', await jpeg(await sharp(base).greyscale().png().toBuffer(), 80));
@@ -170,7 +180,12 @@ export async function generateCorpus(options: CorpusOptions = {}): Promise<Corpu
   }
 
   // --- partial: crops of 10-50 % of the mark from each side, masked quarters
-  const partialSources: Array<[string, Buffer]> = full ? [['colour', base], ['mono', mono]] : [['colour', base]];
+  const partialSources: Array<[string, Buffer]> = full
+    ? [
+        ['colour', base],
+        ['mono', mono],
+      ]
+    : [['colour', base]];
   for (const [name, png] of partialSources) {
     const box = await inkBox(png);
     for (const pct of full ? [10, 15, 20, 30, 40, 50] : [10, 30, 50]) {
@@ -181,7 +196,10 @@ export async function generateCorpus(options: CorpusOptions = {}): Promise<Corpu
         const top = side === 'top' ? box.top + cutY : 0;
         const right = side === 'right' ? box.left + box.width - cutX : box.imgW;
         const bottom = side === 'bottom' ? box.top + box.height - cutY : box.imgH;
-        const crop = await sharp(png).extract({ left, top, width: right - left, height: bottom - top }).png().toBuffer();
+        const crop = await sharp(png)
+          .extract({ left, top, width: right - left, height: bottom - top })
+          .png()
+          .toBuffer();
         add('partial', `${name}-crop-${side}-${pct}`, crop);
         if (full || pct === 30) add('partial', `${name}-crop-${side}-${pct}-jpeg-80`, await jpeg(crop, 80));
       }
@@ -206,11 +224,28 @@ export async function generateCorpus(options: CorpusOptions = {}): Promise<Corpu
     const { width = 256, height = 256 } = await sharp(png).metadata();
     for (const pct of full ? [10, 15, 20, 30, 40, 50] : [10, 25, 50]) {
       const f = 1 + pct / 100;
-      add('distorted', `${name}-stretch-x-${pct}`, await sharp(png).resize({ width: Math.round(width * f), height, fit: 'fill' }).png().toBuffer());
-      add('distorted', `${name}-stretch-y-${pct}`, await sharp(png).resize({ width, height: Math.round(height * f), fit: 'fill' }).png().toBuffer());
+      add(
+        'distorted',
+        `${name}-stretch-x-${pct}`,
+        await sharp(png)
+          .resize({ width: Math.round(width * f), height, fit: 'fill' })
+          .png()
+          .toBuffer(),
+      );
+      add(
+        'distorted',
+        `${name}-stretch-y-${pct}`,
+        await sharp(png)
+          .resize({ width, height: Math.round(height * f), fit: 'fill' })
+          .png()
+          .toBuffer(),
+      );
     }
     for (const deg of full ? [5, 7, 10, 15, 20, 30, 45, 60, 75, 90, -5, -10, -30, -45, -90] : [5, 10, 30, 45, 90, -5, -20]) {
-      const turned = await sharp(png).rotate(deg, { background: { r: 0, g: 0, b: 0, alpha: 0 } }).png().toBuffer();
+      const turned = await sharp(png)
+        .rotate(deg, { background: { r: 0, g: 0, b: 0, alpha: 0 } })
+        .png()
+        .toBuffer();
       add('distorted', `${name}-rotate-${deg}`, turned);
       if (full || deg === 10) add('distorted', `${name}-rotate-${deg}-white-jpeg-80`, await jpeg(turned, 80));
     }
@@ -228,14 +263,46 @@ export async function generateCorpus(options: CorpusOptions = {}): Promise<Corpu
       const box = await inkBox(png);
       for (const pct of [20, 40]) {
         const cut = Math.round((box.width * pct) / 100);
-        add('partial', `crop-left-${pct}-${w}`, await sharp(png).extract({ left: box.left + cut, top: 0, width: box.imgW - box.left - cut, height: box.imgH }).png().toBuffer());
+        add(
+          'partial',
+          `crop-left-${pct}-${w}`,
+          await sharp(png)
+            .extract({ left: box.left + cut, top: 0, width: box.imgW - box.left - cut, height: box.imgH })
+            .png()
+            .toBuffer(),
+        );
         const cutY = Math.round((box.height * pct) / 100);
-        add('partial', `crop-top-${pct}-${w}`, await sharp(png).extract({ left: 0, top: box.top + cutY, width: box.imgW, height: box.imgH - box.top - cutY }).png().toBuffer());
+        add(
+          'partial',
+          `crop-top-${pct}-${w}`,
+          await sharp(png)
+            .extract({ left: 0, top: box.top + cutY, width: box.imgW, height: box.imgH - box.top - cutY })
+            .png()
+            .toBuffer(),
+        );
       }
-      add('partial', `masked-top-left-${w}`, await mask(png, { left: box.left, top: box.top, width: Math.ceil(box.width / 2), height: Math.ceil(box.height / 2) }, false));
-      add('distorted', `stretch-x-20-${w}`, await sharp(png).resize({ width: Math.round(w * 1.2), height: w, fit: 'fill' }).png().toBuffer());
+      add(
+        'partial',
+        `masked-top-left-${w}`,
+        await mask(png, { left: box.left, top: box.top, width: Math.ceil(box.width / 2), height: Math.ceil(box.height / 2) }, false),
+      );
+      add(
+        'distorted',
+        `stretch-x-20-${w}`,
+        await sharp(png)
+          .resize({ width: Math.round(w * 1.2), height: w, fit: 'fill' })
+          .png()
+          .toBuffer(),
+      );
       for (const deg of [10, 45]) {
-        add('distorted', `rotate-${deg}-${w}`, await sharp(png).rotate(deg, { background: { r: 0, g: 0, b: 0, alpha: 0 } }).png().toBuffer());
+        add(
+          'distorted',
+          `rotate-${deg}-${w}`,
+          await sharp(png)
+            .rotate(deg, { background: { r: 0, g: 0, b: 0, alpha: 0 } })
+            .png()
+            .toBuffer(),
+        );
       }
     }
   }
@@ -243,20 +310,49 @@ export async function generateCorpus(options: CorpusOptions = {}): Promise<Corpu
   // --- unrelated: other logos, text badges, noise, a plain square, our own notices
   for (const [name, svg] of Object.entries(UNRELATED_LOGOS)) {
     for (const w of full ? [64, 128, 256] : [128]) {
-      const png = await sharp(Buffer.from(svg), { density: (72 * w) / 240 }).resize({ width: w }).png().toBuffer();
+      const png = await sharp(Buffer.from(svg), { density: (72 * w) / 240 })
+        .resize({ width: w })
+        .png()
+        .toBuffer();
       add('unrelated', `${name}-${w}`, png);
       if (full || name.length % 2 === 0) add('unrelated', `${name}-${w}-jpeg-80`, await jpeg(png, 80));
     }
   }
   for (const [i, w] of (full ? [96, 200, 400] : [160]).entries()) {
     const raw = seededNoise(w, w, 7 + i);
-    const noise = await sharp(raw, { raw: { width: w, height: w, channels: 3 } }).blur(1.5).png().toBuffer();
+    const noise = await sharp(raw, { raw: { width: w, height: w, channels: 3 } })
+      .blur(1.5)
+      .png()
+      .toBuffer();
     add('unrelated', `noise-${w}`, noise);
     add('unrelated', `noise-${w}-jpeg-70`, await sharp(noise).jpeg({ quality: 70 }).toBuffer());
   }
-  add('unrelated', 'plain-square', await sharp({ create: { width: 160, height: 160, channels: 4, background: '#0b6e8a' } }).png().toBuffer());
-  add('unrelated', 'plain-square-padded', await sharp(Buffer.from(patternSvg('plain', 200, 200, 'any'))).composite([{ input: await sharp({ create: { width: 120, height: 120, channels: 4, background: '#d7263d' } }).png().toBuffer(), left: 40, top: 40 }]).png().toBuffer());
-  const reasons: NoticeReason[] = full ? ['revoked', 'expired', 'terminated', 'lapsed', 'not_served', 'not_registered', 'unknown'] : ['revoked', 'not_registered'];
+  add(
+    'unrelated',
+    'plain-square',
+    await sharp({ create: { width: 160, height: 160, channels: 4, background: '#0b6e8a' } })
+      .png()
+      .toBuffer(),
+  );
+  add(
+    'unrelated',
+    'plain-square-padded',
+    await sharp(Buffer.from(patternSvg('plain', 200, 200, 'any')))
+      .composite([
+        {
+          input: await sharp({ create: { width: 120, height: 120, channels: 4, background: '#d7263d' } })
+            .png()
+            .toBuffer(),
+          left: 40,
+          top: 40,
+        },
+      ])
+      .png()
+      .toBuffer(),
+  );
+  const reasons: NoticeReason[] = full
+    ? ['revoked', 'expired', 'terminated', 'lapsed', 'not_served', 'not_registered', 'unknown']
+    : ['revoked', 'not_registered'];
   for (const r of reasons) add('unrelated', `notice-${r}`, await noticePng(r, 256));
   add('unrelated', 'page-without-mark', await sharp(Buffer.from(pageSvg())).png().toBuffer());
   return out;

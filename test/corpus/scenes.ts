@@ -47,8 +47,7 @@ ${bars.join('\n')}
 </svg>`;
 }
 
-const svg = (body: string) =>
-  `<svg xmlns="http://www.w3.org/2000/svg" width="240" height="240" viewBox="0 0 240 240">${body}</svg>`;
+const svg = (body: string) => `<svg xmlns="http://www.w3.org/2000/svg" width="240" height="240" viewBox="0 0 240 240">${body}</svg>`;
 
 /** Logos that are not the mark, some deliberately built from similar elements (ring, cross, check). */
 export const UNRELATED_LOGOS: Record<string, string> = {

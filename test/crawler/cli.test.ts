@@ -27,7 +27,12 @@ afterAll(async () => {
 async function cli(args: string[], env: Record<string, string> = {}) {
   let out = '';
   let err = '';
-  const code = await run(args, { env: { CERTMARK_URL: url, CERTMARK_TOKEN: ADMIN_TOKEN, ...env }, cwd: process.cwd(), stdout: (s) => (out += s), stderr: (s) => (err += s) });
+  const code = await run(args, {
+    env: { CERTMARK_URL: url, CERTMARK_TOKEN: ADMIN_TOKEN, ...env },
+    cwd: process.cwd(),
+    stdout: (s) => (out += s),
+    stderr: (s) => (err += s),
+  });
   return { code, out, err };
 }
 

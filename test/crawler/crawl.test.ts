@@ -57,7 +57,9 @@ describe('the reference crawler against fixture sites', () => {
     const snippet = embedSnippet({ base, token: issued.token, number: vendor.number, bundle: t.deps.widget });
 
     Object.assign(vendorSite.routes, {
-      '/': html(`${badgeScript(verify(vendor.number), '/mark.png', `Service ${vendor.number}`)}<h1>Vendor</h1><certmark-badge></certmark-badge><p><img src="/logo.png" alt="our logo"></p>`),
+      '/': html(
+        `${badgeScript(verify(vendor.number), '/mark.png', `Service ${vendor.number}`)}<h1>Vendor</h1><certmark-badge></certmark-badge><p><img src="/logo.png" alt="our logo"></p>`,
+      ),
       '/official': html(`<h1>Vendor (official badge)</h1>${snippet}`),
       '/recoloured': html(`<h1>Recoloured</h1><a href="${verify(vendor.number)}"><img src="/recoloured.png" alt="mark"></a>`),
       '/unlinked': html(`<h1>Unlinked</h1><img src="/mark.png" alt="mark">`),
@@ -66,7 +68,14 @@ describe('the reference crawler against fixture sites', () => {
     Object.assign(expiredSite.routes, { '/': html(`<h1>Expired</h1><a href="${verify(expired.number)}"><img src="/mark.png" alt="mark"></a>`) });
 
     const key = (await crawlerKey(t)).key;
-    const urls = [`${vendorSite.origin}/`, `${vendorSite.origin}/official`, `${vendorSite.origin}/recoloured`, `${vendorSite.origin}/unlinked`, `${copySite.origin}/`, `${expiredSite.origin}/`];
+    const urls = [
+      `${vendorSite.origin}/`,
+      `${vendorSite.origin}/official`,
+      `${vendorSite.origin}/recoloured`,
+      `${vendorSite.origin}/unlinked`,
+      `${copySite.origin}/`,
+      `${expiredSite.origin}/`,
+    ];
     const report = await crawl(urls, { browser, client: sightingClient({ certmarkUrl: base, key }), clock: t.clock });
 
     expect(report.map((p) => p.error)).toEqual(urls.map(() => null));
@@ -74,10 +83,17 @@ describe('the reference crawler against fixture sites', () => {
     expect(compliant.find((r) => r.kind === 'badge')).toMatchObject({ status: 201, findings: ['ok'], linkHref: verify(vendor.number) });
     expect(compliant.find((r) => r.kind === 'img')).toMatchObject({ status: 201, findings: [] }); // the logo is not the mark
     const official = report[1]!.results;
-    expect(official.find((r) => r.kind === 'badge')).toMatchObject({ status: 201, findings: ['ok'], token: issued.token, linkHref: expect.stringContaining(verify(vendor.number)) });
+    expect(official.find((r) => r.kind === 'badge')).toMatchObject({
+      status: 201,
+      findings: ['ok'],
+      token: issued.token,
+      linkHref: expect.stringContaining(verify(vendor.number)),
+    });
 
     const cases = await t.database.db.selectFrom('misuse_cases').select(['service_id', 'page_url', 'finding', 'sightings_count']).execute();
-    expect(cases.map((c) => `${c.service_id === vendor.id ? 'vendor' : c.service_id === expired.id ? 'expired' : c.service_id} ${c.page_url} ${c.finding}`).sort()).toEqual(
+    expect(
+      cases.map((c) => `${c.service_id === vendor.id ? 'vendor' : c.service_id === expired.id ? 'expired' : c.service_id} ${c.page_url} ${c.finding}`).sort(),
+    ).toEqual(
       [
         `vendor ${vendorSite.origin}/recoloured recoloured`,
         `vendor ${vendorSite.origin}/unlinked no_link`,

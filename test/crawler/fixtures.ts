@@ -27,7 +27,10 @@ export async function serveSite(initial: Routes, host: 'localhost' | '127.0.0.1'
   return { origin: `http://${host}:${port}`, routes, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
-export const html = (body: string) => ({ type: 'text/html; charset=utf-8', body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>fixture</title></head><body style="background:#fff;font-family:sans-serif">${body}</body></html>` });
+export const html = (body: string) => ({
+  type: 'text/html; charset=utf-8',
+  body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>fixture</title></head><body style="background:#fff;font-family:sans-serif">${body}</body></html>`,
+});
 export const png = (body: Buffer) => ({ type: 'image/png', body });
 
 /**

@@ -13,7 +13,10 @@ describe('bytea columns', () => {
   afterAll(async () => database.close());
 
   const store = async (sha256: string, bytes: Buffer) =>
-    database.db.insertInto('images').values({ sha256, type: 'png', width: 1, height: 1, bytes, created_at: new Date('2026-04-01T00:00:00Z') }).execute();
+    database.db
+      .insertInto('images')
+      .values({ sha256, type: 'png', width: 1, height: 1, bytes, created_at: new Date('2026-04-01T00:00:00Z') })
+      .execute();
 
   it('round-trips every byte value, and a megabyte, unchanged', async () => {
     const every = Buffer.from(Array.from({ length: 512 }, (_, i) => i % 256));

@@ -166,10 +166,14 @@ describe('among processes starting at once over a stale lock, exactly one takes 
     for (let round = 0; round < 10; round++) await race(dirWithLock(dead));
   }, 60_000);
 
-  it.runIf(linux)('a lock naming a live process that started at another time (a reused pid): ten rounds of 20', async () => {
-    const reused = JSON.stringify({ pid: process.ppid, startTime: startTimeOf(process.ppid) - 1, host: 'elsewhere' });
-    for (let round = 0; round < 10; round++) await race(dirWithLock(reused));
-  }, 60_000);
+  it.runIf(linux)(
+    'a lock naming a live process that started at another time (a reused pid): ten rounds of 20',
+    async () => {
+      const reused = JSON.stringify({ pid: process.ppid, startTime: startTimeOf(process.ppid) - 1, host: 'elsewhere' });
+      for (let round = 0; round < 10; round++) await race(dirWithLock(reused));
+    },
+    60_000,
+  );
 
   it('a lock file that does not read as an owner and is a minute old: ten rounds of 20', async () => {
     for (let round = 0; round < 10; round++) await race(dirWithLock(round % 2 ? '' : '{"pid":', 60_000));

@@ -27,7 +27,10 @@ describe('Art. 10.5: official renderings pass', () => {
   it('covers both masters, lossless and lossy, plain, patterned and page backgrounds', () => {
     const classes = of('official').map((r) => r.sample.cls);
     for (const part of ['colour-png-32', 'mono-png-512', 'jpeg-60', 'webp', 'dark', 'stripes', 'checks', 'screenshot']) {
-      expect(classes.some((c) => c.includes(part)), part).toBe(true);
+      expect(
+        classes.some((c) => c.includes(part)),
+        part,
+      ).toBe(true);
     }
   });
 

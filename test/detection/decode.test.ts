@@ -7,7 +7,9 @@ import { decodeImage, sniffImageType } from '../../src/detection/decode.js';
 import { DEFAULT_IMAGE_LIMITS } from '../../src/detection/limits.js';
 
 const solid = (format: 'png' | 'jpeg' | 'webp' | 'gif', width = 40, height = 30) =>
-  sharp({ create: { width, height, channels: 4, background: { r: 11, g: 110, b: 138, alpha: 1 } } })[format]().toBuffer();
+  sharp({ create: { width, height, channels: 4, background: { r: 11, g: 110, b: 138, alpha: 1 } } })
+    [format]()
+    .toBuffer();
 
 const png = await solid('png');
 const jpeg = await solid('jpeg');
@@ -92,7 +94,10 @@ describe('decoding a sighting image', () => {
   });
 
   it('strips metadata from the normalised PNG', async () => {
-    const tagged = await sharp(png).withMetadata({ exif: { IFD0: { Copyright: 'secret-marker' } } }).png().toBuffer();
+    const tagged = await sharp(png)
+      .withMetadata({ exif: { IFD0: { Copyright: 'secret-marker' } } })
+      .png()
+      .toBuffer();
     expect(tagged.includes('secret-marker')).toBe(true);
     const img = await decodeImage(tagged);
     expect(img.normalisedPng.includes('secret-marker')).toBe(false);
@@ -130,7 +135,9 @@ describe('bounded intake: refusals, each with the right kind', () => {
   });
 
   it('refuses a truncated PNG as invalid', async () => {
-    const big = await sharp({ create: { width: 300, height: 300, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).png().toBuffer();
+    const big = await sharp({ create: { width: 300, height: 300, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+      .png()
+      .toBuffer();
     expect((await refusal(big.subarray(0, Math.floor(big.length / 2)))).kind).toBe('invalid');
   });
 
@@ -153,8 +160,18 @@ describe('bounded intake: refusals, each with the right kind', () => {
     ['an external href', svg('<use href="https://evil.example/x.svg#a"/>')],
     ['an external xlink:href', svg('<use xlink:href="file:///etc/passwd"/>')],
     ['a foreignObject', svg('<foreignObject width="10" height="10"><div xmlns="http://www.w3.org/1999/xhtml">hi</div></foreignObject>')],
-    ['an ENTITY (XXE)', Buffer.from('<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>')],
-    ['a DOCTYPE', Buffer.from('<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd"><svg xmlns="http://www.w3.org/2000/svg"/>')],
+    [
+      'an ENTITY (XXE)',
+      Buffer.from(
+        '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>',
+      ),
+    ],
+    [
+      'a DOCTYPE',
+      Buffer.from(
+        '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd"><svg xmlns="http://www.w3.org/2000/svg"/>',
+      ),
+    ],
     ['an embedded image', svg('<image href="#a" width="4" height="4"/>')],
     ['a CSS @import', svg('<style>@import url(#x);</style>')],
     ['an external url()', svg('<rect width="4" height="4" style="fill:url(https://evil.example/p.svg#g)"/>')],

@@ -25,28 +25,48 @@ describe('the image checks against the official renderings', () => {
   });
 
   it('is deterministic: the same bytes give the same verdict', async () => {
-    const bytes = await sharp(await renderer.png('colour', 192)).modulate({ hue: 40 }).jpeg({ quality: 70 }).toBuffer();
+    const bytes = await sharp(await renderer.png('colour', 192))
+      .modulate({ hue: 40 })
+      .jpeg({ quality: 70 })
+      .toBuffer();
     expect(await analyse(bytes)).toEqual(await analyse(bytes));
   });
 
   it('flags a hue shift as recoloured and measures it', async () => {
-    const v = await analyse(await sharp(await renderer.png('colour', 256)).modulate({ hue: 45 }).png().toBuffer());
+    const v = await analyse(
+      await sharp(await renderer.png('colour', 256))
+        .modulate({ hue: 45 })
+        .png()
+        .toBuffer(),
+    );
     expect(v.finding).toBe('recoloured');
     expect(v.evidence.hueDistance).toBeGreaterThan(35);
     expect(v.evidence.shapeDistance).toBeLessThan(0.02); // the shape is intact
   });
 
   it('flags a stretched copy as distorted with its aspect ratio', async () => {
-    const v = await analyse(await sharp(await renderer.png('colour', 256)).resize({ width: 320, height: 256, fit: 'fill' }).png().toBuffer());
+    const v = await analyse(
+      await sharp(await renderer.png('colour', 256))
+        .resize({ width: 320, height: 256, fit: 'fill' })
+        .png()
+        .toBuffer(),
+    );
     expect(v.finding).toBe('distorted');
     expect(v.evidence.aspectRatio).toBeGreaterThan(1.2);
   });
 
   it('flags a mark cropped inside a screenshot as partial', async () => {
-    const mark = await sharp(await renderer.png('colour', 128)).extract({ left: 0, top: 0, width: 128, height: 80 }).png().toBuffer();
+    const mark = await sharp(await renderer.png('colour', 128))
+      .extract({ left: 0, top: 0, width: 128, height: 80 })
+      .png()
+      .toBuffer();
     const page = await sharp({ create: { width: 640, height: 400, channels: 4, background: '#ffffff' } })
       .composite([
-        { input: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="640" height="40"><rect width="640" height="40" fill="#1e3a5f"/></svg>'), left: 0, top: 0 },
+        {
+          input: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="640" height="40"><rect width="640" height="40" fill="#1e3a5f"/></svg>'),
+          left: 0,
+          top: 0,
+        },
         { input: mark, left: 400, top: 200 },
       ])
       .png()
@@ -61,7 +81,9 @@ describe('the image checks against the official renderings', () => {
   });
 
   it('answers unrelated, with no region, for an empty image', async () => {
-    const blank = await sharp({ create: { width: 64, height: 64, channels: 4, background: '#ffffff' } }).png().toBuffer();
+    const blank = await sharp({ create: { width: 64, height: 64, channels: 4, background: '#ffffff' } })
+      .png()
+      .toBuffer();
     const v = await analyse(blank);
     expect(v).toMatchObject({ finding: 'unrelated', variant: null, exact: false });
     expect(v.evidence.region).toBeNull();

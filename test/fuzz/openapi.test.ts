@@ -36,7 +36,12 @@ beforeAll(async () => {
   world = await seedWorld(t);
 }, 120_000);
 afterAll(async () => {
-  if (VERBOSE) console.log(Object.entries(answers).map(([op, byStatus]) => `${op.padEnd(80)} ${JSON.stringify(byStatus)}`).join('\n'));
+  if (VERBOSE)
+    console.log(
+      Object.entries(answers)
+        .map(([op, byStatus]) => `${op.padEnd(80)} ${JSON.stringify(byStatus)}`)
+        .join('\n'),
+    );
   await t.close();
 });
 
@@ -72,19 +77,23 @@ it('the served document lists the operations (each is fuzzed below)', () => {
   expect(perOperation * operations.length).toBeGreaterThanOrEqual(RUNS);
 });
 
-it.each(operations.map((op) => [operationId(op), op] as const))('%s', async (_, op) => {
-  if (names(op, 'service')) world.fresh = await freshServices(t, world.vendors[0]!.value);
-  if (names(op, 'case')) world.cases = await freshCases(world);
-  // The inquiry desk allows five per client in ten minutes (all of app.request is one client): time passes.
-  const paced = op.path === '/api/v1/inquiries';
-  const property = fc.asyncProperty(requestsFor(op, doc, world), async (req) => {
-    if (paced) t.clock.advance(150_000);
-    await check(op, req);
-  });
-  const details = await fc.check(property, { seed: seedOf(op), numRuns: perOperation });
-  if (details.failed) throw new Error(`${fc.defaultReportMessage(details)}\n\n${String(details.errorInstance)}`);
-  expect(details.numRuns).toBe(perOperation);
-}, 60_000 + perOperation * 1_000);
+it.each(operations.map((op) => [operationId(op), op] as const))(
+  '%s',
+  async (_, op) => {
+    if (names(op, 'service')) world.fresh = await freshServices(t, world.vendors[0]!.value);
+    if (names(op, 'case')) world.cases = await freshCases(world);
+    // The inquiry desk allows five per client in ten minutes (all of app.request is one client): time passes.
+    const paced = op.path === '/api/v1/inquiries';
+    const property = fc.asyncProperty(requestsFor(op, doc, world), async (req) => {
+      if (paced) t.clock.advance(150_000);
+      await check(op, req);
+    });
+    const details = await fc.check(property, { seed: seedOf(op), numRuns: perOperation });
+    if (details.failed) throw new Error(`${fc.defaultReportMessage(details)}\n\n${String(details.errorInstance)}`);
+    expect(details.numRuns).toBe(perOperation);
+  },
+  60_000 + perOperation * 1_000,
+);
 
 it('every operation fuzzed also answered without an error now and then: the requests reach its logic', () => {
   const neverOk = Object.entries(answers).filter(([, byStatus]) => !Object.keys(byStatus).some((status) => Number(status) < 400));

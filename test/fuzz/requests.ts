@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { BASE } from '../support/app';
 import { arbitraryFor, dateNear, dayAfter, instantNear, resolve, type Schema, type SchemaContext } from './schema';
-import { FAR_INSTANTS, formText, hostileString, HOSTILE_BODY_TEXTS, jsonText, RawJson, Repeat, Seeded, textOf, type Text } from './values';
+import { FAR_INSTANTS, formText, hostileString, HOSTILE_BODY_TEXTS, jsonText, type RawJson, Repeat, Seeded, textOf, type Text } from './values';
 import { OTHER_SITE, SITE, STATES_FOR, type World } from './world';
 
 /**
@@ -171,10 +171,14 @@ async function encodeBody(body: Body): Promise<{ bytes: Uint8Array<ArrayBuffer> 
 // Building blocks.
 
 /** Header values as a client sends them: unicode as its UTF-8 bytes, no NUL, CR or LF. */
-const headerBytes = (s: string) => Buffer.from(wellFormed(s), 'utf8').toString('latin1').replace(/[\0\r\n]/g, '');
+const headerBytes = (s: string) =>
+  Buffer.from(wellFormed(s), 'utf8')
+    .toString('latin1')
+    .replace(/[\0\r\n]/g, '');
 const headerText = (v: Text): Text => (typeof v === 'string' ? headerBytes(v) : v instanceof Repeat ? new Repeat(headerBytes(v.unit) || 'h', v.times) : v);
 
-const weighted = <T>(...options: [number, fc.Arbitrary<T>][]) => fc.oneof(...options.filter(([w]) => w > 0).map(([weight, arbitrary]) => ({ weight, arbitrary })));
+const weighted = <T>(...options: [number, fc.Arbitrary<T>][]) =>
+  fc.oneof(...options.filter(([w]) => w > 0).map(([weight, arbitrary]) => ({ weight, arbitrary })));
 
 const fromPool = (pool: readonly Seeded[]): fc.Arbitrary<Seeded> | null => (pool.length ? fc.constantFrom(...pool) : null);
 
@@ -223,10 +227,19 @@ const ODD_URLS = [
   `https://a.example/${'x'.repeat(2100)}`,
 ];
 
-const PATH_HOSTILE: PathValue[] = ['..', '.', '%2F', 'a/b', '%', '%zz', '%00', '%0A', '%2e%2e', '%C0%AE', '%ff', '?x=1', '#frag', ';x', ' '].map((value) => ({ value, raw: true }));
+const PATH_HOSTILE: PathValue[] = ['..', '.', '%2F', 'a/b', '%', '%zz', '%00', '%0A', '%2e%2e', '%C0%AE', '%ff', '?x=1', '#frag', ';x', ' '].map((value) => ({
+  value,
+  raw: true,
+}));
 
 /** A JWS-shaped string that is not a valid embed token. */
-const forgedToken = fc.constantFrom('eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ4In0.c2ln', 'a.b.c', 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJNRC0wMDAxLTI2MDQifQ.', '....', 'x'.repeat(300));
+const forgedToken = fc.constantFrom(
+  'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ4In0.c2ln',
+  'a.b.c',
+  'eyJhbGciOiJub25lIn0.eyJzdWIiOiJNRC0wMDAxLTI2MDQifQ.',
+  '....',
+  'x'.repeat(300),
+);
 
 function pngTruncated(png: Buffer) {
   return new FilePart(new Uint8Array(png.subarray(0, Math.floor(png.length / 2))), 'the mark PNG cut in half');
@@ -249,7 +262,9 @@ export function requestsFor(op: Operation, doc: Schema, world: World): fc.Arbitr
     .record({ method, params: pathParamsFor(op, ctx, world), query: queryFor(op, ctx, world), headers: headersFor(op, world), body: bodiesFor(op, ctx) })
     .map(({ method, params, query, headers, body: [b, type] }) =>
       // fetch refuses a GET or HEAD with a body before it is sent.
-      method === 'GET' || method === 'HEAD' ? new FuzzRequest(method, op.path, params, query, headers, { kind: 'none' }, null) : new FuzzRequest(method, op.path, params, query, headers, b, type),
+      method === 'GET' || method === 'HEAD'
+        ? new FuzzRequest(method, op.path, params, query, headers, { kind: 'none' }, null)
+        : new FuzzRequest(method, op.path, params, query, headers, b, type),
     );
 }
 
@@ -270,7 +285,11 @@ function hintsFor(op: Operation, world: World): SchemaContext['hint'] {
     ? fc.tuple(cursorInstant, cursorId).map((pair) => b64(JSON.stringify(pair)))
     : op.path.startsWith('/api/v1/admin/inquiries')
       ? fc.tuple(cursorInstant, cursorId).map(([at, id]) => b64(`${at}|${id}`))
-      : weighted<string>([2, fc.constantFrom(...world.numbers).map((n) => n.value)], [1, fc.stringMatching(/^MD-\d{4}-\d{4}$/)], [1, hostileString.map(textOf)]).map(b64);
+      : weighted<string>(
+          [2, fc.constantFrom(...world.numbers).map((n) => n.value)],
+          [1, fc.stringMatching(/^MD-\d{4}-\d{4}$/)],
+          [1, hostileString.map(textOf)],
+        ).map(b64);
   const cursors = weighted<unknown>([3, ours], [1, fc.string({ maxLength: 20 })]);
 
   return (name, schema) => {
@@ -289,7 +308,11 @@ function hintsFor(op: Operation, world: World): SchemaContext['hint'] {
       case 'pageUrl':
         return pages;
       case 'linkHref':
-        return weighted<unknown>([3, fc.constantFrom(...world.numbers).map((n) => `${BASE}/verify/${n.value}`)], [1, fc.webUrl()], [1, fc.constantFrom(...ODD_URLS)]);
+        return weighted<unknown>(
+          [3, fc.constantFrom(...world.numbers).map((n) => `${BASE}/verify/${n.value}`)],
+          [1, fc.webUrl()],
+          [1, fc.constantFrom(...ODD_URLS)],
+        );
       case 'seenAt':
         return instantNear(now);
       case 'token':
@@ -302,12 +325,24 @@ function hintsFor(op: Operation, world: World): SchemaContext['hint'] {
           [2, fc.constant(new FilePart(new Uint8Array(world.images.recoloured), 'a recoloured mark'))],
           [1, fc.constant(pngTruncated(world.images.mark))],
           [1, fc.uint8Array({ maxLength: 64 }).map((b) => new FilePart(b, `bytes ${Buffer.from(b).toString('hex')}`))],
-          [1, fc.constant(new FilePart(new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"><script>1</script></svg>'), 'an SVG with a script', 'x.svg', 'image/svg+xml'))],
+          [
+            1,
+            fc.constant(
+              new FilePart(
+                new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"><script>1</script></svg>'),
+                'an SVG with a script',
+                'x.svg',
+                'image/svg+xml',
+              ),
+            ),
+          ],
           [1, fc.constant(new FilePart(new Uint8Array(0), 'empty'))],
           [1, fc.constant(gifFlood())],
         );
       case 'email':
-        return fc.tuple(fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,20}$/), fc.constantFrom('example.jp', 'clinic.example.com')).map(([local, domain]) => `${local}@${domain}`);
+        return fc
+          .tuple(fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,20}$/), fc.constantFrom('example.jp', 'clinic.example.com'))
+          .map(([local, domain]) => `${local}@${domain}`);
       case 'withheld':
         return weighted([4, fc.constant(false)], [1, fc.constant(true)]);
       case 'cursor':
@@ -381,7 +416,13 @@ function pathParamsFor(op: Operation, ctx: SchemaContext, world: World): fc.Arbi
   // A sub-resource together with the service it belongs to, so that the operation finds both.
   const sub = pathParams.find((p) => ['emergency', 'investigation', 'improvement'].includes(p.name))?.name;
   const fresh = world.fresh;
-  const pairs = (sub === 'emergency' ? fresh.emergencies : sub === 'investigation' ? fresh.investigations : sub === 'improvement' ? fresh.improvements : []) as unknown as Record<string, Seeded>[];
+  const pairs = (sub === 'emergency'
+    ? fresh.emergencies
+    : sub === 'investigation'
+      ? fresh.investigations
+      : sub === 'improvement'
+        ? fresh.improvements
+        : []) as unknown as Record<string, Seeded>[];
   if (!sub || !pairs.length) return independent;
   return weighted([3, fc.constantFrom(...pairs).map((pair) => ({ service: encoded(pair.service!), [sub]: encoded(pair[sub]!) }))], [2, independent]);
 }
@@ -412,7 +453,15 @@ function queryFor(op: Operation, ctx: SchemaContext, world: World): fc.Arbitrary
 /** Authorization (mostly the right credential, so that the operation runs), Idempotency-Key, and odd others. */
 function headersFor(op: Operation, world: World): fc.Arbitrary<[string, Text][]> {
   const { tokens } = world;
-  const bad = fc.constantFrom<Text>('Bearer short', 'Basic YWRtaW46YWRtaW4=', 'Bearer', `Bearer ${'x'.repeat(513)}`, 'Bearer cmstf_0000000000000000000000', new Repeat('B', 100_000), 'Bearer  \t ');
+  const bad = fc.constantFrom<Text>(
+    'Bearer short',
+    'Basic YWRtaW46YWRtaW4=',
+    'Bearer',
+    `Bearer ${'x'.repeat(513)}`,
+    'Bearer cmstf_0000000000000000000000',
+    new Repeat('B', 100_000),
+    'Bearer  \t ',
+  );
   const bearer = (s: Seeded): Text => new Seeded(`Bearer ${s.value}`, `Bearer + ${s.label}`);
   const auth: fc.Arbitrary<Text | null> =
     op.auth === 'staff'
@@ -432,15 +481,40 @@ function headersFor(op: Operation, world: World): fc.Arbitrary<[string, Text][]>
     ? weighted<Text | null>(
         [10, fc.uuid()],
         [2, fc.constant('fuzz-replayed-key')],
-        [2, fc.constantFrom<Text>('', '"quoted-key"', '"', '""', 'a b', 'ü-latin1', 'x'.repeat(255), 'x'.repeat(256), 'x'.repeat(301), new Repeat('k', 10_000), '\u00ff')],
+        [
+          2,
+          fc.constantFrom<Text>(
+            '',
+            '"quoted-key"',
+            '"',
+            '""',
+            'a b',
+            'ü-latin1',
+            'x'.repeat(255),
+            'x'.repeat(256),
+            'x'.repeat(301),
+            new Repeat('k', 10_000),
+            '\u00ff',
+          ),
+        ],
         [1, fc.constant(null)],
       )
     : fc.constant(null);
 
   const value = weighted<Text>([3, hostileString], [2, fc.string({ maxLength: 30 })], [1, fc.constant(new Repeat('h', 16_000))]);
   const extra = fc.oneof(
-    fc.tuple(fc.constant('Origin'), weighted<Text>([3, fc.constantFrom(SITE, OTHER_SITE, 'null', 'https://clinic-cloud.example.jp.evil.example')], [1, fc.constantFrom(...ODD_URLS)], [1, value])),
-    fc.tuple(fc.constant('Referer'), weighted<Text>([3, fc.constantFrom(`${SITE}/page`, `${OTHER_SITE}/`, `${BASE}/registry`)], [1, fc.constantFrom(...ODD_URLS)], [1, value])),
+    fc.tuple(
+      fc.constant('Origin'),
+      weighted<Text>(
+        [3, fc.constantFrom(SITE, OTHER_SITE, 'null', 'https://clinic-cloud.example.jp.evil.example')],
+        [1, fc.constantFrom(...ODD_URLS)],
+        [1, value],
+      ),
+    ),
+    fc.tuple(
+      fc.constant('Referer'),
+      weighted<Text>([3, fc.constantFrom(`${SITE}/page`, `${OTHER_SITE}/`, `${BASE}/registry`)], [1, fc.constantFrom(...ODD_URLS)], [1, value]),
+    ),
     fc.tuple(fc.constant('If-None-Match'), weighted<Text>([2, fc.constantFrom('*', '"abc"', 'W/"x", "y"', ',,,')], [1, value])),
     fc.tuple(fc.constant('Accept-Language'), weighted<Text>([2, fc.constantFrom('en', 'ja', '*', 'en-US,en;q=0.5', 'xx;q=abc', 'en;q=2')], [1, value])),
     fc.tuple(fc.constantFrom('X-Request-Id', 'Accept', 'Cookie', 'X-Forwarded-For', 'Content-Encoding', 'Range', 'Expect'), value),
@@ -468,7 +542,14 @@ const JSON_TYPES: ContentType[] = [
   null,
 ];
 
-const MULTIPART_TYPES: ContentType[] = ['multipart/form-data', 'multipart/form-data; boundary=wrong', 'multipart/mixed; boundary=x', 'application/json', 'text/plain', null];
+const MULTIPART_TYPES: ContentType[] = [
+  'multipart/form-data',
+  'multipart/form-data; boundary=wrong',
+  'multipart/mixed; boundary=x',
+  'application/json',
+  'text/plain',
+  null,
+];
 
 const part = (name: string, value: string) => `--fuzzb\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
 const END = '--fuzzb--\r\n';
@@ -493,7 +574,10 @@ function bodiesFor(op: Operation, ctx: SchemaContext): fc.Arbitrary<[Body, Conte
   const formSchema = content['application/x-www-form-urlencoded']?.schema;
   const multipartSchema = content['multipart/form-data']?.schema;
   const contentType = (natural: ContentType, others: ContentType[]) => weighted<ContentType>([12, fc.constant(natural)], [2, fc.constantFrom(...others)]);
-  const hostileText = fc.tuple(fc.constantFrom(...HOSTILE_BODY_TEXTS).map((text): Body => ({ kind: 'text', text })), contentType('auto', JSON_TYPES));
+  const hostileText = fc.tuple(
+    fc.constantFrom(...HOSTILE_BODY_TEXTS).map((text): Body => ({ kind: 'text', text })),
+    contentType('auto', JSON_TYPES),
+  );
   const none = fc.tuple(fc.constant<Body>({ kind: 'none' }), contentType('auto', JSON_TYPES));
   const fields = (schema: Schema, hostile: boolean) =>
     arbitraryFor(schema, ctx, hostile).map((v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.entries(v) : [['value', v] as [string, unknown]]));
@@ -505,7 +589,13 @@ function bodiesFor(op: Operation, ctx: SchemaContext): fc.Arbitrary<[Body, Conte
     return weighted<[Body, ContentType]>(
       [5, fc.tuple(parts(false), contentType('auto', MULTIPART_TYPES))],
       [4, fc.tuple(parts(true), contentType('auto', MULTIPART_TYPES))],
-      [1, fc.tuple(fc.constantFrom(...BROKEN_MULTIPART).map((text): Body => ({ kind: 'text', text })), fc.constantFrom<ContentType>('multipart/form-data; boundary=fuzzb', 'multipart/form-data'))],
+      [
+        1,
+        fc.tuple(
+          fc.constantFrom(...BROKEN_MULTIPART).map((text): Body => ({ kind: 'text', text })),
+          fc.constantFrom<ContentType>('multipart/form-data; boundary=fuzzb', 'multipart/form-data'),
+        ),
+      ],
       [1, hostileText],
       [1, none],
     );
@@ -526,6 +616,12 @@ function bodiesFor(op: Operation, ctx: SchemaContext): fc.Arbitrary<[Body, Conte
   return weighted<[Body, ContentType]>(
     [8, fc.tuple(fc.constant<Body>({ kind: 'none' }), fc.constant<ContentType>(null))],
     [1, hostileText],
-    [1, fc.tuple(fc.jsonValue({ maxDepth: 2 }).map((value): Body => ({ kind: 'json', value })), fc.constant<ContentType>('auto'))],
+    [
+      1,
+      fc.tuple(
+        fc.jsonValue({ maxDepth: 2 }).map((value): Body => ({ kind: 'json', value })),
+        fc.constant<ContentType>('auto'),
+      ),
+    ],
   );
 }

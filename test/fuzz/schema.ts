@@ -22,7 +22,10 @@ export interface SchemaContext {
 export function resolve(schema: Schema, doc: Schema): Schema {
   let s = schema;
   while (s && typeof s.$ref === 'string') {
-    s = s.$ref.replace(/^#\//, '').split('/').reduce((node: Schema, key: string) => node[key], doc);
+    s = s.$ref
+      .replace(/^#\//, '')
+      .split('/')
+      .reduce((node: Schema, key: string) => node[key], doc);
   }
   return s ?? {};
 }
@@ -152,7 +155,12 @@ function validObject(s: Schema, ctx: SchemaContext, hostile: boolean): fc.Arbitr
     // Required properties missing.
     { weight: 1, arbitrary: fc.record(arbs, { requiredKeys: [], noNullPrototype: true }) },
     // Properties no schema names, __proto__ among them.
-    { weight: 1, arbitrary: fc.tuple(full, extra).map(([o, more]) => more.reduce((acc, [k, v]) => withProperty(acc, k, v), { ...(o as object) } as Record<string, unknown>)) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(full, extra)
+        .map(([o, more]) => more.reduce((acc, [k, v]) => withProperty(acc, k, v), { ...(o as object) } as Record<string, unknown>)),
+    },
   );
 }
 

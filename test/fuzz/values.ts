@@ -60,7 +60,7 @@ export const textOf = (v: Text): string => (typeof v === 'string' ? v : v instan
 
 /** `depth` levels of `[` (or `{"a":`) around a 1. */
 export const deep = (open: '[' | '{"a":', depth: number) =>
-  new RawJson(`deep(${JSON.stringify(open)}, ${depth})`, () => open.repeat(depth) + '1' + (open === '[' ? ']' : '}').repeat(depth));
+  new RawJson(`deep(${JSON.stringify(open)}, ${depth})`, () => `${open.repeat(depth)}1${(open === '[' ? ']' : '}').repeat(depth)}`);
 
 const raw = (text: string) => new RawJson(text, () => text);
 
@@ -121,7 +121,25 @@ export const FAR_INSTANTS = [
   '2026-02-30T03:00:00Z',
 ];
 
-export const NANISH = ['NaN', 'Infinity', '-Infinity', '-0', '+1', '0x10', '1e308', '1e-400', '1e999', ' 1', '１', '١', 'true', 'null', 'undefined', '[]', '{}'];
+export const NANISH = [
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '-0',
+  '+1',
+  '0x10',
+  '1e308',
+  '1e-400',
+  '1e999',
+  ' 1',
+  '１',
+  '١',
+  'true',
+  'null',
+  'undefined',
+  '[]',
+  '{}',
+];
 
 export const ODD_STRINGS = [
   '',
@@ -165,7 +183,22 @@ export const HUGE_STRINGS = [
   new Repeat('a', 1_000_000),
 ];
 
-export const ODD_NUMBERS = ['-0', '1e308', '-1e308', '1e309', '-1e400', '5e-324', '1.0', '1.5', '9007199254740993', '123456789012345678901234567890', '1E1', '-1', '0', '2147483648'].map(raw);
+export const ODD_NUMBERS = [
+  '-0',
+  '1e308',
+  '-1e308',
+  '1e309',
+  '-1e400',
+  '5e-324',
+  '1.0',
+  '1.5',
+  '9007199254740993',
+  '123456789012345678901234567890',
+  '1E1',
+  '-1',
+  '0',
+  '2147483648',
+].map(raw);
 
 export const DEEP = [deep('[', 64), deep('{"a":', 1_000), deep('[', 5_000), deep('{"a":', 5_000), deep('[', 20_000)];
 

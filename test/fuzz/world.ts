@@ -129,8 +129,18 @@ export async function freshServices(t: TestApp, vendorId: string): Promise<Fresh
   const dueOn = new Date(t.clock.now().getTime() + 30 * DAY).toISOString().slice(0, 10);
   const em = await reportEmergency(ctx, supervised.id, { kind: 'outage', summary: '障害' });
   const inv = await requestInvestigation(ctx, supervised.id, { subject: '説明', dueOn });
-  const unpublished = await requestImprovement(ctx, supervised.id, { investigationId: (await requestInvestigation(ctx, supervised.id, { subject: '標章の使用について', dueOn })).id, content: '改善', dueOn, publish: false });
-  const published = await requestImprovement(ctx, supervised.id, { investigationId: (await requestInvestigation(ctx, supervised.id, { subject: '標章の使用について', dueOn })).id, content: '改善', dueOn, publish: false });
+  const unpublished = await requestImprovement(ctx, supervised.id, {
+    investigationId: (await requestInvestigation(ctx, supervised.id, { subject: '標章の使用について', dueOn })).id,
+    content: '改善',
+    dueOn,
+    publish: false,
+  });
+  const published = await requestImprovement(ctx, supervised.id, {
+    investigationId: (await requestInvestigation(ctx, supervised.id, { subject: '標章の使用について', dueOn })).id,
+    content: '改善',
+    dueOn,
+    publish: false,
+  });
   await publishImprovement(ctx, supervised.id, published.id);
 
   // Two years less 45 days ago: inside the renewal window (Art. 12.1).
@@ -176,7 +186,14 @@ export async function freshCases(world: World): Promise<Seeded[]> {
     form.set('seenAt', t.clock.now().toISOString());
     form.set('image', new File([new Uint8Array(image)], 'mark.png', { type: 'image/png' }));
     form.set('token', world.embedTokens[0]!.value);
-    await ok(t.app.request('/api/v1/sightings', { method: 'POST', headers: { Authorization: `Bearer ${world.tokens.crawler.value}`, 'Idempotency-Key': randomUUID() }, body: form }), 201);
+    await ok(
+      t.app.request('/api/v1/sightings', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${world.tokens.crawler.value}`, 'Idempotency-Key': randomUUID() },
+        body: form,
+      }),
+      201,
+    );
   }
   const cases = (await ok(t.json('GET', '/api/v1/admin/cases?status=open'), 200)).cases as { id: string; finding: string; pageUrl: string }[];
   const mine = cases.filter((c) => c.pageUrl === page);
@@ -189,7 +206,8 @@ export async function seedWorld(t: TestApp): Promise<World> {
   const api = (method: string, path: string, body?: unknown) => t.json(method, path, body);
   const ctx = lifecycleOf(t);
 
-  const staff = async (role: string) => (await ok(api('POST', '/api/v1/admin/staff-tokens', { name: `fuzz ${role}`, role }), 201)) as { id: string; token: string };
+  const staff = async (role: string) =>
+    (await ok(api('POST', '/api/v1/admin/staff-tokens', { name: `fuzz ${role}`, role }), 201)) as { id: string; token: string };
   const reviewer = await staff('reviewer');
   const auditor = await staff('auditor');
   const victims = [await staff('reviewer'), await staff('admin')];
@@ -207,7 +225,8 @@ export async function seedWorld(t: TestApp): Promise<World> {
   const main = await certifiedAt(t, vendorIds[0]!, 3, [SITE, OTHER_SITE]);
   const doomed = await certifiedAt(t, vendorIds[0]!, 3, [SITE, OTHER_SITE]);
   const expired = await certifiedAt(t, vendorIds[1]!, 2 * 365 + 20);
-  const issue = async (serviceId: string, body?: unknown) => (await ok(api('POST', `/api/v1/admin/services/${serviceId}/tokens`, body), 201)) as { token: string; jti: string };
+  const issue = async (serviceId: string, body?: unknown) =>
+    (await ok(api('POST', `/api/v1/admin/services/${serviceId}/tokens`, body), 201)) as { token: string; jti: string };
   const live = await issue(main.id, { origins: [SITE] });
   const narrow = await issue(main.number, { origins: [OTHER_SITE] });
   const retired = await issue(main.id, {});
@@ -216,7 +235,10 @@ export async function seedWorld(t: TestApp): Promise<World> {
   await revoke(ctx, doomed.id, { ground: 2, reason: '不正使用', notice: '通知', noticeSentBy: 'post' });
 
   const images = { mark: await markPng('colour', 128), recoloured: await recolouredPng(128) };
-  const inquiry = await ok(t.json('POST', '/api/v1/inquiries', { name: '患者', email: 'patient@example.jp', subject: '質問', body: 'マークについて' }, {}), 201);
+  const inquiry = await ok(
+    t.json('POST', '/api/v1/inquiries', { name: '患者', email: 'patient@example.jp', subject: '質問', body: 'マークについて' }, {}),
+    201,
+  );
 
   const world: World = {
     t,

@@ -20,8 +20,15 @@ describe('operations endpoints', () => {
   });
 
   it('names every operation (unique operationId), says who may call it, and documents its 4xx answers', async () => {
-    type Op = { operationId?: string; security?: Record<string, unknown>[]; responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> };
-    const doc = (await (await t.app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, Op>>; components: { securitySchemes: Record<string, unknown>; schemas: Record<string, unknown> } };
+    type Op = {
+      operationId?: string;
+      security?: Record<string, unknown>[];
+      responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }>;
+    };
+    const doc = (await (await t.app.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, Op>>;
+      components: { securitySchemes: Record<string, unknown>; schemas: Record<string, unknown> };
+    };
     const ops = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ where: `${method} ${path}`, path, op })));
     expect(ops.length).toBeGreaterThanOrEqual(60);
     const ids = ops.map((o) => o.op.operationId);
@@ -29,7 +36,8 @@ describe('operations endpoints', () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const { where, path, op } of ops) {
       expect(op.security, where).toBeDefined();
-      for (const requirement of op.security!) for (const scheme of Object.keys(requirement)) expect(doc.components.securitySchemes, `${where}: ${scheme}`).toHaveProperty(scheme);
+      for (const requirement of op.security!)
+        for (const scheme of Object.keys(requirement)) expect(doc.components.securitySchemes, `${where}: ${scheme}`).toHaveProperty(scheme);
       if (path.startsWith('/api/v1/admin')) expect(op.security, where).toEqual([{ staffToken: [] }]);
       const errors = Object.entries(op.responses).filter(([status]) => status.startsWith('4'));
       expect(errors.length, where).toBeGreaterThan(0);

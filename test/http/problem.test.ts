@@ -32,8 +32,14 @@ describe('errors answered as problem details (RFC 9457)', () => {
 
   it('answers a duplicate key with 409 conflict', async () => {
     const dup = async () => {
-      await t.database.db.insertInto('delegates').values({ id: 'd1', name_ja: '委託先', name_en: null, scope_ja: '審査', scope_en: null, delegated_on: '2026-01-01', ended_on: null }).execute();
-      return t.database.db.insertInto('delegates').values({ id: 'd1', name_ja: '委託先', name_en: null, scope_ja: '審査', scope_en: null, delegated_on: '2026-01-01', ended_on: null }).execute();
+      await t.database.db
+        .insertInto('delegates')
+        .values({ id: 'd1', name_ja: '委託先', name_en: null, scope_ja: '審査', scope_en: null, delegated_on: '2026-01-01', ended_on: null })
+        .execute();
+      return t.database.db
+        .insertInto('delegates')
+        .values({ id: 'd1', name_ja: '委託先', name_en: null, scope_ja: '審査', scope_en: null, delegated_on: '2026-01-01', ended_on: null })
+        .execute();
     };
     const res = await appWith('/dup', dup).request('/dup');
     expect(res.status).toBe(409);

@@ -30,7 +30,11 @@ async function tamper(ids: number[], change: (tx: Tx) => Promise<unknown>, check
   } finally {
     await asIntruder(async (tx) => {
       await tx.deleteFrom('events').where('id', 'in', ids).execute();
-      for (const r of saved) await tx.insertInto('events').values({ ...r, payload: JSON.stringify(r.payload) as never }).execute();
+      for (const r of saved)
+        await tx
+          .insertInto('events')
+          .values({ ...r, payload: JSON.stringify(r.payload) as never })
+          .execute();
     });
   }
   expect((await verifyEventChain(h.database.db)).ok).toBe(true);
@@ -61,25 +65,52 @@ describe('the event hash chain (events are append-only)', () => {
   it('names the event whose payload was changed in the database', async () => {
     const { ids } = await someEvents();
     const target = ids.at(-5)!;
-    await tamper([target], (tx) => tx.updateTable('events').set({ payload: JSON.stringify({ edited: true }) as never }).where('id', '=', target).execute(), async () => {
-      expect(await verifyEventChain(h.database.db)).toMatchObject({ ok: false, firstBadEventId: target, problem: 'contents do not match the hash' });
-    });
+    await tamper(
+      [target],
+      (tx) =>
+        tx
+          .updateTable('events')
+          .set({ payload: JSON.stringify({ edited: true }) as never })
+          .where('id', '=', target)
+          .execute(),
+      async () => {
+        expect(await verifyEventChain(h.database.db)).toMatchObject({ ok: false, firstBadEventId: target, problem: 'contents do not match the hash' });
+      },
+    );
   });
 
   it('names the event whose time was moved, even by one millisecond', async () => {
     const { ids } = await someEvents();
     const target = ids.at(-1)!;
-    await tamper([target], (tx) => tx.updateTable('events').set({ occurred_at: sql`occurred_at + interval '1 millisecond'` as never }).where('id', '=', target).execute(), async () => {
-      expect(await verifyEventChain(h.database.db)).toMatchObject({ ok: false, firstBadEventId: target });
-    });
+    await tamper(
+      [target],
+      (tx) =>
+        tx
+          .updateTable('events')
+          .set({ occurred_at: sql`occurred_at + interval '1 millisecond'` as never })
+          .where('id', '=', target)
+          .execute(),
+      async () => {
+        expect(await verifyEventChain(h.database.db)).toMatchObject({ ok: false, firstBadEventId: target });
+      },
+    );
   });
 
   it('names an event whose stored hash was replaced', async () => {
     const { ids } = await someEvents();
     const target = ids.at(-6)!;
-    await tamper([target], (tx) => tx.updateTable('events').set({ hash: 'f'.repeat(64) }).where('id', '=', target).execute(), async () => {
-      expect(await verifyEventChain(h.database.db)).toMatchObject({ ok: false, firstBadEventId: target });
-    });
+    await tamper(
+      [target],
+      (tx) =>
+        tx
+          .updateTable('events')
+          .set({ hash: 'f'.repeat(64) })
+          .where('id', '=', target)
+          .execute(),
+      async () => {
+        expect(await verifyEventChain(h.database.db)).toMatchObject({ ok: false, firstBadEventId: target });
+      },
+    );
   });
 
   it('names the event after one that was edited with its own hash recomputed: the link to it breaks', async () => {
@@ -88,31 +119,55 @@ describe('the event hash chain (events are append-only)', () => {
     const row = await h.database.db.selectFrom('events').selectAll().where('id', '=', target).executeTakeFirstOrThrow();
     const { hash: _old, ...rest } = row;
     const forged = eventHash({ ...rest, actor: 'forger' });
-    await tamper([target], (tx) => tx.updateTable('events').set({ actor: 'forger', hash: forged }).where('id', '=', target).execute(), async () => {
-      expect(await verifyEventChain(h.database.db)).toMatchObject({ ok: false, firstBadEventId: target + 1, problem: 'prev_hash does not match the event before' });
-    });
+    await tamper(
+      [target],
+      (tx) => tx.updateTable('events').set({ actor: 'forger', hash: forged }).where('id', '=', target).execute(),
+      async () => {
+        expect(await verifyEventChain(h.database.db)).toMatchObject({
+          ok: false,
+          firstBadEventId: target + 1,
+          problem: 'prev_hash does not match the event before',
+        });
+      },
+    );
   });
 
   it('names a deleted event', async () => {
     const { ids } = await someEvents();
     const target = ids.at(-4)!;
-    await tamper([target], (tx) => tx.deleteFrom('events').where('id', '=', target).execute(), async () => {
-      expect(await verifyEventChain(h.database.db)).toMatchObject({ ok: false, firstBadEventId: target, problem: 'missing event (deleted)' });
-    });
+    await tamper(
+      [target],
+      (tx) => tx.deleteFrom('events').where('id', '=', target).execute(),
+      async () => {
+        expect(await verifyEventChain(h.database.db)).toMatchObject({ ok: false, firstBadEventId: target, problem: 'missing event (deleted)' });
+      },
+    );
   });
 
   it('notices the last events cut off', async () => {
     const { ids } = await someEvents();
     const cut = ids.slice(-2);
-    await tamper(cut, (tx) => tx.deleteFrom('events').where('id', 'in', cut).execute(), async () => {
-      expect(await verifyEventChain(h.database.db)).toMatchObject({ ok: false, firstBadEventId: cut[0] });
-    });
+    await tamper(
+      cut,
+      (tx) => tx.deleteFrom('events').where('id', 'in', cut).execute(),
+      async () => {
+        expect(await verifyEventChain(h.database.db)).toMatchObject({ ok: false, firstBadEventId: cut[0] });
+      },
+    );
   });
 });
 
 describe('one operation, one transaction', () => {
   async function counts() {
-    const n = async (t: 'events' | 'disclosure_items' | 'periods') => Number((await h.database.db.selectFrom(t).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const n = async (t: 'events' | 'disclosure_items' | 'periods') =>
+      Number(
+        (
+          await h.database.db
+            .selectFrom(t)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const head = await h.database.db.selectFrom('event_chain_head').selectAll().executeTakeFirstOrThrow();
     return { events: await n('events'), items: await n('disclosure_items'), periods: await n('periods'), head };
   }
@@ -123,7 +178,22 @@ describe('one operation, one transaction', () => {
     const failing = onService(h.ctx, id, () => ({
       events: [{ type: 'disclosure.changed', payload: { version: 9, changedKeys: ['x'], note: 'n' } }],
       project: async (tx, written) => {
-        await tx.insertInto('disclosure_items').values({ service_id: id, version: 9, position: 0, key: 'x', label_ja: 'x', label_en: null, value_ja: 'x', value_en: null, withheld: false, withheld_reason: null, event_id: written[0]!.id }).execute();
+        await tx
+          .insertInto('disclosure_items')
+          .values({
+            service_id: id,
+            version: 9,
+            position: 0,
+            key: 'x',
+            label_ja: 'x',
+            label_en: null,
+            value_ja: 'x',
+            value_en: null,
+            withheld: false,
+            withheld_reason: null,
+            event_id: written[0]!.id,
+          })
+          .execute();
         throw new Error('the projection failed');
       },
     }));

@@ -51,7 +51,15 @@ export interface Model {
   lastRevokedDay: number | null;
 }
 
-export const newModel = (): Model => ({ phase: 'none', art8: false, period: null, firstCertifiedDay: null, renewalFiled: false, extendedTo: null, lastRevokedDay: null });
+export const newModel = (): Model => ({
+  phase: 'none',
+  art8: false,
+  period: null,
+  firstCertifiedDay: null,
+  renewalFiled: false,
+  extendedTo: null,
+  lastRevokedDay: null,
+});
 
 /** The last day the certification is in force: its period, or an Art. 12.2 extension while a renewal is filed. */
 export function forceUntil(m: Model): number | null {
@@ -92,20 +100,29 @@ export function step(m: Model, o: Operation, ms: number): Outcome {
   const no = (article?: string): Outcome => ({ ok: false, ...(article ? { article } : {}) });
   switch (o.op) {
     case 'apply': {
-      if (!(status === null || status === 'refused' || status === 'expired' || status === 'revoked' || status === 'terminated' || status === 'lapsed')) return no('Art. 4');
+      if (!(status === null || status === 'refused' || status === 'expired' || status === 'revoked' || status === 'terminated' || status === 'lapsed'))
+        return no('Art. 4');
       const art8 = m.lastRevokedDay !== null && modelRevokedWithinYear(m.lastRevokedDay, today);
       return { ok: true, next: { ...m, phase: art8 ? 'refused' : 'applied', art8, renewalFiled: false, extendedTo: null } };
     }
     case 'certify': {
       if (m.phase === 'applied') {
         const lastDay = modelValidThrough(today);
-        return { ok: true, next: { ...m, phase: 'in_period', period: { certifiedDay: today, lastDay }, firstCertifiedDay: m.firstCertifiedDay ?? today }, certified: { certifiedDay: today, lastDay } };
+        return {
+          ok: true,
+          next: { ...m, phase: 'in_period', period: { certifiedDay: today, lastDay }, firstCertifiedDay: m.firstCertifiedDay ?? today },
+          certified: { certifiedDay: today, lastDay },
+        };
       }
       if (m.phase === 'in_period' && m.renewalFiled) {
         // A renewal decided before expiry continues the period from its last day (Art. 12.3).
-        const from = today <= m.period!.lastDay ? m.period!.lastDay : today;
+        const from = Math.max(today, m.period!.lastDay);
         const lastDay = modelValidThrough(from);
-        return { ok: true, next: { ...m, period: { certifiedDay: from, lastDay }, renewalFiled: false, extendedTo: null }, certified: { certifiedDay: from, lastDay } };
+        return {
+          ok: true,
+          next: { ...m, period: { certifiedDay: from, lastDay }, renewalFiled: false, extendedTo: null },
+          certified: { certifiedDay: from, lastDay },
+        };
       }
       return no(m.phase === 'refused' && m.art8 ? 'Art. 8' : 'Art. 6.1');
     }

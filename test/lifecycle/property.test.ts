@@ -70,7 +70,14 @@ function runPure(startMs: number, seq: Step[]) {
           const certifiedOn = renewal && period && today <= period.validThrough ? period.validThrough : today;
           const through = validThrough(certifiedOn);
           expect([dateToDay(certifiedOn), dateToDay(through)], `${where}: Art. 9.1 period`).toEqual([out.certified!.certifiedDay, out.certified!.lastDay]);
-          emit('service.certified', { kind: renewal ? 'renewal' : 'initial', number: 'MD-0001-0000', certifiedOn, validThrough: through, notice: 'n', committeeOpinion: null });
+          emit('service.certified', {
+            kind: renewal ? 'renewal' : 'initial',
+            number: 'MD-0001-0000',
+            certifiedOn,
+            validThrough: through,
+            notice: 'n',
+            committeeOpinion: null,
+          });
           break;
         }
         case 'refuse':
@@ -178,7 +185,9 @@ describe('the lifecycle against an independent reference model (property-based)'
   let vendorId: string;
   beforeAll(async () => {
     database = await testDatabase();
-    vendorId = (await registerVendor({ db: database.db, clock: fixedClock('2023-01-01T00:00:00Z'), actor: 'property' }, { nameJa: 'ベンダー', nameEn: null, contact: {} })).id;
+    vendorId = (
+      await registerVendor({ db: database.db, clock: fixedClock('2023-01-01T00:00:00Z'), actor: 'property' }, { nameJa: 'ベンダー', nameEn: null, contact: {} })
+    ).id;
   });
   afterAll(async () => database.close());
 

@@ -62,7 +62,9 @@ describe('the register check: records beside the chain', () => {
       expect(r.ok).toBe(false);
       expect(r.records.problems).toContainEqual({ table: 'disclosure_items', record: `${s.id}/v${row!.version}`, problem: 'changed outside certmark' });
     } finally {
-      await asIntruder((tx) => tx.updateTable('disclosure_items').set({ value_ja: row!.value_ja }).where('service_id', '=', s.id).where('key', '=', 'dc').execute());
+      await asIntruder((tx) =>
+        tx.updateTable('disclosure_items').set({ value_ja: row!.value_ja }).where('service_id', '=', s.id).where('key', '=', 'dc').execute(),
+      );
     }
     expect((await check()).ok).toBe(true);
   });
@@ -79,12 +81,26 @@ describe('the register check: records beside the chain', () => {
 
   it('names an embed token row whose origins were widened in the database', async () => {
     const s = await certifiedService(t);
-    const issued = await issueEmbedToken({ db: t.database.db, clock: t.clock, keys: t.deps.keys, base: t.config.publicBaseUrl, actor: 'test' }, s.id, { origins: null });
-    await asIntruder((tx) => tx.updateTable('embed_tokens').set({ origins: JSON.stringify([s.origin, 'https://copycat.example']) as never }).where('jti', '=', issued.jti).execute());
+    const issued = await issueEmbedToken({ db: t.database.db, clock: t.clock, keys: t.deps.keys, base: t.config.publicBaseUrl, actor: 'test' }, s.id, {
+      origins: null,
+    });
+    await asIntruder((tx) =>
+      tx
+        .updateTable('embed_tokens')
+        .set({ origins: JSON.stringify([s.origin, 'https://copycat.example']) as never })
+        .where('jti', '=', issued.jti)
+        .execute(),
+    );
     try {
       expect((await check()).records.problems).toContainEqual({ table: 'embed_tokens', record: issued.jti, problem: 'changed outside certmark' });
     } finally {
-      await asIntruder((tx) => tx.updateTable('embed_tokens').set({ origins: JSON.stringify([s.origin]) as never }).where('jti', '=', issued.jti).execute());
+      await asIntruder((tx) =>
+        tx
+          .updateTable('embed_tokens')
+          .set({ origins: JSON.stringify([s.origin]) as never })
+          .where('jti', '=', issued.jti)
+          .execute(),
+      );
     }
     expect((await check()).ok).toBe(true);
   });
@@ -118,7 +134,10 @@ describe('the register check: records beside the chain', () => {
     const issued = (await issueStaffToken({ db: t.database.db, clock: t.clock, actor: 'test' }, { name: 'to delete', role: 'auditor' }))!;
     const saved = await t.database.db.selectFrom('staff_tokens').selectAll().where('id', '=', issued.id).executeTakeFirstOrThrow();
     await asIntruder(async (tx) => {
-      await tx.insertInto('staff_tokens').values({ id: 'intruder', name: 'backdoor', role: 'admin', token_hash: 'f'.repeat(64), created_at: new Date(), revoked_at: null }).execute();
+      await tx
+        .insertInto('staff_tokens')
+        .values({ id: 'intruder', name: 'backdoor', role: 'admin', token_hash: 'f'.repeat(64), created_at: new Date(), revoked_at: null })
+        .execute();
       await tx.deleteFrom('staff_tokens').where('id', '=', issued.id).execute();
     });
     try {
@@ -135,7 +154,12 @@ describe('the register check: records beside the chain', () => {
   });
 
   it('puts key rotation, crawler keys and staff tokens on the chain with ids and fingerprints, never secrets', async () => {
-    const before = (await t.database.db.selectFrom('events').select((eb) => eb.fn.max('id').as('m')).executeTakeFirstOrThrow()).m;
+    const before = (
+      await t.database.db
+        .selectFrom('events')
+        .select((eb) => eb.fn.max('id').as('m'))
+        .executeTakeFirstOrThrow()
+    ).m;
     const made = await t.json('POST', '/api/v1/admin/crawler-keys', { name: 'chain crawler' });
     const { key: secret, id } = await made.json();
     expect((await t.json('POST', `/api/v1/admin/crawler-keys/${id}/revoke`)).status).toBe(200);
@@ -152,7 +176,9 @@ describe('history tables are append-only, as events are', () => {
   it.each(['disclosure_items', 'periods', 'audit_log'] as const)('refuses to update or delete %s', async (table) => {
     await serviceWithItems();
     await t.database.db.insertInto('audit_log').values({ staff_token_id: 'x', at: new Date(), action: 'read test', subject: 'x' }).execute();
-    await expect(sql`update ${sql.table(table)} set ${sql.ref(table === 'audit_log' ? 'subject' : 'service_id')} = 'y'`.execute(t.database.db)).rejects.toThrow(/append-only/);
+    await expect(sql`update ${sql.table(table)} set ${sql.ref(table === 'audit_log' ? 'subject' : 'service_id')} = 'y'`.execute(t.database.db)).rejects.toThrow(
+      /append-only/,
+    );
     await expect(sql`delete from ${sql.table(table)}`.execute(t.database.db)).rejects.toThrow(/append-only/);
   });
 });
@@ -160,7 +186,10 @@ describe('history tables are append-only, as events are', () => {
 describe('records written before the chain covered them', () => {
   it('are adopted once, at the start after migration 0004, and are then checked like any other', async () => {
     await asIntruder(async (tx) => {
-      await tx.insertInto('crawler_keys').values({ id: 'before-0004', name: 'old crawler', key_hash: 'e'.repeat(64), created_at: new Date(), revoked_at: null }).execute();
+      await tx
+        .insertInto('crawler_keys')
+        .values({ id: 'before-0004', name: 'old crawler', key_hash: 'e'.repeat(64), created_at: new Date(), revoked_at: null })
+        .execute();
     });
     expect((await check()).records.problems).toContainEqual({ table: 'crawler_keys', record: 'before-0004', problem: 'not on the chain' });
     expect(await adoptPendingRecords(t.database.db, t.clock.now())).toBe(0); // nothing pending: nothing adopted

@@ -189,7 +189,10 @@ describe('extension (Art. 12.2)', () => {
     h.jst('2026-05-01');
     await apply(h.ctx, id, { documents: ['申請書'], feePaid: true, items: [h.item('service.overview')] });
     const r = await h.certify(id);
-    expect((await serviceEvents(h.database.db, id)).at(-1)).toMatchObject({ type: 'service.certified', payload: { kind: 'initial', certifiedOn: '2026-05-01' } });
+    expect((await serviceEvents(h.database.db, id)).at(-1)).toMatchObject({
+      type: 'service.certified',
+      payload: { kind: 'initial', certifiedOn: '2026-05-01' },
+    });
     expect(r.result).toMatchObject({ validThrough: '2028-05-01' });
   });
 });
@@ -200,7 +203,10 @@ describe('versions of the application content (Art. 13.1)', () => {
     const id = await h.applied([h.item('service.overview'), h.item('security.network', { withheld: true, withheldReason: 'Art. 11.2: 安全上の理由' })]);
     await h.certify(id);
     h.jst('2025-03-01');
-    const v2 = await changeDisclosure(h.ctx, id, { items: [h.item('service.overview', { valueJa: '新しい概要' }), h.item('security.network', { withheld: true, withheldReason: 'Art. 11.2: 安全上の理由' })], note: '概要の変更' });
+    const v2 = await changeDisclosure(h.ctx, id, {
+      items: [h.item('service.overview', { valueJa: '新しい概要' }), h.item('security.network', { withheld: true, withheldReason: 'Art. 11.2: 安全上の理由' })],
+      note: '概要の変更',
+    });
     expect(v2.result).toEqual({ version: 2 });
     expect(v2.events[0]).toMatchObject({ type: 'disclosure.changed', article: 'Art. 13.1', payload: { version: 2, changedKeys: ['service.overview'] } });
     const v3 = await changeDisclosure(h.ctx, id, { items: [h.item('service.overview', { valueJa: '新しい概要' })], note: '項目の削除' });
@@ -224,15 +230,18 @@ describe('versions of the application content (Art. 13.1)', () => {
 });
 
 describe('revocation grounds (Art. 17.1)', () => {
-  it.each([1, 2, 3, 4, 5, 6, 7, 8, 9] as RevocationGround[])('revokes on ground (%i), records Art. 17.1(%i) and stops the mark at that instant', async (ground) => {
-    h.jst('2025-01-10');
-    const { id } = await h.certified();
-    h.clock.set('2025-07-01T05:00:00.000Z');
-    const r = await revoke(h.ctx, id, { ground, reason: `事由 ${ground}`, notice: '書面で通知 (Art. 17.2)', noticeSentBy: 'post' });
-    expect(r.events[0]).toMatchObject({ type: 'service.revoked', article: `Art. 17.1(${ground})`, payload: { ground, reason: `事由 ${ground}` } });
-    expect(servesMark(await h.statusOn(id, '2025-07-01T04:59:59.999Z'))).toBe(true);
-    expect(await h.statusOn(id, '2025-07-01T05:00:00.000Z')).toBe('revoked');
-  });
+  it.each([1, 2, 3, 4, 5, 6, 7, 8, 9] as RevocationGround[])(
+    'revokes on ground (%i), records Art. 17.1(%i) and stops the mark at that instant',
+    async (ground) => {
+      h.jst('2025-01-10');
+      const { id } = await h.certified();
+      h.clock.set('2025-07-01T05:00:00.000Z');
+      const r = await revoke(h.ctx, id, { ground, reason: `事由 ${ground}`, notice: '書面で通知 (Art. 17.2)', noticeSentBy: 'post' });
+      expect(r.events[0]).toMatchObject({ type: 'service.revoked', article: `Art. 17.1(${ground})`, payload: { ground, reason: `事由 ${ground}` } });
+      expect(servesMark(await h.statusOn(id, '2025-07-01T04:59:59.999Z'))).toBe(true);
+      expect(await h.statusOn(id, '2025-07-01T05:00:00.000Z')).toBe('revoked');
+    },
+  );
 
   it.each([0, 10, 3.5])('refuses the ground %s, which Art. 17.1 does not have', async (ground) => {
     const { id } = await h.certified();
@@ -262,8 +271,16 @@ describe('the written notice of a revocation (Art. 17.2)', () => {
 
   it('refuses a notice said to be sent without its text, and a text without how it was sent, writing nothing', async () => {
     const { id } = await h.certified();
-    await expect(revoke(h.ctx, id, { ground: 3, reason: '改変使用', noticeSentBy: 'post' })).rejects.toMatchObject({ kind: 'invalid', field: 'notice', article: 'Art. 17.2' });
-    await expect(revoke(h.ctx, id, { ground: 3, reason: '改変使用', notice: '通知書' })).rejects.toMatchObject({ kind: 'invalid', field: 'noticeSentBy', article: 'Art. 17.2' });
+    await expect(revoke(h.ctx, id, { ground: 3, reason: '改変使用', noticeSentBy: 'post' })).rejects.toMatchObject({
+      kind: 'invalid',
+      field: 'notice',
+      article: 'Art. 17.2',
+    });
+    await expect(revoke(h.ctx, id, { ground: 3, reason: '改変使用', notice: '通知書' })).rejects.toMatchObject({
+      kind: 'invalid',
+      field: 'noticeSentBy',
+      article: 'Art. 17.2',
+    });
     expect(await h.statusOn(id, h.clock.now().toISOString())).toBe('certified');
   });
 });
@@ -276,8 +293,14 @@ describe('an improvement request follows an investigation (Art. 16.1)', () => {
     const other = await h.certified();
     const theirs = await requestInvestigation(h.ctx, other.id, { subject: '説明', dueOn: '2025-02-01' });
     const before = (await serviceEvents(h.database.db, id)).length;
-    await expect(requestImprovement(h.ctx, id, { investigationId: theirs.id, content: '改善', dueOn: '2025-02-10', publish: false })).rejects.toMatchObject({ kind: 'unprocessable', field: 'investigationId', article: 'Art. 16.1' });
-    await expect(requestImprovement(h.ctx, id, { investigationId: 'none', content: '改善', dueOn: '2025-02-10', publish: false })).rejects.toMatchObject({ field: 'investigationId' });
+    await expect(requestImprovement(h.ctx, id, { investigationId: theirs.id, content: '改善', dueOn: '2025-02-10', publish: false })).rejects.toMatchObject({
+      kind: 'unprocessable',
+      field: 'investigationId',
+      article: 'Art. 16.1',
+    });
+    await expect(requestImprovement(h.ctx, id, { investigationId: 'none', content: '改善', dueOn: '2025-02-10', publish: false })).rejects.toMatchObject({
+      field: 'investigationId',
+    });
     expect(await serviceEvents(h.database.db, id)).toHaveLength(before);
     const ours = await requestInvestigation(h.ctx, id, { subject: '説明', dueOn: '2025-02-01' });
     const r = await requestImprovement(h.ctx, id, { investigationId: ours.id, content: '改善', dueOn: '2025-02-10', publish: false });

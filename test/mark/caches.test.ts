@@ -94,7 +94,18 @@ describe('the token and status caches', () => {
     t.clock.set('2028-03-30T03:00:00Z');
     await extend(lifecycle(t), s.id, { until: '2028-05-10', reason: 'pending' });
     const facts = (await loadServiceFacts(t.deps.database.db, s.id))!;
-    const instants = ['2026-03-01T00:00:00Z', '2026-04-01T03:00:00Z', '2027-01-01T00:00:00Z', '2028-02-15T02:59:59Z', '2028-02-15T03:00:00Z', '2028-04-01T14:59:59Z', '2028-04-01T15:00:00Z', '2028-05-10T14:59:59.999Z', '2028-05-10T15:00:00Z', '2030-01-01T00:00:00Z'];
+    const instants = [
+      '2026-03-01T00:00:00Z',
+      '2026-04-01T03:00:00Z',
+      '2027-01-01T00:00:00Z',
+      '2028-02-15T02:59:59Z',
+      '2028-02-15T03:00:00Z',
+      '2028-04-01T14:59:59Z',
+      '2028-04-01T15:00:00Z',
+      '2028-05-10T14:59:59.999Z',
+      '2028-05-10T15:00:00Z',
+      '2030-01-01T00:00:00Z',
+    ];
     for (const at of instants) expect(statusFromFacts(facts, new Date(at)), at).toBe(statusAt(facts.events, new Date(at)));
     t.clock.set(start);
   });

@@ -105,7 +105,12 @@ describe('GET /mark/{token}.svg|.png (CONTRACT.md mark table)', () => {
 
   it('PNG: ?w=N is snapped to the bounded set of widths', async () => {
     const s = await certifiedWithToken(t);
-    for (const [asked, served] of [[100, 96], [128, 128], [4000, 1024], [1, 32]] as const) {
+    for (const [asked, served] of [
+      [100, 96],
+      [128, 128],
+      [4000, 1024],
+      [1, 32],
+    ] as const) {
       const r = await get(t, `/mark/${s.token}.png?w=${asked}`);
       expect(r.status).toBe(200);
       expect(r.headers.get('content-type')).toBe('image/png');

@@ -17,7 +17,12 @@ describe('after a revocation the mark is never the official one, whatever is cac
 
   it('warm every cache, revoke through the domain, request again: 410 notice bytes, never mark bytes', async () => {
     const s = await certifiedWithToken(t);
-    const paths = [`/mark/${s.token}.svg`, `/mark/${s.token}.svg?variant=mono`, ...[32, 128, 1024].map((w) => `/mark/${s.token}.png?w=${w}`), `/mark/${s.token}.png?variant=mono&w=256`];
+    const paths = [
+      `/mark/${s.token}.svg`,
+      `/mark/${s.token}.svg?variant=mono`,
+      ...[32, 128, 1024].map((w) => `/mark/${s.token}.png?w=${w}`),
+      `/mark/${s.token}.png?variant=mono&w=256`,
+    ];
     const etags = new Map<string, string>();
     const markBytes = new Set<string>();
     for (const path of paths) {

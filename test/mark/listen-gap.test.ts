@@ -35,7 +35,8 @@ describe.skipIf(!onPostgres)('the LISTEN connection dropping (Art. 10.8)', () =>
 
   const listeners = async () =>
     Number(
-      (await sql<{ n: string }>`select count(*) as n from pg_stat_activity where application_name like ${`${applicationName}-listen/%`}`.execute(other.db)).rows[0]!.n,
+      (await sql<{ n: string }>`select count(*) as n from pg_stat_activity where application_name like ${`${applicationName}-listen/%`}`.execute(other.db))
+        .rows[0]!.n,
     );
 
   const statusWithin = async (path: string, ms: number) => {
@@ -57,7 +58,12 @@ describe.skipIf(!onPostgres)('the LISTEN connection dropping (Art. 10.8)', () =>
     expect(await listeners()).toBe(2); // lifecycle changes and signing keys
 
     await sql`select pg_terminate_backend(pid) from pg_stat_activity where application_name like ${`${applicationName}-listen/%`}`.execute(other.db);
-    await revoke({ db: other.db, clock: t.clock, actor: 'another server' }, s.id, { ground: 1, reason: 'during the gap', notice: '取消', noticeSentBy: 'post' });
+    await revoke({ db: other.db, clock: t.clock, actor: 'another server' }, s.id, {
+      ground: 1,
+      reason: 'during the gap',
+      notice: '取消',
+      noticeSentBy: 'post',
+    });
     // the NOTIFY of this revocation went nowhere; without the gap handling the cached 200 would last its TTL (30 s)
     expect(await statusWithin(mark, 2000)).toBe(410);
 
@@ -69,7 +75,12 @@ describe.skipIf(!onPostgres)('the LISTEN connection dropping (Art. 10.8)', () =>
     const s2 = await certifiedWithToken(t);
     const mark2 = `/mark/${s2.token}.svg`;
     expect((await get(t, mark2, fromSite)).status).toBe(200);
-    await revoke({ db: other.db, clock: t.clock, actor: 'another server' }, s2.id, { ground: 1, reason: 'after the gap', notice: '取消', noticeSentBy: 'post' });
+    await revoke({ db: other.db, clock: t.clock, actor: 'another server' }, s2.id, {
+      ground: 1,
+      reason: 'after the gap',
+      notice: '取消',
+      noticeSentBy: 'post',
+    });
     expect(await statusWithin(mark2, 2000)).toBe(410);
   });
 });

@@ -17,7 +17,11 @@ describe('Art. 10: the two official masters', () => {
   });
 
   it('gives both masters the same geometry, the monochrome one without the mark colours', () => {
-    const shapes = (svg: Buffer) => svg.toString('utf8').replace(/#[0-9a-f]{6}/gi, '#').replace(/\(.*?\)/g, '');
+    const shapes = (svg: Buffer) =>
+      svg
+        .toString('utf8')
+        .replace(/#[0-9a-f]{6}/gi, '#')
+        .replace(/\(.*?\)/g, '');
     expect(shapes(masters.mono)).toBe(shapes(masters.colour));
     expect(masters.mono.toString('utf8')).not.toMatch(/#0b6e8a|#d7263d|#e8a800/i);
   });

@@ -23,12 +23,41 @@ let axeSource: string;
 beforeAll(async () => {
   t = await testApp({ now: NOW });
   const life = lifecycle(t);
-  w = await life.everyStatus((status) => ({ nameJa: `${status}のサービス`, nameEn: `${status} service`, vendorJa: '株式会社テスト医療', vendorEn: 'Test Medical K.K.', origins: ['https://clinic-vendor.example'] }));
+  w = await life.everyStatus((status) => ({
+    nameJa: `${status}のサービス`,
+    nameEn: `${status} service`,
+    vendorJa: '株式会社テスト医療',
+    vendorEn: 'Test Medical K.K.',
+    origins: ['https://clinic-vendor.example'],
+  }));
   life.at('2026-03-05T01:00:00Z');
-  await requestImprovement(life.ctx, w.certified.id, { investigationId: (await requestInvestigation(life.ctx, w.certified.id, { subject: '標章の使用について', dueOn: '2026-03-20' })).id, content: '認定マークの色を改めること', dueOn: '2026-03-20', publish: true });
+  await requestImprovement(life.ctx, w.certified.id, {
+    investigationId: (await requestInvestigation(life.ctx, w.certified.id, { subject: '標章の使用について', dueOn: '2026-03-20' })).id,
+    content: '認定マークの色を改めること',
+    dueOn: '2026-03-20',
+    publish: true,
+  });
   life.at(NOW);
-  long = (await life.certified({ nameJa: `長い名前${'名'.repeat(3000)}`, nameEn: 'W'.repeat(10_000), items: [item('overview', 'x'.repeat(10_000))], certifiedOn: '2025-06-10' })).number;
-  await t.database.db.insertInto('delegates').values({ id: 'd1', name_ja: '審査支援機構', name_en: 'Review Support Association', scope_ja: '書類審査', scope_en: 'document review', delegated_on: '2025-04-01', ended_on: null }).execute();
+  long = (
+    await life.certified({
+      nameJa: `長い名前${'名'.repeat(3000)}`,
+      nameEn: 'W'.repeat(10_000),
+      items: [item('overview', 'x'.repeat(10_000))],
+      certifiedOn: '2025-06-10',
+    })
+  ).number;
+  await t.database.db
+    .insertInto('delegates')
+    .values({
+      id: 'd1',
+      name_ja: '審査支援機構',
+      name_en: 'Review Support Association',
+      scope_ja: '書類審査',
+      scope_en: 'document review',
+      delegated_on: '2025-04-01',
+      ended_on: null,
+    })
+    .execute();
   server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
@@ -36,7 +65,16 @@ beforeAll(async () => {
   axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 
@@ -63,8 +101,16 @@ async function open(path: string, options: { referer?: string; width?: number; l
 async function axe(page: Page) {
   await page.evaluate(axeSource);
   const result = await page.evaluate(async (tags) => {
-    const r = await (window as unknown as { axe: { run(ctx: Document, o: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document, { runOnly: { type: 'tag', values: tags } });
-    return r.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+    const r = await (
+      window as unknown as { axe: { run(ctx: Document, o: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }
+    ).axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return r.violations.map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')}`,
+    );
   }, AXE_TAGS);
   return result;
 }
@@ -88,8 +134,18 @@ describe('the verification page in Chromium, each status, ja and en, with and wi
           else {
             const text = (await p.page.locator('section[aria-labelledby="referer-h"]').innerText()).replace(/\s+/g, ' ');
             const registered = referer.includes('clinic-vendor');
-            if (lang === 'en') expect(text).toContain(registered ? 'clinic-vendor.example: registered for this service' : 'not-the-vendor.example: not registered for this service. This mark may be misused.');
-            else expect(text).toContain(registered ? 'clinic-vendor.example から来られました。このサイトは、このサービスの認定マークを表示できるサイトとして登録されています。' : 'このサービスの登録サイトではありません');
+            if (lang === 'en')
+              expect(text).toContain(
+                registered
+                  ? 'clinic-vendor.example: registered for this service'
+                  : 'not-the-vendor.example: not registered for this service. This mark may be misused.',
+              );
+            else
+              expect(text).toContain(
+                registered
+                  ? 'clinic-vendor.example から来られました。このサイトは、このサービスの認定マークを表示できるサイトとして登録されています。'
+                  : 'このサービスの登録サイトではありません',
+              );
           }
           const markShown = await p.page.locator('figure.mark svg').count();
           expect(markShown, `${status} ${lang}`).toBe(['certified', 'renewal_pending', 'extended'].includes(status) ? 1 : 0);
@@ -168,7 +224,8 @@ describe('the registry in Chromium', () => {
   it('is accessible in ja and en, with every section', async () => {
     for (const lang of ['ja', 'en']) {
       const p = await open(`/registry?lang=${lang}`);
-      for (const id of ['results', 'expired', 'revocations', 'improvements', 'ended', 'delegates']) expect(await p.page.locator(`#${id}-h`).count(), id).toBe(1);
+      for (const id of ['results', 'expired', 'revocations', 'improvements', 'ended', 'delegates'])
+        expect(await p.page.locator(`#${id}-h`).count(), id).toBe(1);
       expect(await axe(p.page), lang).toEqual([]);
       expect(p.errors).toEqual([]);
       await p.close();

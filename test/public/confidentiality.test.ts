@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apply, decide } from '../../src/domain/lifecycle/application';
 import { changeDisclosure } from '../../src/domain/lifecycle/changes';
 import { lapse, revoke } from '../../src/domain/lifecycle/closure';
-import { completeImprovement, recordInvestigationAnswer, reportEmergency, reportEmergencyProgress, requestImprovement, requestInvestigation } from '../../src/domain/lifecycle/oversight';
+import {
+  completeImprovement,
+  recordInvestigationAnswer,
+  reportEmergency,
+  reportEmergencyProgress,
+  requestImprovement,
+  requestInvestigation,
+} from '../../src/domain/lifecycle/oversight';
 import { extend, fileRenewal } from '../../src/domain/lifecycle/renewal';
 import { testApp, type TestApp } from '../support/app';
 import { item, lifecycle, NOW } from './world';
@@ -27,8 +34,19 @@ beforeAll(async () => {
   t = await testApp({ now: NOW });
   const life = lifecycle(t);
   const ctx = life.ctx;
-  const secretItem = (n: string) => item(canary(`withheld-key-${n}`), canary(`withheld-value-${n}`), { labelJa: canary(`withheld-label-${n}`), labelEn: canary(`withheld-label-en-${n}`), valueEn: canary(`withheld-value-en-${n}`), withheld: true, withheldReason: canary(`withheld-reason-${n}`) });
-  const spec = (n: string) => ({ contact: { person: canary(`contact-person-${n}`), email: `${canary(`contact-email-${n}`)}@vendor.example`, phone: canary(`contact-phone-${n}`) }, documents: [canary(`document-${n}`)], items: [item('overview', '公開してよい概要'), secretItem(n)] });
+  const secretItem = (n: string) =>
+    item(canary(`withheld-key-${n}`), canary(`withheld-value-${n}`), {
+      labelJa: canary(`withheld-label-${n}`),
+      labelEn: canary(`withheld-label-en-${n}`),
+      valueEn: canary(`withheld-value-en-${n}`),
+      withheld: true,
+      withheldReason: canary(`withheld-reason-${n}`),
+    });
+  const spec = (n: string) => ({
+    contact: { person: canary(`contact-person-${n}`), email: `${canary(`contact-email-${n}`)}@vendor.example`, phone: canary(`contact-phone-${n}`) },
+    documents: [canary(`document-${n}`)],
+    items: [item('overview', '公開してよい概要'), secretItem(n)],
+  });
 
   // Certified, with every kind of confidential oversight material.
   const a = await life.certified({ ...spec('a'), certifiedOn: '2025-06-10' });
@@ -41,16 +59,29 @@ beforeAll(async () => {
   const inv = await requestInvestigation(ctx, a.id, { subject: canary('investigation-subject'), dueOn: '2026-02-10' });
   await recordInvestigationAnswer(ctx, a.id, inv.id, { summary: canary('investigation-answer'), satisfactory: true });
   await requestInvestigation(ctx, a.id, { subject: canary('investigation-overdue'), dueOn: '2026-02-01' });
-  const imp = await requestImprovement(ctx, a.id, { investigationId: (await requestInvestigation(ctx, a.id, { subject: '標章の使用について', dueOn: '2026-03-01' })).id, content: canary('improvement-unpublished'), dueOn: '2026-03-01', publish: false });
+  const imp = await requestImprovement(ctx, a.id, {
+    investigationId: (await requestInvestigation(ctx, a.id, { subject: '標章の使用について', dueOn: '2026-03-01' })).id,
+    content: canary('improvement-unpublished'),
+    dueOn: '2026-03-01',
+    publish: false,
+  });
   await completeImprovement(ctx, a.id, imp.id, { note: canary('improvement-completion-note') });
-  const pub = await requestImprovement(ctx, a.id, { investigationId: (await requestInvestigation(ctx, a.id, { subject: '標章の使用について', dueOn: '2026-03-01' })).id, content: '公表してよい改善要請', dueOn: '2026-03-01', publish: true });
+  const pub = await requestImprovement(ctx, a.id, {
+    investigationId: (await requestInvestigation(ctx, a.id, { subject: '標章の使用について', dueOn: '2026-03-01' })).id,
+    content: '公表してよい改善要請',
+    dueOn: '2026-03-01',
+    publish: true,
+  });
   await completeImprovement(ctx, a.id, pub.id, { note: canary('published-improvement-completion-note') });
 
   // Renewal with a self-declaration, an override and an extension.
   const b = await life.certified({ ...spec('b'), certifiedOn: '2024-03-20' });
   numbers.push(b.number);
   life.at('2026-02-25T01:00:00Z');
-  await fileRenewal(ctx, b.id, { selfDeclaration: { usedMarkCorrectly: true, statement: canary('self-declaration') }, overrideReason: canary('override-reason') });
+  await fileRenewal(ctx, b.id, {
+    selfDeclaration: { usedMarkCorrectly: true, statement: canary('self-declaration') },
+    overrideReason: canary('override-reason'),
+  });
   life.at('2026-03-15T01:00:00Z');
   await extend(ctx, b.id, { until: '2026-06-30', reason: canary('extension-reason') });
 
@@ -67,7 +98,13 @@ beforeAll(async () => {
   numbers.push(d.number);
   life.at('2026-03-01T01:00:00Z');
   await apply(ctx, d.id, { documents: [canary('refused-document')], feePaid: true, items: [item('overview', canary('refused-content'))] });
-  await decide(ctx, d.id, { outcome: 'refuse', notice: canary('refusal-notice'), reason: canary('refusal-reason'), committeeOpinion: canary('committee-opinion'), decidedOn: null });
+  await decide(ctx, d.id, {
+    outcome: 'refuse',
+    notice: canary('refusal-notice'),
+    reason: canary('refusal-reason'),
+    committeeOpinion: canary('committee-opinion'),
+    decidedOn: null,
+  });
 
   // Lapsed with a note; and a renewal refused.
   const e = await life.certified({ ...spec('e'), certifiedOn: '2025-02-01' });
@@ -78,13 +115,25 @@ beforeAll(async () => {
   numbers.push(f.number);
   life.at('2026-03-10T01:00:00Z');
   await fileRenewal(ctx, f.id, { selfDeclaration: { usedMarkCorrectly: false, statement: canary('self-declaration-f') }, overrideReason: null });
-  await decide(ctx, f.id, { outcome: 'refuse', notice: canary('renewal-refusal-notice'), reason: canary('renewal-refusal-reason'), committeeOpinion: canary('renewal-committee'), decidedOn: null });
+  await decide(ctx, f.id, {
+    outcome: 'refuse',
+    notice: canary('renewal-refusal-notice'),
+    reason: canary('renewal-refusal-reason'),
+    committeeOpinion: canary('renewal-committee'),
+    decidedOn: null,
+  });
 
   // Never certified: refused at once.
   const never = await life.registered({ ...spec('never'), nameJa: canary('never-certified-name'), nameEn: canary('never-certified-name-en') });
   life.at('2026-03-10T01:00:00Z');
   await apply(ctx, never, { documents: [canary('never-document')], feePaid: true, items: [item('overview', canary('never-content'))] });
-  await decide(ctx, never, { outcome: 'refuse', notice: canary('never-refusal-notice'), reason: canary('never-refusal-reason'), committeeOpinion: null, decidedOn: null });
+  await decide(ctx, never, {
+    outcome: 'refuse',
+    notice: canary('never-refusal-notice'),
+    reason: canary('never-refusal-reason'),
+    committeeOpinion: null,
+    decidedOn: null,
+  });
   life.at(NOW);
 
   // Embed tokens for the services in force, so the badge and mark endpoints are asked too.
@@ -97,11 +146,33 @@ beforeAll(async () => {
   await t.app.request('/api/v1/inquiries', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ name: canary('inquirer-name'), email: `${canary('inquirer-email')}@example.jp`, organisation: canary('inquirer-org'), serviceNumber: a.number, subject: canary('inquiry-subject'), body: canary('inquiry-body') }),
+    body: JSON.stringify({
+      name: canary('inquirer-name'),
+      email: `${canary('inquirer-email')}@example.jp`,
+      organisation: canary('inquirer-org'),
+      serviceNumber: a.number,
+      subject: canary('inquiry-subject'),
+      body: canary('inquiry-body'),
+    }),
   });
   await t.database.db
     .insertInto('misuse_cases')
-    .values({ id: canary('case-id'), case_key: canary('case-key'), service_id: a.id, page_url: `https://${canary('case-page').toLowerCase()}.example/`, page_origin: 'https://x.example', finding: 'wrong_site', status: 'open', sightings_count: 1, first_seen_at: new Date(NOW), last_seen_at: new Date(NOW), last_sighting_id: canary('sighting'), closed_at: null, close_reason: canary('case-close-reason'), action: null })
+    .values({
+      id: canary('case-id'),
+      case_key: canary('case-key'),
+      service_id: a.id,
+      page_url: `https://${canary('case-page').toLowerCase()}.example/`,
+      page_origin: 'https://x.example',
+      finding: 'wrong_site',
+      status: 'open',
+      sightings_count: 1,
+      first_seen_at: new Date(NOW),
+      last_seen_at: new Date(NOW),
+      last_sighting_id: canary('sighting'),
+      closed_at: null,
+      close_reason: canary('case-close-reason'),
+      action: null,
+    })
     .execute();
 });
 afterAll(async () => t.close());
@@ -168,7 +239,9 @@ describe('confidentiality canary (Arts. 11.2, 16.2, 20)', () => {
     const answers = await everyPublicAnswer();
     expect(answers.length).toBeGreaterThan(100);
     expect(answers.filter((a) => a.status >= 500)).toEqual([]);
-    const leaks = answers.filter((a) => a.body.includes(TAG)).map((a) => `${a.path}: ${a.body.slice(Math.max(0, a.body.indexOf(TAG) - 60), a.body.indexOf(TAG) + 60)}`);
+    const leaks = answers
+      .filter((a) => a.body.includes(TAG))
+      .map((a) => `${a.path}: ${a.body.slice(Math.max(0, a.body.indexOf(TAG) - 60), a.body.indexOf(TAG) + 60)}`);
     expect(leaks).toEqual([]);
   });
 
@@ -179,7 +252,10 @@ describe('confidentiality canary (Arts. 11.2, 16.2, 20)', () => {
   });
 
   it('still publishes what may be published', async () => {
-    const json = (await (await t.app.request(`/api/v1/services/${numbers[0]}`)).json()) as { disclosure: { items: { value: { ja: string } }[] }; improvementRequests: { content: string }[] };
+    const json = (await (await t.app.request(`/api/v1/services/${numbers[0]}`)).json()) as {
+      disclosure: { items: { value: { ja: string } }[] };
+      improvementRequests: { content: string }[];
+    };
     expect(json.disclosure.items.map((i) => i.value.ja)).toEqual(['公開してよい概要 v2']);
     expect(json.improvementRequests.map((i) => i.content)).toEqual(['公表してよい改善要請']);
     const revoked = (await (await t.app.request(`/api/v1/services/${numbers[2]}`)).json()) as { status: string; revocation: { reason: string } };

@@ -17,12 +17,24 @@ let revoked: string;
 beforeAll(async () => {
   t = await testApp({ now: NOW });
   const life = lifecycle(t);
-  const spec = { nameJa: `${SCRIPT}${IMG}${RLO}`, nameEn: `${IMG}</script>`, vendorJa: RLO, vendorEn: FORMULA, origins: ['https://vendor.example'], items: [item('overview', LONG, { labelJa: SCRIPT, valueEn: IMG }), item('bidi', RLO)] };
+  const spec = {
+    nameJa: `${SCRIPT}${IMG}${RLO}`,
+    nameEn: `${IMG}</script>`,
+    vendorJa: RLO,
+    vendorEn: FORMULA,
+    origins: ['https://vendor.example'],
+    items: [item('overview', LONG, { labelJa: SCRIPT, valueEn: IMG }), item('bidi', RLO)],
+  };
   certified = (await life.certified({ ...spec, certifiedOn: '2025-06-10' })).number;
   const r = await life.certified({ ...spec, certifiedOn: '2025-06-11' });
   revoked = r.number;
   life.at('2026-03-01T01:00:00Z');
-  await requestImprovement(life.ctx, r.id, { investigationId: (await requestInvestigation(life.ctx, r.id, { subject: '標章の使用について', dueOn: '2026-03-20' })).id, content: `${IMG}${SCRIPT}`, dueOn: '2026-03-20', publish: true });
+  await requestImprovement(life.ctx, r.id, {
+    investigationId: (await requestInvestigation(life.ctx, r.id, { subject: '標章の使用について', dueOn: '2026-03-20' })).id,
+    content: `${IMG}${SCRIPT}`,
+    dueOn: '2026-03-20',
+    publish: true,
+  });
   await revoke(life.ctx, r.id, { ground: 3, reason: `${SCRIPT}${RLO}`, notice: 'n', noticeSentBy: 'post' });
   life.at(NOW);
 });

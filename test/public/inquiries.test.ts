@@ -6,13 +6,28 @@ let t: TestApp;
 afterEach(async () => t?.close());
 
 const from = (address: string) => ({ incoming: { socket: { remoteAddress: address } } });
-const INQUIRY = { name: '山田 花子', email: 'hanako@clinic.example', organisation: 'やまだ診療所', serviceNumber: 'MD-0001-2506', subject: 'マークの表示について', body: '当院のサイトでの表示方法を教えてください。' };
+const INQUIRY = {
+  name: '山田 花子',
+  email: 'hanako@clinic.example',
+  organisation: 'やまだ診療所',
+  serviceNumber: 'MD-0001-2506',
+  subject: 'マークの表示について',
+  body: '当院のサイトでの表示方法を教えてください。',
+};
 
 async function postJson(body: unknown, client = '10.0.0.1', headers: Record<string, string> = {}) {
-  return t.app.request('/api/v1/inquiries', { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) }, from(client));
+  return t.app.request(
+    '/api/v1/inquiries',
+    { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) },
+    from(client),
+  );
 }
 async function postForm(fields: Record<string, string>, client = '10.0.0.2') {
-  return t.app.request(`/api/v1/inquiries?lang=${fields.lang ?? 'ja'}`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() }, from(client));
+  return t.app.request(
+    `/api/v1/inquiries?lang=${fields.lang ?? 'ja'}`,
+    { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() },
+    from(client),
+  );
 }
 
 describe('POST /api/v1/inquiries (Art. 18)', () => {
@@ -25,7 +40,15 @@ describe('POST /api/v1/inquiries (Art. 18)', () => {
     const receipt = JSON.parse(text);
     expect(receipt).toMatchObject({ id: expect.any(String), receivedAt: '2026-04-01T03:00:00.000Z' });
     const row = await t.database.db.selectFrom('inquiries').selectAll().where('id', '=', receipt.id).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ name: INQUIRY.name, email: INQUIRY.email, organisation: INQUIRY.organisation, service_number: INQUIRY.serviceNumber, subject: INQUIRY.subject, body: INQUIRY.body, status: 'new' });
+    expect(row).toMatchObject({
+      name: INQUIRY.name,
+      email: INQUIRY.email,
+      organisation: INQUIRY.organisation,
+      service_number: INQUIRY.serviceNumber,
+      subject: INQUIRY.subject,
+      body: INQUIRY.body,
+      status: 'new',
+    });
   });
 
   it('accepts the HTML form and redirects to a confirmation that names nothing sent', async () => {
@@ -120,7 +143,10 @@ describe('GET /api/v1/admin/inquiries (staff only, Art. 20)', () => {
     const page = (await list.json()) as { items: { id: string }[]; next: string };
     expect(page.items.map((i) => i.id)).toEqual([ids[2], ids[1]]);
     expect(JSON.stringify(page)).not.toMatch(/hanako|山田|件名/);
-    const rest = (await (await t.app.request(`/api/v1/admin/inquiries?limit=2&cursor=${page.next}`, { headers: t.auth() })).json()) as { items: { id: string }[]; next: null };
+    const rest = (await (await t.app.request(`/api/v1/admin/inquiries?limit=2&cursor=${page.next}`, { headers: t.auth() })).json()) as {
+      items: { id: string }[];
+      next: null;
+    };
     expect(rest).toEqual({ items: [expect.objectContaining({ id: ids[0] })], next: null });
     const one = await t.app.request(`/api/v1/admin/inquiries/${ids[0]}`, { headers: t.auth() });
     expect(await one.json()).toMatchObject({ id: ids[0], name: INQUIRY.name, email: INQUIRY.email, subject: '件名0', body: INQUIRY.body });

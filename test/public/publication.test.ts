@@ -31,7 +31,15 @@ describe('public status of a service (Arts. 9.1, 11)', () => {
   it('serves the mark only for certified and renewal_pending (Art. 10.1)', async () => {
     t = await testApp({ now: NOW });
     const w = await lifecycle(t).everyStatus();
-    for (const [key, served] of [['certified', true], ['renewal_pending', true], ['extended', true], ['expired', false], ['revoked', false], ['terminated', false], ['lapsed', false]] as const) {
+    for (const [key, served] of [
+      ['certified', true],
+      ['renewal_pending', true],
+      ['extended', true],
+      ['expired', false],
+      ['revoked', false],
+      ['terminated', false],
+      ['lapsed', false],
+    ] as const) {
       expect((await publicServiceView(t.database.db, w[key].id, t.clock))!.markServed, key).toBe(served);
     }
   });
@@ -99,12 +107,21 @@ describe('what stays confidential in the public view (Arts. 11.2, 16.2, 20)', ()
   it('lists a change of content as "version N" and never shows a withheld item (Arts. 11.2, 13.1)', async () => {
     t = await testApp({ now: NOW });
     const life = lifecycle(t);
-    const { id } = await life.certified({ certifiedOn: '2025-06-10', items: [item('overview', '概要'), item('secret', '秘密の構成', { withheld: true, withheldReason: '安全のため' })] });
+    const { id } = await life.certified({
+      certifiedOn: '2025-06-10',
+      items: [item('overview', '概要'), item('secret', '秘密の構成', { withheld: true, withheldReason: '安全のため' })],
+    });
     life.at('2026-01-10T01:00:00Z');
-    await changeDisclosure(life.ctx, id, { items: [item('overview', '新しい概要'), item('secret', '新しい秘密', { withheld: true, withheldReason: '安全のため' })], note: '概要を変更した（社内メモ）' });
+    await changeDisclosure(life.ctx, id, {
+      items: [item('overview', '新しい概要'), item('secret', '新しい秘密', { withheld: true, withheldReason: '安全のため' })],
+      note: '概要を変更した（社内メモ）',
+    });
     life.at(NOW);
     const s = (await publicServiceView(t.database.db, id, t.clock))!;
-    expect(s.disclosure).toEqual({ version: 2, items: [{ key: 'overview', label: { ja: 'overview の項目', en: 'overview item' }, value: { ja: '新しい概要', en: '新しい概要 (en)' } }] });
+    expect(s.disclosure).toEqual({
+      version: 2,
+      items: [{ key: 'overview', label: { ja: 'overview の項目', en: 'overview item' }, value: { ja: '新しい概要', en: '新しい概要 (en)' } }],
+    });
     expect(s.history.find((e) => e.type === 'disclosure_updated')).toMatchObject({ version: 2 });
     const text = JSON.stringify(s);
     for (const secret of ['秘密', '安全のため', '社内メモ', 'secret']) expect(text).not.toContain(secret);
@@ -115,8 +132,18 @@ describe('what stays confidential in the public view (Arts. 11.2, 16.2, 20)', ()
     const life = lifecycle(t);
     const { id } = await life.certified({ certifiedOn: '2025-06-10' });
     life.at('2026-02-01T01:00:00Z');
-    const hidden = await requestImprovement(life.ctx, id, { investigationId: (await requestInvestigation(life.ctx, id, { subject: '標章の使用について', dueOn: '2026-05-01' })).id, content: '非公開の改善要請', dueOn: '2026-05-01', publish: false });
-    await requestImprovement(life.ctx, id, { investigationId: (await requestInvestigation(life.ctx, id, { subject: '標章の使用について', dueOn: '2026-05-01' })).id, content: '公表する改善要請', dueOn: '2026-05-01', publish: true });
+    const hidden = await requestImprovement(life.ctx, id, {
+      investigationId: (await requestInvestigation(life.ctx, id, { subject: '標章の使用について', dueOn: '2026-05-01' })).id,
+      content: '非公開の改善要請',
+      dueOn: '2026-05-01',
+      publish: false,
+    });
+    await requestImprovement(life.ctx, id, {
+      investigationId: (await requestInvestigation(life.ctx, id, { subject: '標章の使用について', dueOn: '2026-05-01' })).id,
+      content: '公表する改善要請',
+      dueOn: '2026-05-01',
+      publish: true,
+    });
     await requestInvestigation(life.ctx, id, { subject: '調査の対象', dueOn: '2026-05-01' });
     await reportEmergency(life.ctx, id, { kind: 'leak', summary: '漏えいの概要' });
     life.at(NOW);
@@ -151,15 +178,32 @@ describe('the registry read model (Art. 11)', () => {
     t.clock.set('2026-06-10T15:00:00Z'); // 00:00 JST the day after
     expect((await publication.service(number))!.status).toBe('expired');
     life.at('2026-06-10T15:00:00Z');
-    await requestImprovement(life.ctx, id, { investigationId: (await requestInvestigation(life.ctx, id, { subject: '標章の使用について', dueOn: '2026-07-01' })).id, content: '公表する', dueOn: '2026-07-01', publish: true });
+    await requestImprovement(life.ctx, id, {
+      investigationId: (await requestInvestigation(life.ctx, id, { subject: '標章の使用について', dueOn: '2026-07-01' })).id,
+      content: '公表する',
+      dueOn: '2026-07-01',
+      publish: true,
+    });
     expect((await publication.service(number))!.improvements).toHaveLength(1);
   });
 
   it('finds services by Japanese or English name, vendor and number, folding full-width letters', async () => {
     t = await testApp({ now: NOW });
     const life = lifecycle(t);
-    const a = await life.certified({ nameJa: 'さくら電子カルテ', nameEn: 'Sakura EMR', vendorJa: '桜医療株式会社', vendorEn: 'Sakura Medical', certifiedOn: '2025-06-10' });
-    const b = await life.certified({ nameJa: '予約クラウド', nameEn: 'Booking Cloud', vendorJa: '青空システム', vendorEn: 'Aozora Systems', certifiedOn: '2025-06-11' });
+    const a = await life.certified({
+      nameJa: 'さくら電子カルテ',
+      nameEn: 'Sakura EMR',
+      vendorJa: '桜医療株式会社',
+      vendorEn: 'Sakura Medical',
+      certifiedOn: '2025-06-10',
+    });
+    const b = await life.certified({
+      nameJa: '予約クラウド',
+      nameEn: 'Booking Cloud',
+      vendorJa: '青空システム',
+      vendorEn: 'Aozora Systems',
+      certifiedOn: '2025-06-11',
+    });
     const snapshot = await buildSnapshot(t.database.db, t.clock.now(), 'k');
     const find = (q: string) => searchRegistry(snapshot, { q, status: 'all', after: null, limit: 10 }).items.map((s) => s.number);
     expect(find('カルテ')).toEqual([a.number]);
@@ -176,7 +220,8 @@ describe('the registry read model (Art. 11)', () => {
     const life = lifecycle(t);
     const numbers: string[] = [];
     for (let i = 0; i < 5; i++) numbers.push((await life.certified({ certifiedOn: '2025-06-10' })).number);
-    const page = async (after: string | null) => searchRegistry(await buildSnapshot(t.database.db, t.clock.now(), 'k'), { q: null, status: 'all', after, limit: 2 });
+    const page = async (after: string | null) =>
+      searchRegistry(await buildSnapshot(t.database.db, t.clock.now(), 'k'), { q: null, status: 'all', after, limit: 2 });
     const p1 = await page(null);
     expect(p1.items.map((s) => s.number)).toEqual(numbers.slice(0, 2));
     await life.certified({ certifiedOn: '2025-07-01' });
@@ -191,7 +236,10 @@ describe('the registry read model (Art. 11)', () => {
     t = await testApp({ now: NOW });
     const w = await lifecycle(t).everyStatus();
     const snapshot = await buildSnapshot(t.database.db, t.clock.now(), 'k');
-    const only = (status: Parameters<typeof searchRegistry>[1]['status']) => searchRegistry(snapshot, { q: null, status, after: null, limit: 50 }).items.map((s) => s.number).sort();
+    const only = (status: Parameters<typeof searchRegistry>[1]['status']) =>
+      searchRegistry(snapshot, { q: null, status, after: null, limit: 50 })
+        .items.map((s) => s.number)
+        .sort();
     expect(only('in_force')).toEqual([w.certified.number, w.renewal_pending.number, w.extended.number].sort());
     expect(only('revoked')).toEqual([w.revoked.number]);
     expect(only('all')).toHaveLength(7);

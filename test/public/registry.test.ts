@@ -10,13 +10,31 @@ beforeAll(async () => {
   const life = lifecycle(t);
   w = await life.everyStatus((status) => ({ nameJa: `${status}のサービス`, nameEn: `${status} service` }));
   life.at('2026-03-05T01:00:00Z');
-  await requestImprovement(life.ctx, w.certified.id, { investigationId: (await requestInvestigation(life.ctx, w.certified.id, { subject: '標章の使用について', dueOn: '2026-05-01' })).id, content: '公表された改善要請の本文', dueOn: '2026-05-01', publish: true });
-  await requestImprovement(life.ctx, w.certified.id, { investigationId: (await requestInvestigation(life.ctx, w.certified.id, { subject: '標章の使用について', dueOn: '2026-05-01' })).id, content: '公表されない改善要請の本文', dueOn: '2026-05-01', publish: false });
+  await requestImprovement(life.ctx, w.certified.id, {
+    investigationId: (await requestInvestigation(life.ctx, w.certified.id, { subject: '標章の使用について', dueOn: '2026-05-01' })).id,
+    content: '公表された改善要請の本文',
+    dueOn: '2026-05-01',
+    publish: true,
+  });
+  await requestImprovement(life.ctx, w.certified.id, {
+    investigationId: (await requestInvestigation(life.ctx, w.certified.id, { subject: '標章の使用について', dueOn: '2026-05-01' })).id,
+    content: '公表されない改善要請の本文',
+    dueOn: '2026-05-01',
+    publish: false,
+  });
   life.at(NOW);
   await t.database.db
     .insertInto('delegates')
     .values([
-      { id: 'd1', name_ja: '一般社団法人 審査支援機構', name_en: 'Review Support Association', scope_ja: '書類審査の事務', scope_en: 'document review', delegated_on: '2025-04-01', ended_on: null },
+      {
+        id: 'd1',
+        name_ja: '一般社団法人 審査支援機構',
+        name_en: 'Review Support Association',
+        scope_ja: '書類審査の事務',
+        scope_en: 'document review',
+        delegated_on: '2025-04-01',
+        ended_on: null,
+      },
       { id: 'd2', name_ja: '旧委託先株式会社', name_en: null, scope_ja: '現地調査', scope_en: null, delegated_on: '2023-04-01', ended_on: '2025-03-31' },
     ])
     .execute();
@@ -107,6 +125,6 @@ describe('GET /registry.atom', () => {
     expect(xml).toContain('<category term="improvement_published"/>');
     expect(xml).toContain(`href="${BASE}/verify/${w.lapsed.number}"`);
     expect(xml).not.toContain('公表されない改善要請の本文');
-    expect((await (await t.app.request('/registry.atom?lang=en')).text())).toContain('xml:lang="en"');
+    expect(await (await t.app.request('/registry.atom?lang=en')).text()).toContain('xml:lang="en"');
   });
 });

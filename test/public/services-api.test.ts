@@ -38,14 +38,35 @@ describe('GET /api/v1/services/{number}', () => {
       checkedAt: '2026-04-01T03:00:00.000Z',
     });
     expect(body.history).toEqual([
-      { id: 'certified@2024-03-20T01:00:00.000Z', type: 'certified', at: '2024-03-20T01:00:00.000Z', on: '2024-03-20', article: 'Art. 6.1', certifiedOn: '2024-03-20', validThrough: '2026-03-20' },
-      { id: 'extended@2026-03-15T01:00:00.000Z', type: 'extended', at: '2026-03-15T01:00:00.000Z', on: '2026-03-15', article: 'Art. 12.2', until: '2026-06-30' },
+      {
+        id: 'certified@2024-03-20T01:00:00.000Z',
+        type: 'certified',
+        at: '2024-03-20T01:00:00.000Z',
+        on: '2024-03-20',
+        article: 'Art. 6.1',
+        certifiedOn: '2024-03-20',
+        validThrough: '2026-03-20',
+      },
+      {
+        id: 'extended@2026-03-15T01:00:00.000Z',
+        type: 'extended',
+        at: '2026-03-15T01:00:00.000Z',
+        on: '2026-03-15',
+        article: 'Art. 12.2',
+        until: '2026-06-30',
+      },
     ]);
   });
 
   it('gives a revocation with its ground, article and reason', async () => {
     const { body } = await get(`/api/v1/services/${w.revoked.number}`);
-    expect(body.revocation).toEqual({ revokedAt: '2026-03-01T01:00:00.000Z', revokedOn: '2026-03-01', ground: 3, article: 'Art. 17.1(3)', reason: '認定マークを改変して使用した' });
+    expect(body.revocation).toEqual({
+      revokedAt: '2026-03-01T01:00:00.000Z',
+      revokedOn: '2026-03-01',
+      ground: 3,
+      article: 'Art. 17.1(3)',
+      reason: '認定マークを改変して使用した',
+    });
     expect(body.markServed).toBe(false);
   });
 
@@ -107,6 +128,16 @@ describe('GET /api/v1/services (Art. 11)', () => {
 describe('the registry JSON is listed in /openapi.json', () => {
   it('documents the public endpoints', async () => {
     const doc = (await (await t.app.request('/openapi.json')).json()) as { paths: Record<string, unknown> };
-    for (const p of ['/verify/{number}', '/api/v1/services', '/api/v1/services/{number}', '/registry', '/registry.csv', '/registry.atom', '/api/v1/inquiries', '/inquiry']) expect(Object.keys(doc.paths)).toContain(p);
+    for (const p of [
+      '/verify/{number}',
+      '/api/v1/services',
+      '/api/v1/services/{number}',
+      '/registry',
+      '/registry.csv',
+      '/registry.atom',
+      '/api/v1/inquiries',
+      '/inquiry',
+    ])
+      expect(Object.keys(doc.paths)).toContain(p);
   });
 });

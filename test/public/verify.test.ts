@@ -6,7 +6,11 @@ let t: TestApp;
 let w: World;
 beforeAll(async () => {
   t = await testApp({ now: NOW });
-  w = await lifecycle(t).everyStatus((status) => ({ nameJa: `${status}のサービス`, nameEn: `${status} service`, origins: ['https://vendor.example', 'https://www.vendor.example:8443'] }));
+  w = await lifecycle(t).everyStatus((status) => ({
+    nameJa: `${status}のサービス`,
+    nameEn: `${status} service`,
+    origins: ['https://vendor.example', 'https://www.vendor.example:8443'],
+  }));
 });
 afterAll(async () => t.close());
 
@@ -83,7 +87,9 @@ describe('GET /verify/{number} (Art. 10.4)', () => {
   it('says whether the site the reader came from is registered for the service', async () => {
     const url = `/verify/${w.certified.number}`;
     const registered = await page(url, { Referer: 'https://www.vendor.example:8443/products/emr?x=1' });
-    expect(registered.html).toContain('www.vendor.example:8443 から来られました。このサイトは、このサービスの認定マークを表示できるサイトとして登録されています。');
+    expect(registered.html).toContain(
+      'www.vendor.example:8443 から来られました。このサイトは、このサービスの認定マークを表示できるサイトとして登録されています。',
+    );
     const other = await page(`${url}?lang=en`, { Referer: 'https://vendor.example.evil.test/' });
     expect(other.html).toContain('You came from vendor.example.evil.test: not registered for this service. This mark may be misused.');
     expect(other.html).toContain(`/inquiry?service=${w.certified.number}&amp;topic=misuse`);
@@ -115,7 +121,12 @@ describe('GET /verify/{number} (Art. 10.4)', () => {
     expect(res.headers.get('link')).toBe(`<${BASE}/api/v1/services/${w.certified.number}>; rel="alternate"; type="application/json"`);
     expect(html).toContain(`<link rel="alternate" type="application/json" href="/api/v1/services/${w.certified.number}"`);
     const ld = JSON.parse(/<script type="application\/ld\+json">(.*?)<\/script>/.exec(html)![1]!);
-    expect(ld).toMatchObject({ '@type': 'Certification', certificationIdentification: w.certified.number, certificationStatus: 'https://schema.org/CertificationActive', expires: '2027-06-10' });
+    expect(ld).toMatchObject({
+      '@type': 'Certification',
+      certificationIdentification: w.certified.number,
+      certificationStatus: 'https://schema.org/CertificationActive',
+      expires: '2027-06-10',
+    });
   });
 
   it('has a public timeline: certified, extension, expiry, revocation, termination, lapse', async () => {

@@ -10,7 +10,16 @@ import type { TestApp } from '../support/app';
 export const NOW = '2026-04-01T03:00:00Z';
 
 export function item(key: string, valueJa: string, options: Partial<DisclosureItemInput> = {}): DisclosureItemInput {
-  return { key, labelJa: `${key} の項目`, labelEn: `${key} item`, valueJa, valueEn: options.valueEn ?? `${valueJa} (en)`, withheld: false, withheldReason: null, ...options };
+  return {
+    key,
+    labelJa: `${key} の項目`,
+    labelEn: `${key} item`,
+    valueJa,
+    valueEn: options.valueEn ?? `${valueJa} (en)`,
+    withheld: false,
+    withheldReason: null,
+    ...options,
+  };
 }
 
 export interface ServiceSpec {
@@ -32,8 +41,17 @@ export function lifecycle(t: TestApp, now: string = NOW) {
 
   async function registered(spec: ServiceSpec = {}) {
     n++;
-    const vendor = await registerVendor(ctx, { nameJa: spec.vendorJa ?? `テスト事業者${n}`, nameEn: spec.vendorEn === undefined ? `Test Vendor ${n}` : spec.vendorEn, contact: spec.contact ?? { person: 'テスト 太郎' } });
-    const service = await registerService(ctx, { vendorId: vendor.id, nameJa: spec.nameJa ?? `テストサービス${n}`, nameEn: spec.nameEn === undefined ? `Test Service ${n}` : spec.nameEn, origins: spec.origins ?? ['https://vendor.example'] });
+    const vendor = await registerVendor(ctx, {
+      nameJa: spec.vendorJa ?? `テスト事業者${n}`,
+      nameEn: spec.vendorEn === undefined ? `Test Vendor ${n}` : spec.vendorEn,
+      contact: spec.contact ?? { person: 'テスト 太郎' },
+    });
+    const service = await registerService(ctx, {
+      vendorId: vendor.id,
+      nameJa: spec.nameJa ?? `テストサービス${n}`,
+      nameEn: spec.nameEn === undefined ? `Test Service ${n}` : spec.nameEn,
+      origins: spec.origins ?? ['https://vendor.example'],
+    });
     return service.id;
   }
 

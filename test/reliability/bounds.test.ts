@@ -81,9 +81,13 @@ describe('a far date already stored (before these bounds) does not stop the regi
   it('still answers the registry, the API, the verification page and the status, and can still revoke', async () => {
     const s = await renewalPending();
     // what an earlier version let a reviewer commit: written directly, as the chain holds it
-    await t.database.db.transaction().execute((tx) =>
-      appendEvents(tx, s.id, 'staff:earlier-version', t.clock.now(), [{ type: 'renewal.extended', payload: { until: '9999-12-31', reason: 'typing error' } }]),
-    );
+    await t.database.db
+      .transaction()
+      .execute((tx) =>
+        appendEvents(tx, s.id, 'staff:earlier-version', t.clock.now(), [
+          { type: 'renewal.extended', payload: { until: '9999-12-31', reason: 'typing error' } },
+        ]),
+      );
     t.clock.set('2030-01-01T00:00:00Z');
     expect((await t.app.request('/registry')).status).toBe(200);
     expect((await t.app.request('/registry.csv')).status).toBe(200);
@@ -170,7 +174,11 @@ describe('JSON bodies are bounded in depth (400) before any route reads them', (
     it(`refuses a vendor contact nested ${levels} levels deep with 400 problem+json and writes nothing`, async () => {
       const before = await rowCounts(t);
       const body = `{"nameJa":"深い株式会社","nameEn":null,"contact":${nested(levels)}}`;
-      const res = t.app.request('/api/v1/admin/vendors', { method: 'POST', headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' }, body });
+      const res = t.app.request('/api/v1/admin/vendors', {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
+        body,
+      });
       expect((await problemOf(res, 400)).detail).toMatch(/nested deeper/);
       expect(await rowCounts(t)).toEqual(before);
     });
@@ -222,7 +230,9 @@ describe('every request is answered within its deadline', () => {
     const before = await rowCounts(t);
     const controller = new AbortController();
     controller.abort(new Error('deadline passed'));
-    await expect(registerVendor({ db: t.database.db, clock: t.clock, actor: 'test', signal: controller.signal }, { nameJa: '遅い株式会社', nameEn: null, contact: {} })).rejects.toThrow('deadline passed');
+    await expect(
+      registerVendor({ db: t.database.db, clock: t.clock, actor: 'test', signal: controller.signal }, { nameJa: '遅い株式会社', nameEn: null, contact: {} }),
+    ).rejects.toThrow('deadline passed');
     expect(await rowCounts(t)).toEqual(before);
   });
 });
@@ -253,7 +263,13 @@ describe('configuration', () => {
   });
 
   it('reads the pool size, the database timeouts and the request deadlines', () => {
-    const c = loadConfig({ DB_POOL_MAX: '4', DB_CONNECT_TIMEOUT_MS: '1500', DB_STATEMENT_TIMEOUT_MS: '2500', REQUEST_TIMEOUT_MS: '3000', WRITE_TIMEOUT_MS: '9000' });
+    const c = loadConfig({
+      DB_POOL_MAX: '4',
+      DB_CONNECT_TIMEOUT_MS: '1500',
+      DB_STATEMENT_TIMEOUT_MS: '2500',
+      REQUEST_TIMEOUT_MS: '3000',
+      WRITE_TIMEOUT_MS: '9000',
+    });
     expect(c.db).toEqual({ poolMax: 4, connectTimeoutMs: 1500, statementTimeoutMs: 2500 });
     expect(c.deadlines).toEqual({ readMs: 3000, writeMs: 9000 });
   });
@@ -280,8 +296,14 @@ describe('Idempotency-Key claims', () => {
     crawler = await crawlerKey(t);
   });
   const claimAs = async (owner: string, key: string, fields: { image: Buffer }) => {
-    const input = await sightingInput({ pageUrl: 'https://vendor.example/', seenAt: '2026-04-01T03:00:00Z', image: new File([new Uint8Array(fields.image)], 'm.png', { type: 'image/png' }) }, t.clock.now(), 5_000_000);
-    expect((await claimIdempotencyKeys(t.database.db, owner, [{ crawlerKeyId: crawler.id, key, requestHash: requestHash(input), at: t.clock.now() }])).size).toBe(1);
+    const input = await sightingInput(
+      { pageUrl: 'https://vendor.example/', seenAt: '2026-04-01T03:00:00Z', image: new File([new Uint8Array(fields.image)], 'm.png', { type: 'image/png' }) },
+      t.clock.now(),
+      5_000_000,
+    );
+    expect(
+      (await claimIdempotencyKeys(t.database.db, owner, [{ crawlerKeyId: crawler.id, key, requestHash: requestHash(input), at: t.clock.now() }])).size,
+    ).toBe(1);
   };
 
   it('frees the claim of a process that is gone when a process starts, so the retry succeeds', async () => {

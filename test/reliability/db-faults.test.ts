@@ -132,7 +132,10 @@ async function allOkWithin(server: CertmarkProcess, targets: Target[], ms: numbe
 
 /** The errors the process logged (level error and above, and anything not JSON), for failure messages. */
 function errorsLogged(server: CertmarkProcess): string {
-  const lines = server.output().split('\n').filter((l) => l.trim() && !/^\{"level":(10|20|30|40),/.test(l));
+  const lines = server
+    .output()
+    .split('\n')
+    .filter((l) => l.trim() && !/^\{"level":(10|20|30|40),/.test(l));
   return lines.length ? `the server logged:\n${lines.join('\n').slice(-2000)}` : 'the server logged no error';
 }
 
@@ -153,7 +156,11 @@ const readTargets = (s: { number: string; token: string }): Target[] => [
 /** A server (through its own proxy) on a schema of its own, with one certified service and its warm pages. */
 async function serverThroughProxy(database: Database): Promise<{ proxy: FaultProxy; server: CertmarkProcess }> {
   const proxy = await startFaultProxy();
-  const server = await startCertmark({ databaseUrl: withSchema(proxy.urlThrough(TEST_DATABASE_URL!), database.schema!), demo: false, env: { ...ENV, PUBLIC_BASE_URL } });
+  const server = await startCertmark({
+    databaseUrl: withSchema(proxy.urlThrough(TEST_DATABASE_URL!), database.schema!),
+    demo: false,
+    env: { ...ENV, PUBLIC_BASE_URL },
+  });
   return { proxy, server };
 }
 
@@ -269,7 +276,10 @@ describe.skipIf(!TEST_DATABASE_URL)(`a silent LISTEN connection: a revoked mark 
     const firstStop = seen.find((x) => x.status === 410 || x.status === 503);
     expect(firstStop?.at ?? Infinity, story).toBeLessThanOrEqual(2000);
     // once stopped, never the mark again (and nothing but 410 or 503)
-    expect(seen.filter((x) => x.at >= firstStop!.at && x.status !== 410 && x.status !== 503), story).toEqual([]);
+    expect(
+      seen.filter((x) => x.at >= firstStop!.at && x.status !== 410 && x.status !== 503),
+      story,
+    ).toEqual([]);
     expect(alive(b.server)).toEqual([]);
   }, 60_000);
 });

@@ -41,7 +41,7 @@ function prng(seed: number): () => number {
 const random = prng(SEED);
 /** The kill moments, reproducible from SEED alone. */
 const killAt = prng(SEED ^ 0x5eed);
-const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
 
 /** What the test knows was acknowledged, and what was sent without an answer when the process died. */
 interface Ledger {
@@ -99,7 +99,11 @@ async function oneWrite(w: Writer): Promise<void> {
     const r = await post(w, '/api/v1/admin/vendors', { nameJa: `事業者${ledger.vendors.length + 1}`, contact: {} });
     if (r?.status === 201 && typeof r.json.id === 'string') ledger.vendors.push(r.json.id); // (a body cut by the kill names nothing)
   } else if (roll < 0.3) {
-    const r = await post(w, '/api/v1/admin/services', { vendorId: pick(ledger.vendors), nameJa: 'サービス', origins: [`https://s${randomUUID().slice(0, 8)}.example`] });
+    const r = await post(w, '/api/v1/admin/services', {
+      vendorId: pick(ledger.vendors),
+      nameJa: 'サービス',
+      origins: [`https://s${randomUUID().slice(0, 8)}.example`],
+    });
     if (r?.status === 201 && typeof r.json.id === 'string') ledger.services.set(r.json.id, 'registered');
   } else if (roll < 0.45 && at('registered').length > 0) {
     const id = pick(at('registered'));
@@ -178,14 +182,19 @@ async function killLoop(options: CertmarkOptions, open: () => Promise<Database>)
       startMs.push(performance.now() - t);
       const t2 = performance.now();
       await retryInFlight(w);
-      if (process.env.SIGKILL_VERBOSE) process.stdout.write(`kill ${kill}: writes ${Math.round(t - t0)} ms, start ${Math.round(t2 - t)} ms, retries ${Math.round(performance.now() - t2)} ms\n`);
+      if (process.env.SIGKILL_VERBOSE)
+        process.stdout.write(
+          `kill ${kill}: writes ${Math.round(t - t0)} ms, start ${Math.round(t2 - t)} ms, retries ${Math.round(performance.now() - t2)} ms\n`,
+        );
     }
     // acknowledged sightings answer the same after all those restarts (the first ten: a sample)
     for (const [key, { id, pageUrl }] of [...w.ledger.sightings].slice(0, 10)) {
       const r = await sendSighting(w, key, pageUrl);
       const body = r ? ((await r.json().catch(() => ({}))) as { id?: string }) : {};
-      if (!r || r.headers.get('idempotent-replayed') !== 'true' || body.id !== id) {
-        w.ledger.unexpected.push(`replay of acknowledged sighting ${key}: ${r?.status ?? 'no answer'} ${JSON.stringify(body).slice(0, 200)} (want the stored answer, id ${id})`);
+      if (r?.headers.get('idempotent-replayed') !== 'true' || body.id !== id) {
+        w.ledger.unexpected.push(
+          `replay of acknowledged sighting ${key}: ${r?.status ?? 'no answer'} ${JSON.stringify(body).slice(0, 200)} (want the stored answer, id ${id})`,
+        );
       }
     }
   } finally {
@@ -195,7 +204,9 @@ async function killLoop(options: CertmarkOptions, open: () => Promise<Database>)
   const { ledger } = w;
   const problems: string[] = [
     ...ledger.unexpected,
-    ...ledger.retries.filter((r) => r.status !== 201 && r.status !== 200).map((r) => `retry after a restart of sighting ${r.key}, in flight at the kill: ${r.status || 'no answer'}`),
+    ...ledger.retries
+      .filter((r) => r.status !== 201 && r.status !== 200)
+      .map((r) => `retry after a restart of sighting ${r.key}, in flight at the kill: ${r.status || 'no answer'}`),
   ];
   const database = await open();
   try {
@@ -207,10 +218,20 @@ async function killLoop(options: CertmarkOptions, open: () => Promise<Database>)
       return ids.filter((id) => !found.has(id)).map((id) => `acknowledged ${table} row ${id} is missing`);
     };
     problems.push(...(await missing('vendors', ledger.vendors)), ...(await missing('services', [...ledger.services.keys()])));
-    problems.push(...(await missing('sightings', [...ledger.sightings.values()].map((x) => x.id))));
+    problems.push(
+      ...(await missing(
+        'sightings',
+        [...ledger.sightings.values()].map((x) => x.id),
+      )),
+    );
     const serviceIds = [...ledger.services.keys()];
     const events = serviceIds.length
-      ? await db.selectFrom('events').select(['service_id', 'type']).where('service_id', 'in', serviceIds).where('type', 'in', ['service.applied', 'service.certified']).execute()
+      ? await db
+          .selectFrom('events')
+          .select(['service_id', 'type'])
+          .where('service_id', 'in', serviceIds)
+          .where('type', 'in', ['service.applied', 'service.certified'])
+          .execute()
       : [];
     const eventOf = new Set(events.map((e) => `${e.service_id} ${e.type}`));
     for (const [id, step] of ledger.services) {
@@ -218,7 +239,9 @@ async function killLoop(options: CertmarkOptions, open: () => Promise<Database>)
       if (step === 'certified' && !eventOf.has(`${id} service.certified`)) problems.push(`acknowledged certification of ${id} is missing`);
     }
     const keys = [...ledger.sightings.keys()];
-    const notDone = keys.length ? await db.selectFrom('idempotency_keys').select(['key', 'state']).where('key', 'in', keys).where('state', '!=', 'done').execute() : [];
+    const notDone = keys.length
+      ? await db.selectFrom('idempotency_keys').select(['key', 'state']).where('key', 'in', keys).where('state', '!=', 'done').execute()
+      : [];
     problems.push(...notDone.map((k) => `the Idempotency-Key ${k.key} of an acknowledged sighting is ${k.state}`));
     const chain = await verifyEventChain(db);
     if (!chain.ok) problems.push(`the event chain is broken at event #${chain.firstBadEventId}: ${chain.problem} (${chain.checked} intact before it)`);
@@ -267,7 +290,10 @@ describe(`SIGKILL in the middle of writes, ${KILLS} times, on ${TEST_DATABASE_UR
     const open = async () => (TEST_DATABASE_URL ? openPostgres({ url: TEST_DATABASE_URL, schema: schema!, max: 2 }) : openEmbedded(dataDir!));
     const { ledger } = await killLoop(options, open).catch(async (err: unknown) => {
       if (schema && !(await schemaExists(schema))) {
-        throw new Error(`the schema ${schema} was dropped during the run: another vitest run on this PostgreSQL started or ended meanwhile (global-setup drops every t_… schema)`, { cause: err });
+        throw new Error(
+          `the schema ${schema} was dropped during the run: another vitest run on this PostgreSQL started or ended meanwhile (global-setup drops every t_… schema)`,
+          { cause: err },
+        );
       }
       throw err;
     });

@@ -28,7 +28,12 @@ function pixelFloodPng(width: number, height: number): Buffer {
   ihdr.writeUInt32BE(height, 4);
   ihdr.set([8, 2, 0, 0, 0], 8);
   const rows = deflateSync(Buffer.alloc((width * 3 + 1) * 4)); // a few rows of zeros; the rest is "to come"
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', rows), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', rows),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 function gifHeader(width: number, height: number): Buffer {
@@ -39,7 +44,10 @@ function gifHeader(width: number, height: number): Buffer {
   return Buffer.concat([b, Buffer.from([0x2c, 0, 0, 0, 0, width & 0xff, width >> 8, height & 0xff, height >> 8, 0, 2, 2, 0x4c, 0x01, 0, 0x3b])]);
 }
 
-const svg = (inner: string, prolog = '') => Buffer.from(`${prolog}<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="100" height="100">${inner}<circle cx="50" cy="50" r="40" fill="#0b6e8a"/></svg>`);
+const svg = (inner: string, prolog = '') =>
+  Buffer.from(
+    `${prolog}<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="100" height="100">${inner}<circle cx="50" cy="50" r="40" fill="#0b6e8a"/></svg>`,
+  );
 
 async function expectRefused(image: Buffer, status: number, options: { fileName?: string; fileType?: string } = {}) {
   const before = await countRows(t);
@@ -70,7 +78,10 @@ describe('bad images are refused with a 4xx and nothing is stored', () => {
   });
 
   it('refuses a truncated JPEG', async () => {
-    const jpeg = await sharp(await markPng('colour', 256)).flatten({ background: '#ffffff' }).jpeg().toBuffer();
+    const jpeg = await sharp(await markPng('colour', 256))
+      .flatten({ background: '#ffffff' })
+      .jpeg()
+      .toBuffer();
     await expectRefused(jpeg.subarray(0, Math.floor(jpeg.length / 2)), 400);
   });
 
@@ -78,7 +89,10 @@ describe('bad images are refused with a 4xx and nothing is stored', () => {
     await expectRefused(Buffer.from('<html><body>hello</body></html>'), 415, { fileName: 'mark.png', fileType: 'image/png' });
     await expectRefused(Buffer.from('#!/bin/sh\necho pwned\n'), 415, { fileName: 'mark.svg', fileType: 'image/svg+xml' });
     // and a real image under a false name is still the image it is
-    const jpeg = await sharp(await markPng('colour', 128)).flatten({ background: '#ffffff' }).jpeg().toBuffer();
+    const jpeg = await sharp(await markPng('colour', 128))
+      .flatten({ background: '#ffffff' })
+      .jpeg()
+      .toBuffer();
     const res = await postSighting(t, key, { image: jpeg, fileName: 'notes.txt', fileType: 'text/plain', pageUrl: 'https://bad.example/jpeg' });
     expect(res.status).toBe(201);
   });

@@ -139,7 +139,12 @@ describe('acting on a case', () => {
   it('requests an investigation of the service (Art. 15)', async () => {
     const { s, c } = await noLinkCase();
     const reviewer = await staffToken('reviewer');
-    const res = await t.json('POST', `/api/v1/admin/cases/${c.id}/actions`, { kind: 'investigation', subject: 'explain the unlinked mark on your site', dueOn: '2026-04-30' }, t.auth(reviewer));
+    const res = await t.json(
+      'POST',
+      `/api/v1/admin/cases/${c.id}/actions`,
+      { kind: 'investigation', subject: 'explain the unlinked mark on your site', dueOn: '2026-04-30' },
+      t.auth(reviewer),
+    );
     expect(res.status).toBe(200);
     const body = (await res.json()) as CaseOut;
     expect(body).toMatchObject({ status: 'actioned', action: { kind: 'investigation', article: 'Art. 15.1' } });
@@ -150,20 +155,34 @@ describe('acting on a case', () => {
 
   it('Art. 16.1: requests an improvement, opening the investigation it follows when none is named', async () => {
     const { s, c } = await noLinkCase();
-    const res = await t.json('POST', `/api/v1/admin/cases/${c.id}/actions`, { kind: 'improvement', content: 'link the mark to its verification page', dueOn: '2026-04-15', publish: true });
+    const res = await t.json('POST', `/api/v1/admin/cases/${c.id}/actions`, {
+      kind: 'improvement',
+      content: 'link the mark to its verification page',
+      dueOn: '2026-04-15',
+      publish: true,
+    });
     expect(res.status).toBe(200);
     const events = await serviceEvents(t.database.db, s.id);
     const investigation = events.find((e) => e.type === 'investigation.requested');
     expect(investigation?.payload).toMatchObject({ subject: expect.stringContaining('no_link') });
     const improvement = events.find((e) => e.type === 'improvement.requested');
-    expect(improvement?.payload).toMatchObject({ content: 'link the mark to its verification page', publish: true, investigationId: (investigation!.payload as { investigationId: string }).investigationId });
+    expect(improvement?.payload).toMatchObject({
+      content: 'link the mark to its verification page',
+      publish: true,
+      investigationId: (investigation!.payload as { investigationId: string }).investigationId,
+    });
   });
 
   it('Art. 16.1: requests an improvement that names an investigation already made, and refuses one of another service (422, case left open)', async () => {
     const { s, c } = await noLinkCase();
     const inv = (await (await t.json('POST', `/api/v1/admin/services/${s.id}/investigations`, { subject: '説明', dueOn: '2026-04-20' })).json()).result.id;
     const other = await noLinkCase();
-    const refused = await t.json('POST', `/api/v1/admin/cases/${other.c.id}/actions`, { kind: 'improvement', investigationId: inv, content: 'fix', dueOn: '2026-04-25' });
+    const refused = await t.json('POST', `/api/v1/admin/cases/${other.c.id}/actions`, {
+      kind: 'improvement',
+      investigationId: inv,
+      content: 'fix',
+      dueOn: '2026-04-25',
+    });
     expect(refused.status).toBe(422);
     expect(await refused.json()).toMatchObject({ field: 'investigationId', article: 'Art. 16.1' });
     expect((await casesOf('status=open')).some((x) => x.id === other.c.id)).toBe(true);

@@ -185,8 +185,16 @@ describe('image findings (Art. 10.5) with their measured evidence', () => {
 
   it('judges an image sent before by its hash, without the bytes', async () => {
     const s = await certifiedService(t);
-    const first = (await (await postSighting(t, key, { image: await recolouredPng(96), linkHref: verifyUrl(s.number), pageUrl: s.page, seenAt: now() })).json()) as { imageSha256: string };
-    const res = await postSighting(t, key, { image: null, imageSha256: first.imageSha256, linkHref: verifyUrl(s.number), pageUrl: `${s.origin}/again`, seenAt: now() });
+    const first = (await (
+      await postSighting(t, key, { image: await recolouredPng(96), linkHref: verifyUrl(s.number), pageUrl: s.page, seenAt: now() })
+    ).json()) as { imageSha256: string };
+    const res = await postSighting(t, key, {
+      image: null,
+      imageSha256: first.imageSha256,
+      linkHref: verifyUrl(s.number),
+      pageUrl: `${s.origin}/again`,
+      seenAt: now(),
+    });
     expect(await findingsOf(res)).toEqual(['recoloured']);
   });
 });

@@ -29,7 +29,11 @@ describe('Idempotency-Key (IETF draft) on POST /api/v1/sightings', () => {
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(await again.json()).toEqual(await first.json());
     expect(await delta(before)).toEqual({ images: 1, sightings: 1, cases: 1 });
-    const c = await t.database.db.selectFrom('misuse_cases').select('sightings_count').where('page_url', '=', 'https://other.example/1').executeTakeFirstOrThrow();
+    const c = await t.database.db
+      .selectFrom('misuse_cases')
+      .select('sightings_count')
+      .where('page_url', '=', 'https://other.example/1')
+      .executeTakeFirstOrThrow();
     expect(c.sightings_count).toBe(1);
   });
 
@@ -46,8 +50,18 @@ describe('Idempotency-Key (IETF draft) on POST /api/v1/sightings', () => {
   it('answers 409 while the first request with the key is still in flight', async () => {
     const fields = { image: await markPng() };
     // the first request has claimed the key and not yet answered
-    const input = await sightingInput({ pageUrl: 'https://vendor.example/', seenAt: '2026-04-01T03:00:00Z', image: sightingForm(fields).get('image') as File }, t.clock.now(), 5_000_000);
-    expect((await claimIdempotencyKeys(t.database.db, t.database.instanceId, [{ crawlerKeyId: crawler.id, key: 'key-3', requestHash: requestHash(input), at: t.clock.now() }])).size).toBe(1);
+    const input = await sightingInput(
+      { pageUrl: 'https://vendor.example/', seenAt: '2026-04-01T03:00:00Z', image: sightingForm(fields).get('image') as File },
+      t.clock.now(),
+      5_000_000,
+    );
+    expect(
+      (
+        await claimIdempotencyKeys(t.database.db, t.database.instanceId, [
+          { crawlerKeyId: crawler.id, key: 'key-3', requestHash: requestHash(input), at: t.clock.now() },
+        ])
+      ).size,
+    ).toBe(1);
     const before = await countRows(t);
     const res = await postSighting(t, crawler.key, fields, 'key-3');
     expect(res.status).toBe(409);
@@ -77,7 +91,8 @@ describe('Idempotency-Key (IETF draft) on POST /api/v1/sightings', () => {
     b.set('seenAt', '2026-04-01T03:00:00Z');
     b.set('pageUrl', 'https://vendor.example/#top');
     const before = await countRows(t);
-    const send = (body: FormData) => t.app.request('/api/v1/sightings', { method: 'POST', headers: { Authorization: `Bearer ${crawler.key}`, 'Idempotency-Key': 'key-5' }, body });
+    const send = (body: FormData) =>
+      t.app.request('/api/v1/sightings', { method: 'POST', headers: { Authorization: `Bearer ${crawler.key}`, 'Idempotency-Key': 'key-5' }, body });
     expect((await send(a)).status).toBe(201);
     const second = await send(b);
     expect(second.status).toBe(201);
@@ -94,7 +109,11 @@ describe('Idempotency-Key (IETF draft) on POST /api/v1/sightings', () => {
 
   it('requires an Idempotency-Key', async () => {
     const before = await countRows(t);
-    const res = await t.app.request('/api/v1/sightings', { method: 'POST', headers: { Authorization: `Bearer ${crawler.key}` }, body: sightingForm({ image: await markPng() }) });
+    const res = await t.app.request('/api/v1/sightings', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${crawler.key}` },
+      body: sightingForm({ image: await markPng() }),
+    });
     expect(res.status).toBe(400);
     expect(await delta(before)).toEqual({ images: 0, sightings: 0, cases: 0 });
   });

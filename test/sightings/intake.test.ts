@@ -68,7 +68,11 @@ describe('POST /api/v1/sightings: the fields', () => {
 
   it('never fetches the URLs it is sent', async () => {
     const fetchSpy = vi.spyOn(globalThis, 'fetch');
-    const res = await postSighting(t, key, { image: await markPng(), pageUrl: 'https://attacker.example/page', linkHref: 'http://169.254.169.254/latest/meta-data/' });
+    const res = await postSighting(t, key, {
+      image: await markPng(),
+      pageUrl: 'https://attacker.example/page',
+      linkHref: 'http://169.254.169.254/latest/meta-data/',
+    });
     expect(res.status).toBe(201);
     expect(fetchSpy).not.toHaveBeenCalled();
     fetchSpy.mockRestore();

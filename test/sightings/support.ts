@@ -17,12 +17,16 @@ export async function markPng(variant: 'colour' | 'mono' = 'colour', width = 128
 
 /** The colour mark with its hues turned: a recoloured copy (Art. 10.5). */
 export async function recolouredPng(width = 128): Promise<Buffer> {
-  return sharp(await markPng('colour', width)).modulate({ hue: 120 }).png().toBuffer();
+  return sharp(await markPng('colour', width))
+    .modulate({ hue: 120 })
+    .png()
+    .toBuffer();
 }
 
 /** Something that is not the mark at all. */
 export async function unrelatedPng(): Promise<Buffer> {
-  const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60"><rect width="120" height="60" fill="#d7263d"/><text x="10" y="40" font-size="28" fill="#fff">ACME</text></svg>';
+  const svg =
+    '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60"><rect width="120" height="60" fill="#d7263d"/><text x="10" y="40" font-size="28" fill="#fff">ACME</text></svg>';
   return sharp(Buffer.from(svg)).png().toBuffer();
 }
 
@@ -38,7 +42,10 @@ let sites = 0;
 export const uniqueOrigin = () => `https://vendor-${process.pid}-${++sites}.example`;
 
 /** A vendor and a service certified now (the test's clock) on a site of its own (or the origins given). */
-export async function certifiedService(t: TestApp, origins: string[] = [uniqueOrigin()]): Promise<{ id: string; number: string; origin: string; page: string }> {
+export async function certifiedService(
+  t: TestApp,
+  origins: string[] = [uniqueOrigin()],
+): Promise<{ id: string; number: string; origin: string; page: string }> {
   const ctx = ctxOf(t);
   const vendor = await registerVendor(ctx, { nameJa: 'ベンダー', nameEn: 'Vendor', contact: {} });
   const service = await registerService(ctx, { vendorId: vendor.id, nameJa: 'サービス', nameEn: 'Service', origins });
@@ -82,6 +89,13 @@ export async function postSighting(t: TestApp, key: string, f: SightingFields, i
 /** Rows in the tables a sighting writes; compare before and after. */
 export async function countRows(t: TestApp) {
   const n = async (table: 'images' | 'sightings' | 'misuse_cases') =>
-    Number((await t.database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await t.database.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return { images: await n('images'), sightings: await n('sightings'), cases: await n('misuse_cases') };
 }

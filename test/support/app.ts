@@ -11,9 +11,19 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 export const BASE = 'https://certmark.test';
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ PUBLIC_BASE_URL: BASE, CERTMARK_ADMIN_TOKEN: ADMIN_TOKEN, CERTMARK_DEMO: '0', LOG_LEVEL: 'silent', CERTMARK_KEY_SECRET: 'test-key-secret-0123456789abcdef0123456789',
-    // a loaded CI machine must not turn a slow answer into a 503: the deadlines are tested on their own
-    REQUEST_TIMEOUT_MS: '60000', WRITE_TIMEOUT_MS: '120000' }), ...overrides };
+  return {
+    ...loadConfig({
+      PUBLIC_BASE_URL: BASE,
+      CERTMARK_ADMIN_TOKEN: ADMIN_TOKEN,
+      CERTMARK_DEMO: '0',
+      LOG_LEVEL: 'silent',
+      CERTMARK_KEY_SECRET: 'test-key-secret-0123456789abcdef0123456789',
+      // a loaded CI machine must not turn a slow answer into a 503: the deadlines are tested on their own
+      REQUEST_TIMEOUT_MS: '60000',
+      WRITE_TIMEOUT_MS: '120000',
+    }),
+    ...overrides,
+  };
 }
 
 /** The app on a database of its own, with a clock the test moves. No network: requests go through app.request. */

@@ -74,7 +74,11 @@ describe('staff API: embed tokens and signing keys', () => {
     it('answers 400 to unknown fields and to a body that is not JSON', async () => {
       const s = await certifiedWithToken(t);
       expect((await t.json('POST', `/api/v1/admin/services/${s.number}/tokens`, { origins: [SITE], admin: true })).status).toBe(400);
-      const r = await t.app.request(`/api/v1/admin/services/${s.number}/tokens`, { method: 'POST', headers: { ...t.auth(), 'Content-Type': 'application/json' }, body: '{not json' });
+      const r = await t.app.request(`/api/v1/admin/services/${s.number}/tokens`, {
+        method: 'POST',
+        headers: { ...t.auth(), 'Content-Type': 'application/json' },
+        body: '{not json',
+      });
       expect(r.status).toBe(400);
     });
 
@@ -150,7 +154,17 @@ describe('staff API: embed tokens and signing keys', () => {
 
   it('appears in /openapi.json with the public mark, badge and JWKS paths', async () => {
     const doc = await (await get(t, '/openapi.json')).json();
-    for (const path of ['/mark/{token}.svg', '/mark/{token}.png', '/api/v1/badge/{token}', '/badge/{token}.svg', '/.well-known/jwks.json', '/qr/{number}.svg', '/api/v1/admin/services/{service}/tokens', '/api/v1/admin/tokens/{jti}/retire', '/api/v1/admin/keys/rotate']) {
+    for (const path of [
+      '/mark/{token}.svg',
+      '/mark/{token}.png',
+      '/api/v1/badge/{token}',
+      '/badge/{token}.svg',
+      '/.well-known/jwks.json',
+      '/qr/{number}.svg',
+      '/api/v1/admin/services/{service}/tokens',
+      '/api/v1/admin/tokens/{jti}/retire',
+      '/api/v1/admin/keys/rotate',
+    ]) {
       expect(doc.paths[path], path).toBeDefined();
     }
   });

@@ -1,7 +1,6 @@
 import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jwkThumbprint } from '../../src/keys/ring';
-import { TOKEN_TYP } from '../../src/tokens/jws';
 import { testApp, type TestApp } from '../support/app';
 import { certifiedWithToken, get } from './support';
 
@@ -51,7 +50,7 @@ describe('forged embed tokens are refused with 404, never 500', () => {
       'typ JWT': signOurs({ ...header, typ: 'JWT' }, claims),
       'unknown kid (attacker key)': signAttacker({ ...header, kid: attackerKid }, claims),
       'our kid, attacker signature': signAttacker(header, claims),
-      "kid with SQL injection text": signAttacker({ ...header, kid: "x' OR '1'='1" }, claims),
+      'kid with SQL injection text': signAttacker({ ...header, kid: "x' OR '1'='1" }, claims),
       'kid with path traversal': signAttacker({ ...header, kid: '../../../../etc/passwd' }, claims),
       'kid as a number': signAttacker({ ...header, kid: 1 }, claims),
       'jku header to an attacker JWKS': signAttacker({ ...header, jku: 'https://evil.example/jwks.json' }, claims),
@@ -74,9 +73,12 @@ describe('forged embed tokens are refused with 404, never 500', () => {
       'header a JSON array': `${b64([1, 2])}.${p}.${real.token.split('.')[2]}`,
       'payload a JSON string': signOurs(header, 'MD-0001-2604'),
       '10 KB of letters': 'a'.repeat(10 * 1024),
-      '10 KB token: a real one padded with an origin list': signOurs(header, { ...claims, origins: Array.from({ length: 200 }, (_, i) => `https://o${i}.example.jp`) }),
+      '10 KB token: a real one padded with an origin list': signOurs(header, {
+        ...claims,
+        origins: Array.from({ length: 200 }, (_, i) => `https://o${i}.example.jp`),
+      }),
       '3 KB just over the limit': `${real.token}${'A'.repeat(3 * 1024)}`,
-      'unicode': 'ｅｙＪ.ｅｙＪ.ｅｙＪ',
+      unicode: 'ｅｙＪ.ｅｙＪ.ｅｙＪ',
       'only dots': '...',
     };
   });
@@ -89,15 +91,47 @@ describe('forged embed tokens are refused with 404, never 500', () => {
   });
 
   const cases = [
-    'alg none, no signature', 'alg None with a signature', 'alg none signed by our key', 'HS256 with the public key (x) as secret',
-    'HS256 with the public JWK JSON as secret', 'wrong issuer, signed by our key', 'another service number, signed by our key',
-    'never issued (not in our table), signed by our key', 'extra origins added, signed by our key', 'extra claim (exp), signed by our key',
-    'typ missing', 'typ JWT', 'unknown kid (attacker key)', 'our kid, attacker signature', 'kid with SQL injection text', 'kid with path traversal',
-    'kid as a number', 'jku header to an attacker JWKS', 'jku header, signed by our key', 'x5u header', 'embedded jwk header (attacker key)',
-    'x5c header', 'crit header, signed by our key', 'b64 false, signed by our key', 'flattened JSON serialisation', 'general JSON serialisation',
-    'extra segment', 'five segments (JWE shape)', 'two segments', 'empty signature', 'truncated signature', 'non-canonical base64 in the signature',
-    'standard base64 padding', 'header not JSON', 'header a JSON array', 'payload a JSON string', '10 KB of letters',
-    '10 KB token: a real one padded with an origin list', '3 KB just over the limit', 'unicode', 'only dots',
+    'alg none, no signature',
+    'alg None with a signature',
+    'alg none signed by our key',
+    'HS256 with the public key (x) as secret',
+    'HS256 with the public JWK JSON as secret',
+    'wrong issuer, signed by our key',
+    'another service number, signed by our key',
+    'never issued (not in our table), signed by our key',
+    'extra origins added, signed by our key',
+    'extra claim (exp), signed by our key',
+    'typ missing',
+    'typ JWT',
+    'unknown kid (attacker key)',
+    'our kid, attacker signature',
+    'kid with SQL injection text',
+    'kid with path traversal',
+    'kid as a number',
+    'jku header to an attacker JWKS',
+    'jku header, signed by our key',
+    'x5u header',
+    'embedded jwk header (attacker key)',
+    'x5c header',
+    'crit header, signed by our key',
+    'b64 false, signed by our key',
+    'flattened JSON serialisation',
+    'general JSON serialisation',
+    'extra segment',
+    'five segments (JWE shape)',
+    'two segments',
+    'empty signature',
+    'truncated signature',
+    'non-canonical base64 in the signature',
+    'standard base64 padding',
+    'header not JSON',
+    'header a JSON array',
+    'payload a JSON string',
+    '10 KB of letters',
+    '10 KB token: a real one padded with an origin list',
+    '3 KB just over the limit',
+    'unicode',
+    'only dots',
   ];
 
   it.each(cases)('%s: mark SVG and PNG answer 404 with a notice image', async (name) => {
@@ -135,7 +169,7 @@ describe('forged embed tokens are refused with 404, never 500', () => {
     expect(await why('wrong issuer, signed by our key')).toBe('issuer');
     expect(await why('unknown kid (attacker key)')).toBe('unknown_kid');
     expect(await why('our kid, attacker signature')).toBe('signature');
-    expect(await why("kid with SQL injection text")).toBe('kid');
+    expect(await why('kid with SQL injection text')).toBe('kid');
     expect(await why('jku header, signed by our key')).toBe('header');
     expect(await why('embedded jwk header (attacker key)')).toBe('header');
     expect(await why('never issued (not in our table), signed by our key')).toBe('unknown_token');

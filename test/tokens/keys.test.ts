@@ -37,8 +37,12 @@ describe('signing keys and the JWKS', () => {
   });
 
   it('refuses to start with a secret that does not open the key, naming the setting', async () => {
-    await expect(loadKeyRing(t.deps.database, { secret: 'another-secret-another-secret-another!', source: 'config' }, t.clock, silentLogger)).rejects.toThrow(KeySecretError);
-    await expect(loadKeyRing(t.deps.database, { secret: 'another-secret-another-secret-another!', source: 'config' }, t.clock, silentLogger)).rejects.toThrow(/CERTMARK_KEY_SECRET/);
+    await expect(loadKeyRing(t.deps.database, { secret: 'another-secret-another-secret-another!', source: 'config' }, t.clock, silentLogger)).rejects.toThrow(
+      KeySecretError,
+    );
+    await expect(loadKeyRing(t.deps.database, { secret: 'another-secret-another-secret-another!', source: 'config' }, t.clock, silentLogger)).rejects.toThrow(
+      /CERTMARK_KEY_SECRET/,
+    );
   });
 
   it('publishes the public key at /.well-known/jwks.json with CORS and a short cache', async () => {

@@ -29,7 +29,9 @@ export async function certifiedWithToken(t: TestApp, options: { origins?: string
   const id = await newService(t, options);
   const decided = await decide(lifecycle(t), id, { outcome: 'certify', notice: '認定', reason: null, committeeOpinion: null, decidedOn: null });
   const number = (decided.result as { number: string }).number;
-  const issued = await issueEmbedToken({ db: t.deps.database.db, clock: t.clock, keys: t.deps.keys, base: t.config.publicBaseUrl }, id, { origins: options.origins ?? null });
+  const issued = await issueEmbedToken({ db: t.deps.database.db, clock: t.clock, keys: t.deps.keys, base: t.config.publicBaseUrl }, id, {
+    origins: options.origins ?? null,
+  });
   return { id, number, token: issued.token, jti: issued.jti, validThrough: (decided.result as { validThrough: string }).validThrough };
 }
 

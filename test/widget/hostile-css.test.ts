@@ -41,7 +41,10 @@ async function hostile(o: { css: string; attrs?: string; wrap?: [string, string]
 describe('the pixel comparison itself', () => {
   it('tells the official mark from a recoloured one', async () => {
     const official = await officialMark(56);
-    const recoloured = await sharp(official, { raw: { width: 56, height: 56, channels: 3 } }).modulate({ hue: 120 }).raw().toBuffer();
+    const recoloured = await sharp(official, { raw: { width: 56, height: 56, channels: 3 } })
+      .modulate({ hue: 120 })
+      .raw()
+      .toBuffer();
     expect(meanDifference(official, official)).toBe(0);
     expect(meanDifference(official, recoloured)).toBeGreaterThan(5 * SAME);
   });
@@ -53,7 +56,10 @@ describe('host CSS aimed at the badge element or into it cannot alter the mark (
     ['clip-path on the element', { css: 'certmark-badge{clip-path:inset(0 60% 0 0)!important}' }],
     ['opacity on the element', { css: 'certmark-badge{opacity:.2!important}' }],
     ['mix-blend-mode on the element', { css: 'certmark-badge{mix-blend-mode:difference!important}' }],
-    ['a mask on the element', { css: 'certmark-badge{mask-image:linear-gradient(transparent,#000)!important;-webkit-mask-image:linear-gradient(transparent,#000)!important}' }],
+    [
+      'a mask on the element',
+      { css: 'certmark-badge{mask-image:linear-gradient(transparent,#000)!important;-webkit-mask-image:linear-gradient(transparent,#000)!important}' },
+    ],
     ['a transform on the element', { css: 'certmark-badge{transform:scaleX(2) rotate(20deg)!important}' }],
     ['a shrunken, cropping box', { css: 'certmark-badge{width:20px!important;height:20px!important;overflow:hidden!important;zoom:.5!important}' }],
     ['a pseudo-element laid over it', { css: 'certmark-badge{position:relative}certmark-badge::after{content:"";position:absolute;inset:0;background:red}' }],
@@ -90,7 +96,10 @@ describe('host CSS on an ancestor, which cannot be overruled, hides the mark ins
     ['a mirrored parent', { css: '.w{transform:scaleX(-1)}' }],
     ['a stretched parent', { css: '.w{transform:scaleX(1.6);transform-origin:0 0}' }],
     ['a parent that crops its overflow', { css: '.w{width:40px;overflow:hidden}' }],
-    ['an element laid over the mark', { css: '.cover{position:absolute;left:16px;top:16px;width:70px;height:64px;background:#f003}', after: '<div class="cover"></div>' }],
+    [
+      'an element laid over the mark',
+      { css: '.cover{position:absolute;left:16px;top:16px;width:70px;height:64px;background:#f003}', after: '<div class="cover"></div>' },
+    ],
   ];
 
   it.each(around)('with %s, shows a neutral notice and not the mark', async (name, o) => {

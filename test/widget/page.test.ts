@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embedSnippet } from '../../src/routes/widget';
 import { TEXT } from '../../widget/src/text';
-import { inBadge, launchBrowser, looks, openPage, screenshotBadge, settled } from './support/browser';
+import { inBadge, launchBrowser, looks, openPage, settled } from './support/browser';
 import { revokeNow, serviceIn } from './support/services';
 import { startCertmark, startVendor, vendorPage, type Certmark, type Vendor } from './support/servers';
 
@@ -38,7 +38,11 @@ describe('a host page whose CSP allows only the certmark origin', () => {
     const [look] = await settled(page);
     expect(look!.mark?.loaded).toBe(true);
     expect(look!.host).toMatchObject({ width: 300, height: 64 });
-    const styled = await inBadge<string>(page, 0, 'function () { const s = getComputedStyle(this.firstElementChild); return s.backgroundColor + " " + s.borderTopWidth + " " + s.display; }');
+    const styled = await inBadge<string>(
+      page,
+      0,
+      'function () { const s = getComputedStyle(this.firstElementChild); return s.backgroundColor + " " + s.borderTopWidth + " " + s.display; }',
+    );
     expect(styled).toBe('rgb(255, 255, 255) 1px flex');
     expect(errors).toEqual([]);
     await close();
@@ -153,11 +157,17 @@ describe('layout', () => {
     });
     await page.goto(url);
     await page.waitForFunction(() => customElements.get('certmark-badge') !== undefined);
-    const before = await page.evaluate(() => [document.querySelector('certmark-badge')!.getBoundingClientRect().toJSON(), document.querySelector('#after')!.getBoundingClientRect().top]);
+    const before = await page.evaluate(() => [
+      document.querySelector('certmark-badge')!.getBoundingClientRect().toJSON(),
+      document.querySelector('#after')!.getBoundingClientRect().top,
+    ]);
     expect((await looks(page))[0]!.busy).toBe(true);
     answer();
     expect((await settled(page))[0]!.mark).not.toBeNull();
-    const after = await page.evaluate(() => [document.querySelector('certmark-badge')!.getBoundingClientRect().toJSON(), document.querySelector('#after')!.getBoundingClientRect().top]);
+    const after = await page.evaluate(() => [
+      document.querySelector('certmark-badge')!.getBoundingClientRect().toJSON(),
+      document.querySelector('#after')!.getBoundingClientRect().top,
+    ]);
     expect(after).toEqual(before);
     await context.close();
   });

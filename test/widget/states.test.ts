@@ -78,17 +78,20 @@ describe('a valid certification (Art. 10.3, 10.4)', () => {
 });
 
 describe('a certification that is not valid (Art. 10.1, 10.6, 10.8)', () => {
-  it.each(['expired', 'revoked', 'terminated', 'lapsed'] as const)('for a %s service shows a neutral notice, never the mark, linking to the verification page', async (status) => {
-    const { page, close, s, look, requests } = await show(status);
-    expect(look.mark).toBeNull();
-    expect(look.text).toContain(TEXT.ja.states[status]);
-    expect(look.text).toContain(s.number);
-    expect(look.links.map((l) => l.href)).toEqual([`${certmark.base}/verify/${s.number}`]);
-    expect(await linkNames(page)).toEqual([`${TEXT.ja.verify} (${s.number})`]);
-    expect(requests.filter((u) => u.includes('/mark/'))).toEqual([]);
-    await screenshotBadge(page, look, status);
-    await close();
-  });
+  it.each(['expired', 'revoked', 'terminated', 'lapsed'] as const)(
+    'for a %s service shows a neutral notice, never the mark, linking to the verification page',
+    async (status) => {
+      const { page, close, s, look, requests } = await show(status);
+      expect(look.mark).toBeNull();
+      expect(look.text).toContain(TEXT.ja.states[status]);
+      expect(look.text).toContain(s.number);
+      expect(look.links.map((l) => l.href)).toEqual([`${certmark.base}/verify/${s.number}`]);
+      expect(await linkNames(page)).toEqual([`${TEXT.ja.verify} (${s.number})`]);
+      expect(requests.filter((u) => u.includes('/mark/'))).toEqual([]);
+      await screenshotBadge(page, look, status);
+      await close();
+    },
+  );
 });
 
 describe('a site not registered for the token (Art. 10.2)', () => {

@@ -31,8 +31,9 @@ export function ask(base: string, token: string): Promise<Answer> {
   if (!answer) {
     // The browser sends the page's Origin on this CORS request; no cookies go with it, none come back.
     answer = fetch(url, { mode: 'cors', credentials: 'omit', referrerPolicy: 'strict-origin', cache: 'no-cache' })
-      .then(async (res): Promise<Answer> =>
-        res.ok ? { kind: 'facts', facts: (await res.json()) as BadgeFacts } : res.status === 404 ? { kind: 'unknown' } : { kind: 'offline' },
+      .then(
+        async (res): Promise<Answer> =>
+          res.ok ? { kind: 'facts', facts: (await res.json()) as BadgeFacts } : res.status === 404 ? { kind: 'unknown' } : { kind: 'offline' },
       )
       .catch((): Answer => ({ kind: 'offline' }));
     asked.set(url, answer);

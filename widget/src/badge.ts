@@ -98,7 +98,7 @@ export function defineBadge(scriptBase: string | null): void {
     /** Looks again; repaints only when showing the mark and the page's styling disagree. */
     private _check() {
       const a = this._answer;
-      if (!a || a.kind !== 'facts' || !a.facts.siteAllowed || !a.facts.showMark) return;
+      if (a?.kind !== 'facts' || !a.facts.siteAllowed || !a.facts.showMark) return;
       const view = this._root.firstElementChild;
       if (view && this._marked === altered(this, view)) this._paint();
     }

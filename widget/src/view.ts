@@ -13,7 +13,8 @@ function h(tag: string, props: Record<string, string> = {}, ...kids: Kid[]): HTM
 }
 
 /** A link; `about` (the certification number) goes into its accessible name, so several badges' links differ. */
-const link = (href: string, text: string, about?: string | null, cls = '') => h('a', about ? { href, class: cls, 'aria-label': `${text} (${about})` } : { href, class: cls }, text);
+const link = (href: string, text: string, about?: string | null, cls = '') =>
+  h('a', about ? { href, class: cls, 'aria-label': `${text} (${about})` } : { href, class: cls }, text);
 
 /** The box every state draws in: the same size, so nothing on the page moves when the answer comes. */
 const box = (lang: Lang, neutral: boolean, ...kids: Kid[]) => h('div', { class: neutral ? 'b x' : 'b', lang }, ...kids);
@@ -60,7 +61,10 @@ export function valid(f: BadgeFacts, markUrl: string, t: Text, lang: Lang): HTML
       line(t.vendor, nameOf(f.vendorName, lang)),
       line(t.status, t.states[f.status === 'renewal_pending' ? 'renewal_pending' : 'certified']),
       through && h('div', {}, through),
-      line(t.checked, `${new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Tokyo' }).format(new Date(f.checkedAt))} JST`),
+      line(
+        t.checked,
+        `${new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Tokyo' }).format(new Date(f.checkedAt))} JST`,
+      ),
       h('div', { class: 's' }, t.verify),
     ),
   );

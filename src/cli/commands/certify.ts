@@ -10,5 +10,11 @@ export const certify = lifecycleCommand({
     'decided-on': { type: 'string', description: 'the day of the decision (JST); today when absent' },
   },
   path: 'decision',
-  body: (ctx) => ({ outcome: 'certify', notice: ctx.required('notice'), reason: null, committeeOpinion: (ctx.options.opinion as string | undefined) ?? null, decidedOn: dateOption(ctx, 'decided-on') }),
+  body: (ctx) => ({
+    outcome: 'certify',
+    notice: ctx.required('notice'),
+    reason: null,
+    committeeOpinion: (ctx.options.opinion as string | undefined) ?? null,
+    decidedOn: dateOption(ctx, 'decided-on'),
+  }),
 });

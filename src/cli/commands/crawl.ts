@@ -37,7 +37,12 @@ export const crawl: Command = {
       throw new CliError(`cannot start Chromium: ${e.message.split('\n')[0]}`);
     });
     try {
-      const report = await crawlPages(urls, { browser, client: sightingClient({ certmarkUrl: ctx.cliConfig().url, key }), clock: systemClock, maxPerPage: max });
+      const report = await crawlPages(urls, {
+        browser,
+        client: sightingClient({ certmarkUrl: ctx.cliConfig().url, key }),
+        clock: systemClock,
+        maxPerPage: max,
+      });
       ctx.print({ pages: report }, () =>
         report
           .map((p) =>
@@ -46,7 +51,18 @@ export const crawl: Command = {
               : [
                   `${p.url}: ${p.results.length} candidate(s)`,
                   ...(p.results.length
-                    ? [table(p.results.map((r) => [r.kind, r.status || 'failed', r.findings ? r.findings.join(' ') || '(not the mark)' : (r.error ?? ''), r.linkHref ?? '', r.token ? 'token' : '']), ['kind', 'status', 'findings', 'link', ''])]
+                    ? [
+                        table(
+                          p.results.map((r) => [
+                            r.kind,
+                            r.status || 'failed',
+                            r.findings ? r.findings.join(' ') || '(not the mark)' : (r.error ?? ''),
+                            r.linkHref ?? '',
+                            r.token ? 'token' : '',
+                          ]),
+                          ['kind', 'status', 'findings', 'link', ''],
+                        ),
+                      ]
                     : []),
                 ].join('\n'),
           )

@@ -18,7 +18,9 @@ export const crawlerKeyCreate: Command = {
   async run(ctx) {
     const name = ctx.required('name');
     const r = await ctx.api().post<CrawlerKeyOut>('/crawler-keys', { name });
-    ctx.print(r, () => [`crawler key ${r.id} (${r.name}); shown once, keep it:`, '', r.key!, '', 'use it as CERTMARK_CRAWLER_KEY for `certmark crawl`'].join('\n'));
+    ctx.print(r, () =>
+      [`crawler key ${r.id} (${r.name}); shown once, keep it:`, '', r.key!, '', 'use it as CERTMARK_CRAWLER_KEY for `certmark crawl`'].join('\n'),
+    );
   },
 };
 
@@ -28,7 +30,14 @@ export const crawlerKeyList: Command = {
   usage: '',
   async run(ctx) {
     const r = await ctx.api().get<{ keys: CrawlerKeyOut[] }>('/crawler-keys');
-    ctx.print(r, () => (r.keys.length === 0 ? 'no crawler keys' : table(r.keys.map((k) => [k.id, k.name, k.createdAt, k.revokedAt ?? 'live']), ['id', 'name', 'created', 'revoked'])));
+    ctx.print(r, () =>
+      r.keys.length === 0
+        ? 'no crawler keys'
+        : table(
+            r.keys.map((k) => [k.id, k.name, k.createdAt, k.revokedAt ?? 'live']),
+            ['id', 'name', 'created', 'revoked'],
+          ),
+    );
   },
 };
 

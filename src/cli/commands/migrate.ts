@@ -12,7 +12,9 @@ export const migrate: Command = {
     try {
       const applied = await migrateToLatest(database.db, database.schema);
       const where = database.kind === 'pglite' ? `the embedded database in ${config.dataDir}` : 'PostgreSQL';
-      ctx.print({ applied, database: database.kind }, () => (applied.length ? `migrated ${where}:\n${applied.map((m) => `  ${m}`).join('\n')}` : `${where} is up to date`));
+      ctx.print({ applied, database: database.kind }, () =>
+        applied.length ? `migrated ${where}:\n${applied.map((m) => `  ${m}`).join('\n')}` : `${where} is up to date`,
+      );
     } finally {
       await database.close();
     }

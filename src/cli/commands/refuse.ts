@@ -13,6 +13,12 @@ export const refuse = lifecycleCommand({
   path: 'decision',
   body: (ctx) => {
     const reason = ctx.required('reason');
-    return { outcome: 'refuse', reason, notice: (ctx.options.notice as string | undefined) ?? reason, committeeOpinion: (ctx.options.opinion as string | undefined) ?? null, decidedOn: dateOption(ctx, 'decided-on') };
+    return {
+      outcome: 'refuse',
+      reason,
+      notice: (ctx.options.notice as string | undefined) ?? reason,
+      committeeOpinion: (ctx.options.opinion as string | undefined) ?? null,
+      decidedOn: dateOption(ctx, 'decided-on'),
+    };
   },
 });

@@ -16,6 +16,11 @@ export const revoke = lifecycleCommand({
   body: (ctx) => {
     const ground = ctx.required('ground');
     if (!/^\d+$/.test(ground)) throw new UsageError('--ground must be a number from 1 to 9 (Art. 17.1)');
-    return { ground: Number(ground), reason: ctx.required('reason'), ...(typeof ctx.options.notice === 'string' ? { notice: ctx.options.notice } : {}), ...(typeof ctx.options['sent-by'] === 'string' ? { noticeSentBy: ctx.options['sent-by'] } : {}) };
+    return {
+      ground: Number(ground),
+      reason: ctx.required('reason'),
+      ...(typeof ctx.options.notice === 'string' ? { notice: ctx.options.notice } : {}),
+      ...(typeof ctx.options['sent-by'] === 'string' ? { noticeSentBy: ctx.options['sent-by'] } : {}),
+    };
   },
 });

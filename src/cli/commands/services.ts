@@ -1,7 +1,16 @@
 import type { Command } from '../command';
 import { table } from '../format';
 
-interface Summary { id: string; number: string | null; nameJa: string; status: string | null; servesMark: boolean; validThrough: string | null; inForceThrough: string | null; vendorNameJa: string }
+interface Summary {
+  id: string;
+  number: string | null;
+  nameJa: string;
+  status: string | null;
+  servesMark: boolean;
+  validThrough: string | null;
+  inForceThrough: string | null;
+  vendorNameJa: string;
+}
 
 export const services: Command = {
   name: 'services',
@@ -12,12 +21,22 @@ export const services: Command = {
     q: { type: 'string', description: 'text in the number, names or vendor' },
   },
   async run(ctx) {
-    const r = await ctx.api().get<{ services: Summary[] }>('/services', { status: ctx.options.status as string | undefined, q: ctx.options.q as string | undefined });
+    const r = await ctx
+      .api()
+      .get<{ services: Summary[] }>('/services', { status: ctx.options.status as string | undefined, q: ctx.options.q as string | undefined });
     ctx.print(r, () =>
       r.services.length === 0
         ? 'no services'
         : table(
-            r.services.map((s) => [s.number, s.status ?? 'none', s.servesMark ? 'served' : 'not served', s.inForceThrough ?? s.validThrough, s.nameJa, s.vendorNameJa, s.id]),
+            r.services.map((s) => [
+              s.number,
+              s.status ?? 'none',
+              s.servesMark ? 'served' : 'not served',
+              s.inForceThrough ?? s.validThrough,
+              s.nameJa,
+              s.vendorNameJa,
+              s.id,
+            ]),
             ['number', 'status', 'mark', 'in force through', 'service', 'vendor', 'id'],
           ),
     );

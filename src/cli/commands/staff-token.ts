@@ -22,7 +22,12 @@ export const staffTokenList: Command = {
   usage: '',
   async run(ctx) {
     const r = await ctx.api().get<{ tokens: { id: string; name: string; role: string; createdAt: string; revokedAt: string | null }[] }>('/staff-tokens');
-    ctx.print(r, () => table(r.tokens.map((t) => [t.id, t.role, t.name, t.createdAt, t.revokedAt]), ['id', 'role', 'name', 'issued', 'revoked']));
+    ctx.print(r, () =>
+      table(
+        r.tokens.map((t) => [t.id, t.role, t.name, t.createdAt, t.revokedAt]),
+        ['id', 'role', 'name', 'issued', 'revoked'],
+      ),
+    );
   },
 };
 

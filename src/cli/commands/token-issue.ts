@@ -18,14 +18,27 @@ export const tokenIssue: Command = {
   summary: 'issue an embed token for a certified service and print it with the embed snippet',
   usage: '{number|id} [--origin {origin}]...',
   options: {
-    origin: { type: 'string', multiple: true, description: 'a web origin where the badge may appear (Art. 10.2), e.g. https://clinic.example.jp; repeat for several; the service’s registered origins when absent' },
+    origin: {
+      type: 'string',
+      multiple: true,
+      description:
+        'a web origin where the badge may appear (Art. 10.2), e.g. https://clinic.example.jp; repeat for several; the service’s registered origins when absent',
+    },
   },
   async run(ctx) {
     const service = ctx.arg(0, 'the certification number or service id');
     const origins = (ctx.options.origin as string[] | undefined) ?? [];
     const r = await ctx.api().post<TokenOut>(`/services/${encodeURIComponent(service)}/tokens`, origins.length ? { origins } : {});
     ctx.print(r, () =>
-      [`embed token for ${r.number} (jti ${r.jti}), allowed on: ${r.origins.join(', ')}`, '', r.token, '', 'embed snippet (paste into the pages of those sites):', '', r.snippet].join('\n'),
+      [
+        `embed token for ${r.number} (jti ${r.jti}), allowed on: ${r.origins.join(', ')}`,
+        '',
+        r.token,
+        '',
+        'embed snippet (paste into the pages of those sites):',
+        '',
+        r.snippet,
+      ].join('\n'),
     );
   },
 };
@@ -38,7 +51,12 @@ export const tokenList: Command = {
     const service = ctx.args[0];
     const r = await ctx.api().get<{ tokens: TokenOut[] }>(service ? `/services/${encodeURIComponent(service)}/tokens` : '/tokens');
     ctx.print(r, () =>
-      r.tokens.length === 0 ? 'no tokens' : table(r.tokens.map((t) => [t.number, t.jti, t.issuedAt, t.retiredAt ?? 'live', t.origins.join(' ')]), ['number', 'jti', 'issued', 'retired', 'origins']),
+      r.tokens.length === 0
+        ? 'no tokens'
+        : table(
+            r.tokens.map((t) => [t.number, t.jti, t.issuedAt, t.retiredAt ?? 'live', t.origins.join(' ')]),
+            ['number', 'jti', 'issued', 'retired', 'origins'],
+          ),
     );
   },
 };

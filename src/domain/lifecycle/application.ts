@@ -63,12 +63,19 @@ export async function apply(ctx: LifecycleContext, serviceId: string, input: App
     const version = nextDisclosureVersion(v);
     const events: NewLifecycleEvent[] = [
       { type: 'service.applied', payload: { kind: 'initial', appliedOn: v.today, documents: input.documents, feePaid: true } },
-      { type: 'disclosure.changed', payload: { version, changedKeys: input.items.map((i) => i.key), note: 'application content', items: disclosureDigests(input.items) } },
+      {
+        type: 'disclosure.changed',
+        payload: { version, changedKeys: input.items.map((i) => i.key), note: 'application content', items: disclosureDigests(input.items) },
+      },
     ];
     const revocation = v.state.lastRevocation;
     if (revocation && revokedWithinYearBefore(revocation.at, v.today)) {
       const reason = `certification was revoked on ${revocation.at.toISOString()} (within one year before the application date)`;
-      events.push({ type: 'service.refused', article: 'Art. 8', payload: { kind: 'initial', reason, notice: `Art. 8: ${reason}`, committeeOpinion: null, article: 'Art. 8' } });
+      events.push({
+        type: 'service.refused',
+        article: 'Art. 8',
+        payload: { kind: 'initial', reason, notice: `Art. 8: ${reason}`, committeeOpinion: null, article: 'Art. 8' },
+      });
     }
     return {
       events,
@@ -86,7 +93,8 @@ export function checkDisclosureItems(items: readonly DisclosureItemInput[]) {
   items.forEach((it, i) => {
     if (seen.has(it.key)) throw invalid(`items.${i}.key`, `the key ${it.key} appears twice`);
     seen.add(it.key);
-    if (it.withheld && !it.withheldReason?.trim()) throw new AppError('invalid', 'a withheld item needs the reason for withholding it', { field: `items.${i}.withheldReason`, article: 'Art. 11.2' });
+    if (it.withheld && !it.withheldReason?.trim())
+      throw new AppError('invalid', 'a withheld item needs the reason for withholding it', { field: `items.${i}.withheldReason`, article: 'Art. 11.2' });
   });
 }
 
@@ -123,14 +131,24 @@ export async function decide(ctx: LifecycleContext, serviceId: string, input: De
     if (!renewal) {
       // Art. 8: an application refused for a revocation within the year cannot be certified.
       const art8 = v.status === 'refused' && v.events.findLast((e) => e.type === 'service.refused')?.article === 'Art. 8';
-      if (art8) throw new AppError('forbidden_transition', 'the application was refused under Art. 8 (revocation within one year before it) and cannot be certified', { article: 'Art. 8' });
+      if (art8)
+        throw new AppError('forbidden_transition', 'the application was refused under Art. 8 (revocation within one year before it) and cannot be certified', {
+          article: 'Art. 8',
+        });
       requireStatus(v, ['applied'], 'Art. 6.1', 'a decision');
     }
     const kind = renewal ? 'renewal' : 'initial';
     const day = decisionDay(v, input);
     if (renewal && day < v.state.renewal!.filedOn) throw invalid('decidedOn', 'a decision cannot precede the renewal it decides');
     if (input.outcome === 'refuse') {
-      return { events: [{ type: 'service.refused', payload: { kind, reason: input.reason!, notice: input.notice, committeeOpinion: input.committeeOpinion, article: 'Art. 6.4' } }] };
+      return {
+        events: [
+          {
+            type: 'service.refused',
+            payload: { kind, reason: input.reason!, notice: input.notice, committeeOpinion: input.committeeOpinion, article: 'Art. 6.4' },
+          },
+        ],
+      };
     }
     if (!renewal && day < v.state.application!.appliedOn) throw invalid('decidedOn', 'a decision cannot precede the application');
     // A renewal decided before expiry continues the period: the new one is reckoned from the old last day.
@@ -144,10 +162,24 @@ export async function decide(ctx: LifecycleContext, serviceId: string, input: De
     }
     const through = validThrough(certifiedOn);
     return {
-      events: [{ type: 'service.certified', article: renewal ? 'Art. 12.3' : 'Art. 6.1', payload: { kind, number, certifiedOn, validThrough: through, notice: input.notice, committeeOpinion: input.committeeOpinion } }],
+      events: [
+        {
+          type: 'service.certified',
+          article: renewal ? 'Art. 12.3' : 'Art. 6.1',
+          payload: { kind, number, certifiedOn, validThrough: through, notice: input.notice, committeeOpinion: input.committeeOpinion },
+        },
+      ],
       project: async (tx, written) => {
         if (!v.service.number) await services.assignNumber(tx, serviceId, serial!, number!);
-        await services.insertPeriod(tx, { id: newId(ctx), service_id: serviceId, seq: v.state.periods.length + 1, kind, certified_on: certifiedOn, valid_through: through, event_id: written[0]!.id });
+        await services.insertPeriod(tx, {
+          id: newId(ctx),
+          service_id: serviceId,
+          seq: v.state.periods.length + 1,
+          kind,
+          certified_on: certifiedOn,
+          valid_through: through,
+          event_id: written[0]!.id,
+        });
         return { number: number!, certifiedOn, validThrough: through };
       },
     };

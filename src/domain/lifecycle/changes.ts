@@ -15,13 +15,26 @@ export async function changeDisclosure(ctx: LifecycleContext, serviceId: string,
     const changedKeys = input.items
       .filter((i) => {
         const b = before.get(i.key);
-        return !b || b.value_ja !== i.valueJa || b.value_en !== i.valueEn || b.label_ja !== i.labelJa || b.label_en !== i.labelEn || b.withheld !== i.withheld || b.withheld_reason !== i.withheldReason;
+        return (
+          !b ||
+          b.value_ja !== i.valueJa ||
+          b.value_en !== i.valueEn ||
+          b.label_ja !== i.labelJa ||
+          b.label_en !== i.labelEn ||
+          b.withheld !== i.withheld ||
+          b.withheld_reason !== i.withheldReason
+        );
       })
       .map((i) => i.key);
     const removed = [...before.keys()].filter((k) => !input.items.some((i) => i.key === k));
     const version = nextDisclosureVersion(v);
     return {
-      events: [{ type: 'disclosure.changed', payload: { version, changedKeys: [...changedKeys, ...removed], note: input.note, items: disclosureDigests(input.items) } }],
+      events: [
+        {
+          type: 'disclosure.changed',
+          payload: { version, changedKeys: [...changedKeys, ...removed], note: input.note, items: disclosureDigests(input.items) },
+        },
+      ],
       project: async (tx, written) => {
         await services.insertDisclosureVersion(tx, serviceId, version, input.items, written[0]!.id);
         return { version };

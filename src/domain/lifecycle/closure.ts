@@ -8,14 +8,21 @@ const IN_FORCE = ['certified', 'renewal_pending'] as const;
  * Art. 17.1: revocation on one of the grounds (1)–(9). Art. 17.2: the written notice is recorded only when one was
  * produced: its text and how it went out. Without one, the event says `not_sent`; nothing claims a notice.
  */
-export async function revoke(ctx: LifecycleContext, serviceId: string, input: { ground: RevocationGround; reason: string; notice?: string | null; noticeSentBy?: NoticeDelivery }) {
+export async function revoke(
+  ctx: LifecycleContext,
+  serviceId: string,
+  input: { ground: RevocationGround; reason: string; notice?: string | null; noticeSentBy?: NoticeDelivery },
+) {
   const noticeSentBy = input.noticeSentBy ?? 'not_sent';
   const notice = input.notice?.trim() ? input.notice : null;
   if (noticeSentBy !== 'not_sent' && notice === null) {
     throw new AppError('invalid', 'a notice sent in writing needs its text (Art. 17.2)', { field: 'notice', article: 'Art. 17.2' });
   }
   if (noticeSentBy === 'not_sent' && notice !== null) {
-    throw new AppError('invalid', 'say how the notice was sent (noticeSentBy), or leave its text out until it is sent (Art. 17.2)', { field: 'noticeSentBy', article: 'Art. 17.2' });
+    throw new AppError('invalid', 'say how the notice was sent (noticeSentBy), or leave its text out until it is sent (Art. 17.2)', {
+      field: 'noticeSentBy',
+      article: 'Art. 17.2',
+    });
   }
   if (!Number.isInteger(input.ground) || input.ground < 1 || input.ground > 9) {
     throw new AppError('invalid', 'a revocation needs one of the grounds of Art. 17.1, (1) to (9)', { field: 'ground', article: 'Art. 17.1' });
@@ -23,7 +30,11 @@ export async function revoke(ctx: LifecycleContext, serviceId: string, input: { 
   if (!input.reason.trim()) throw new AppError('invalid', 'a revocation needs its reason (Art. 17.1, 17.3)', { field: 'reason', article: 'Art. 17.1' });
   return onService(ctx, serviceId, (v) => {
     requireStatus(v, [...IN_FORCE, 'expired'], 'Art. 17.1', 'a revocation');
-    return { events: [{ type: 'service.revoked', article: `Art. 17.1(${input.ground})`, payload: { ground: input.ground, reason: input.reason, notice, noticeSentBy } }] };
+    return {
+      events: [
+        { type: 'service.revoked', article: `Art. 17.1(${input.ground})`, payload: { ground: input.ground, reason: input.reason, notice, noticeSentBy } },
+      ],
+    };
   });
 }
 

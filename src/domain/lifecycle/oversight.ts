@@ -5,9 +5,32 @@ import type { LifecycleEvent } from './events';
 
 const SUPERVISED = ['certified', 'renewal_pending', 'expired'] as const;
 
-export interface Emergency { id: string; kind: string; summary: string; reportedAt: Date; reports: { at: Date; report: string }[]; closedAt: Date | null }
-export interface Investigation { id: string; subject: string; dueOn: CalendarDate; requestedAt: Date; answer: { at: Date; summary: string; satisfactory: boolean } | null; overdue: boolean }
-export interface Improvement { id: string; investigationId: string | null; content: string; dueOn: CalendarDate; requestedAt: Date; publishedAt: Date | null; completedAt: Date | null; overdue: boolean }
+export interface Emergency {
+  id: string;
+  kind: string;
+  summary: string;
+  reportedAt: Date;
+  reports: { at: Date; report: string }[];
+  closedAt: Date | null;
+}
+export interface Investigation {
+  id: string;
+  subject: string;
+  dueOn: CalendarDate;
+  requestedAt: Date;
+  answer: { at: Date; summary: string; satisfactory: boolean } | null;
+  overdue: boolean;
+}
+export interface Improvement {
+  id: string;
+  investigationId: string | null;
+  content: string;
+  dueOn: CalendarDate;
+  requestedAt: Date;
+  publishedAt: Date | null;
+  completedAt: Date | null;
+  overdue: boolean;
+}
 
 /** Art. 14–16, folded from the events. Confidential except improvements with publishedAt (Art. 16.2). */
 export function oversightOf(events: readonly LifecycleEvent[], today: CalendarDate) {
@@ -17,7 +40,14 @@ export function oversightOf(events: readonly LifecycleEvent[], today: CalendarDa
   for (const e of events) {
     switch (e.type) {
       case 'emergency.reported':
-        emergencies.set(e.payload.emergencyId, { id: e.payload.emergencyId, kind: e.payload.kind, summary: e.payload.summary, reportedAt: e.at, reports: [], closedAt: null });
+        emergencies.set(e.payload.emergencyId, {
+          id: e.payload.emergencyId,
+          kind: e.payload.kind,
+          summary: e.payload.summary,
+          reportedAt: e.at,
+          reports: [],
+          closedAt: null,
+        });
         break;
       case 'emergency.progress':
       case 'emergency.closed': {
@@ -28,7 +58,14 @@ export function oversightOf(events: readonly LifecycleEvent[], today: CalendarDa
         break;
       }
       case 'investigation.requested':
-        investigations.set(e.payload.investigationId, { id: e.payload.investigationId, subject: e.payload.subject, dueOn: e.payload.dueOn, requestedAt: e.at, answer: null, overdue: false });
+        investigations.set(e.payload.investigationId, {
+          id: e.payload.investigationId,
+          subject: e.payload.subject,
+          dueOn: e.payload.dueOn,
+          requestedAt: e.at,
+          answer: null,
+          overdue: false,
+        });
         break;
       case 'investigation.answered': {
         const inv = investigations.get(e.payload.investigationId);
@@ -36,7 +73,16 @@ export function oversightOf(events: readonly LifecycleEvent[], today: CalendarDa
         break;
       }
       case 'improvement.requested':
-        improvements.set(e.payload.improvementId, { id: e.payload.improvementId, investigationId: e.payload.investigationId ?? null, content: e.payload.content, dueOn: e.payload.dueOn, requestedAt: e.at, publishedAt: e.payload.publish ? e.at : null, completedAt: null, overdue: false });
+        improvements.set(e.payload.improvementId, {
+          id: e.payload.improvementId,
+          investigationId: e.payload.investigationId ?? null,
+          content: e.payload.content,
+          dueOn: e.payload.dueOn,
+          requestedAt: e.at,
+          publishedAt: e.payload.publish ? e.at : null,
+          completedAt: null,
+          overdue: false,
+        });
         break;
       case 'improvement.published': {
         const imp = improvements.get(e.payload.improvementId);
@@ -92,7 +138,12 @@ export async function requestInvestigation(ctx: LifecycleContext, serviceId: str
   return { id: investigationId, ...r };
 }
 
-export async function recordInvestigationAnswer(ctx: LifecycleContext, serviceId: string, investigationId: string, input: { summary: string; satisfactory: boolean }) {
+export async function recordInvestigationAnswer(
+  ctx: LifecycleContext,
+  serviceId: string,
+  investigationId: string,
+  input: { summary: string; satisfactory: boolean },
+) {
   return onService(ctx, serviceId, (v) => {
     const inv = oversightOf(v.events, v.today).investigations.find((x) => x.id === investigationId);
     if (!inv) throw new AppError('not_found', `no investigation ${investigationId} for this service`, { field: 'investigation' });
@@ -105,16 +156,24 @@ export async function recordInvestigationAnswer(ctx: LifecycleContext, serviceId
  * Art. 16.1: an improvement request follows "the result of the investigation of the preceding article", so it
  * names an investigation of the same service; with a due date. Art. 16.2: staff may publish it.
  */
-export async function requestImprovement(ctx: LifecycleContext, serviceId: string, input: { investigationId: string; content: string; dueOn: CalendarDate; publish: boolean }) {
+export async function requestImprovement(
+  ctx: LifecycleContext,
+  serviceId: string,
+  input: { investigationId: string; content: string; dueOn: CalendarDate; publish: boolean },
+) {
   const improvementId = newId(ctx);
   const r = await onService(ctx, serviceId, (v) => {
     requireStatus(v, SUPERVISED, 'Art. 16.1', 'an improvement request');
     dueNotPast(input.dueOn, v.today);
     if (!oversightOf(v.events, v.today).investigations.some((i) => i.id === input.investigationId)) {
-      throw new AppError('unprocessable', `no investigation ${input.investigationId} of this service: an improvement request follows an investigation (Art. 15)`, {
-        field: 'investigationId',
-        article: 'Art. 16.1',
-      });
+      throw new AppError(
+        'unprocessable',
+        `no investigation ${input.investigationId} of this service: an improvement request follows an investigation (Art. 15)`,
+        {
+          field: 'investigationId',
+          article: 'Art. 16.1',
+        },
+      );
     }
     return { events: [{ type: 'improvement.requested', payload: { improvementId, ...input } }] };
   });

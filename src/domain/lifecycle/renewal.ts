@@ -19,14 +19,20 @@ export async function fileRenewal(ctx: LifecycleContext, serviceId: string, inpu
     const period = currentPeriod(v.state)!;
     if (!inRenewalWindow(period.validThrough, v.today) && !input.overrideReason?.trim()) {
       const w = renewalWindow(period.validThrough);
-      throw new AppError('forbidden_transition', `a renewal may be filed from ${w.opensOn} to ${w.closesOn} (60 to 30 days before expiry on ${period.validThrough})`, {
-        article: 'Art. 12.1',
-        field: 'overrideReason',
-        extra: { opensOn: w.opensOn, closesOn: w.closesOn, validThrough: period.validThrough },
-      });
+      throw new AppError(
+        'forbidden_transition',
+        `a renewal may be filed from ${w.opensOn} to ${w.closesOn} (60 to 30 days before expiry on ${period.validThrough})`,
+        {
+          article: 'Art. 12.1',
+          field: 'overrideReason',
+          extra: { opensOn: w.opensOn, closesOn: w.closesOn, validThrough: period.validThrough },
+        },
+      );
     }
     return {
-      events: [{ type: 'renewal.filed', payload: { filedOn: v.today, selfDeclaration: input.selfDeclaration, overrideReason: input.overrideReason?.trim() || null } }],
+      events: [
+        { type: 'renewal.filed', payload: { filedOn: v.today, selfDeclaration: input.selfDeclaration, overrideReason: input.overrideReason?.trim() || null } },
+      ],
     };
   });
 }
@@ -44,7 +50,11 @@ export async function extend(ctx: LifecycleContext, serviceId: string, input: { 
     if (input.until <= through) throw invalid('until', `the certification is already in force through ${through}`);
     const latest = latestExtension(period.validThrough); // Art. 12.2, bounded by certmark (validity.ts)
     if (input.until > latest) {
-      throw new AppError('invalid', `an extension may run at most ${MAX_EXTENSION_YEARS} year past the validity period, to ${latest}`, { field: 'until', article: 'Art. 12.2', extra: { latest } });
+      throw new AppError('invalid', `an extension may run at most ${MAX_EXTENSION_YEARS} year past the validity period, to ${latest}`, {
+        field: 'until',
+        article: 'Art. 12.2',
+        extra: { latest },
+      });
     }
     if (!inForceAt(through, v.now)) throw new AppError('forbidden_transition', 'the certification is no longer in force', { article: 'Art. 12.2' });
     return { events: [{ type: 'renewal.extended', payload: { until: input.until, reason: input.reason } }] };

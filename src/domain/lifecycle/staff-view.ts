@@ -47,7 +47,11 @@ function summaryOf(row: ServiceRow, vendorNameJa: string, state: ServiceState, n
 export type StaffServiceSummary = ReturnType<typeof summaryOf>;
 
 /** Every service with its status now, derived from its events; optionally filtered by status or text. */
-export async function staffServiceList(db: Db, now: Date, filter: { status?: Status | undefined; q?: string | undefined } = {}): Promise<StaffServiceSummary[]> {
+export async function staffServiceList(
+  db: Db,
+  now: Date,
+  filter: { status?: Status | undefined; q?: string | undefined } = {},
+): Promise<StaffServiceSummary[]> {
   const [rows, vendors, events] = await Promise.all([services.listServices(db), services.listVendors(db), allServiceEvents(db)]);
   const vendorName = new Map(vendors.map((v) => [v.id, v.name_ja]));
   const q = filter.q?.toLowerCase();
@@ -64,7 +68,15 @@ export async function staffStatusAt(db: Db, service: ServiceRow, at: Date) {
 }
 
 function itemOut(i: DisclosureItemRow) {
-  return { key: i.key, labelJa: i.label_ja, labelEn: i.label_en, valueJa: i.value_ja, valueEn: i.value_en, withheld: i.withheld, withheldReason: i.withheld_reason };
+  return {
+    key: i.key,
+    labelJa: i.label_ja,
+    labelEn: i.label_en,
+    valueJa: i.value_ja,
+    valueEn: i.value_en,
+    withheld: i.withheld,
+    withheldReason: i.withheld_reason,
+  };
 }
 
 function versionsOf(rows: DisclosureItemRow[], events: LifecycleEvent[]) {
@@ -72,7 +84,16 @@ function versionsOf(rows: DisclosureItemRow[], events: LifecycleEvent[]) {
   for (const r of rows) byEvent.set(r.event_id, [...(byEvent.get(r.event_id) ?? []), r]);
   return events.flatMap((e) =>
     e.type === 'disclosure.changed'
-      ? [{ version: e.payload.version, eventId: e.id, at: iso(e.at), note: e.payload.note, changedKeys: e.payload.changedKeys, items: (byEvent.get(e.id) ?? []).map(itemOut) }]
+      ? [
+          {
+            version: e.payload.version,
+            eventId: e.id,
+            at: iso(e.at),
+            note: e.payload.note,
+            changedKeys: e.payload.changedKeys,
+            items: (byEvent.get(e.id) ?? []).map(itemOut),
+          },
+        ]
       : [],
   );
 }
@@ -121,9 +142,23 @@ export async function staffServiceView(db: Db, clock: Clock, staffId: string, se
     versions: versionsOf(history, events),
     origins,
     oversight: {
-      emergencies: oversight.emergencies.map((e) => ({ ...e, reportedAt: iso(e.reportedAt), closedAt: e.closedAt && iso(e.closedAt), reports: e.reports.map((r) => ({ ...r, at: iso(r.at) })) })),
-      investigations: oversight.investigations.map((i) => ({ ...i, requestedAt: iso(i.requestedAt), answer: i.answer && { ...i.answer, at: iso(i.answer.at) } })),
-      improvements: oversight.improvements.map((i) => ({ ...i, requestedAt: iso(i.requestedAt), publishedAt: i.publishedAt && iso(i.publishedAt), completedAt: i.completedAt && iso(i.completedAt) })),
+      emergencies: oversight.emergencies.map((e) => ({
+        ...e,
+        reportedAt: iso(e.reportedAt),
+        closedAt: e.closedAt && iso(e.closedAt),
+        reports: e.reports.map((r) => ({ ...r, at: iso(r.at) })),
+      })),
+      investigations: oversight.investigations.map((i) => ({
+        ...i,
+        requestedAt: iso(i.requestedAt),
+        answer: i.answer && { ...i.answer, at: iso(i.answer.at) },
+      })),
+      improvements: oversight.improvements.map((i) => ({
+        ...i,
+        requestedAt: iso(i.requestedAt),
+        publishedAt: i.publishedAt && iso(i.publishedAt),
+        completedAt: i.completedAt && iso(i.completedAt),
+      })),
     },
     events: events.map(eventOut),
   };
@@ -159,7 +194,6 @@ export async function serviceStatusNow(db: Db, clock: Clock, serviceId: string):
   return { id: serviceId, number: service?.number ?? null, status: statusOf(foldEvents(await serviceEvents(db, serviceId), now), now) };
 }
 
-
 /** A service's events, for staff. Their payloads hold confidential material, so the read is audited. */
 export async function staffServiceEvents(db: Db, clock: Clock, staffId: string, service: ServiceRow) {
   const events = await serviceEvents(db, service.id);
@@ -177,8 +211,10 @@ export async function overdueRequests(reader: StaffReader) {
   for (const row of rows) {
     const o = oversightOf(events.get(row.id) ?? [], today);
     const ref = { serviceId: row.id, number: row.number, nameJa: row.name_ja };
-    for (const i of o.investigations.filter((x) => x.overdue)) investigations.push({ ...ref, id: i.id, subject: i.subject, dueOn: i.dueOn, requestedAt: iso(i.requestedAt) });
-    for (const i of o.improvements.filter((x) => x.overdue)) improvements.push({ ...ref, id: i.id, content: i.content, dueOn: i.dueOn, requestedAt: iso(i.requestedAt) });
+    for (const i of o.investigations.filter((x) => x.overdue))
+      investigations.push({ ...ref, id: i.id, subject: i.subject, dueOn: i.dueOn, requestedAt: iso(i.requestedAt) });
+    for (const i of o.improvements.filter((x) => x.overdue))
+      improvements.push({ ...ref, id: i.id, content: i.content, dueOn: i.dueOn, requestedAt: iso(i.requestedAt) });
   }
   // Art. 20: investigation subjects and improvement texts are confidential; the list is a read of each.
   for (const row of rows) {

@@ -3,16 +3,7 @@ import { inForceAt } from '../validity';
 import type { LapseCause, LifecycleEvent, RevocationGround, SelfDeclaration } from './events';
 
 /** DOMAIN.md's statuses. */
-export const STATUSES = [
-  'applied',
-  'certified',
-  'renewal_pending',
-  'expired',
-  'revoked',
-  'terminated',
-  'lapsed',
-  'refused',
-] as const;
+export const STATUSES = ['applied', 'certified', 'renewal_pending', 'expired', 'revoked', 'terminated', 'lapsed', 'refused'] as const;
 export type Status = (typeof STATUSES)[number];
 
 /** Statuses under which the official mark is served (Art. 10.1, 10.6, 10.8). */
@@ -82,7 +73,13 @@ export function applyEvent(s: ServiceState, e: LifecycleEvent): ServiceState {
     case 'renewal.extended':
       return { ...s, extension: { at: e.at, until: e.payload.until } };
     case 'service.revoked':
-      return { ...s, renewal: null, extension: null, lastRevocation: { at: e.at }, closure: { status: 'revoked', at: e.at, ground: e.payload.ground, reason: e.payload.reason, certificateReturned: false } };
+      return {
+        ...s,
+        renewal: null,
+        extension: null,
+        lastRevocation: { at: e.at },
+        closure: { status: 'revoked', at: e.at, ground: e.payload.ground, reason: e.payload.reason, certificateReturned: false },
+      };
     case 'service.terminated':
       return { ...s, renewal: null, extension: null, closure: { status: 'terminated', at: e.at, certificateReturned: e.payload.certificateReturned } };
     case 'certificate.returned':

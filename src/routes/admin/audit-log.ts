@@ -26,11 +26,21 @@ export function auditLogRoutes() {
       middleware: [roleGuard('auditor', 'admin')],
       summary: 'The audit log of confidential reads (Art. 20), newest first (auditors and admins; the read is audited too)',
       request: { query: Query },
-      responses: { 200: jsonOk(z.object({ entries: z.array(Entry), next: z.number().nullable() }), 'a page of entries'), 400: problems[400], 401: problems[401], 403: problems[403] },
+      responses: {
+        200: jsonOk(z.object({ entries: z.array(Entry), next: z.number().nullable() }), 'a page of entries'),
+        400: problems[400],
+        401: problems[401],
+        403: problems[403],
+      },
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const entries = await readAuditLog(staffReader(c), { staffTokenId: q.staffToken ?? null, subject: q.subject ?? null, before: q.before ?? null, limit: q.limit });
+      const entries = await readAuditLog(staffReader(c), {
+        staffTokenId: q.staffToken ?? null,
+        subject: q.subject ?? null,
+        before: q.before ?? null,
+        limit: q.limit,
+      });
       return c.json({ entries, next: entries.length === q.limit ? entries.at(-1)!.id : null }, 200);
     },
   );

@@ -1,7 +1,16 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../errors';
 import { newRouter } from '../../http/router';
-import { actOnCase, caseAfterAction, caseForStaff, casesForStaff, dismissCase, sightingImageForStaff, type CaseView, type SightingRow } from '../../sightings/cases';
+import {
+  actOnCase,
+  caseAfterAction,
+  caseForStaff,
+  casesForStaff,
+  dismissCase,
+  sightingImageForStaff,
+  type CaseView,
+  type SightingRow,
+} from '../../sightings/cases';
 import { FINDINGS } from '../../sightings/detect';
 import { CalendarDate, cursorInstant, id, IdParam } from './schemas';
 import { jsonBody, jsonOk, lifecycleContext, problems, roleGuard, security, staffReader, TAG } from './shared';
@@ -168,8 +177,19 @@ export function caseRoutes() {
       tags: [TAG],
       security,
       summary: 'An image a crawler sent, as stored: PNG without metadata (audited read, Art. 20)',
-      request: { params: z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hexadecimal digits').openapi({ param: { name: 'sha256', in: 'path' } }) }) },
-      responses: { 200: { content: { 'image/png': { schema: z.string().openapi({ format: 'binary' }) } }, description: 'the image' }, 401: problems[401], 404: problems[404] },
+      request: {
+        params: z.object({
+          sha256: z
+            .string()
+            .regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hexadecimal digits')
+            .openapi({ param: { name: 'sha256', in: 'path' } }),
+        }),
+      },
+      responses: {
+        200: { content: { 'image/png': { schema: z.string().openapi({ format: 'binary' }) } }, description: 'the image' },
+        401: problems[401],
+        404: problems[404],
+      },
     }),
     async (c) => {
       const { sha256 } = c.req.valid('param');

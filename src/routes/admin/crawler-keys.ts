@@ -8,9 +8,7 @@ import { accessContext, jsonBody, jsonOk, problems, roleGuard, security, TAG } f
 const admin = [roleGuard('admin')];
 const KeyParam = IdParam('key', 'the crawler key id (never the key itself)');
 
-const CrawlerKeyOut = z
-  .object({ id: z.string(), name: z.string(), createdAt: z.string(), revokedAt: z.string().nullable() })
-  .openapi('CrawlerKey');
+const CrawlerKeyOut = z.object({ id: z.string(), name: z.string(), createdAt: z.string(), revokedAt: z.string().nullable() }).openapi('CrawlerKey');
 const IssuedCrawlerKey = CrawlerKeyOut.extend({ key: z.string().openapi({ description: 'shown once; stored only as a hash' }) }).openapi('IssuedCrawlerKey');
 const NewCrawlerKey = z.object({ name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters') }).openapi('NewCrawlerKey');
 
@@ -19,7 +17,15 @@ export function crawlerKeyRoutes() {
   const r = newRouter();
 
   r.openapi(
-    createRoute({ method: 'get', path: '/crawler-keys', tags: [TAG], security, middleware: admin, summary: 'Every crawler key (admin only)', responses: { 200: jsonOk(z.object({ keys: z.array(CrawlerKeyOut) }), 'the keys'), 401: problems[401], 403: problems[403] } }),
+    createRoute({
+      method: 'get',
+      path: '/crawler-keys',
+      tags: [TAG],
+      security,
+      middleware: admin,
+      summary: 'Every crawler key (admin only)',
+      responses: { 200: jsonOk(z.object({ keys: z.array(CrawlerKeyOut) }), 'the keys'), 401: problems[401], 403: problems[403] },
+    }),
     async (c) => c.json({ keys: await listCrawlerKeys(c.get('deps').database.db) }, 200),
   );
 

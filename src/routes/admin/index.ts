@@ -20,9 +20,21 @@ export function adminRoutes() {
   const r = newRouter();
   r.use('*', staffAuth);
   // An application's items at their largest fit well inside this; anything bigger is refused before it is read.
-  r.use('*', bodyLimit({ maxSize: 4 * 1024 * 1024, onError: () => { throw new AppError('too_large', 'the request body is larger than 4 MiB'); } }));
+  r.use(
+    '*',
+    bodyLimit({
+      maxSize: 4 * 1024 * 1024,
+      onError: () => {
+        throw new AppError('too_large', 'the request body is larger than 4 MiB');
+      },
+    }),
+  );
   r.route('/inquiries', inquiryAdminRoutes());
-  r.openAPIRegistry.registerComponent('securitySchemes', 'staffToken', { type: 'http', scheme: 'bearer', description: 'a staff token (roles admin, reviewer, auditor)' });
+  r.openAPIRegistry.registerComponent('securitySchemes', 'staffToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'a staff token (roles admin, reviewer, auditor)',
+  });
   r.route('/', vendorRoutes());
   r.route('/', serviceRoutes());
   r.route('/', lifecycleRoutes());

@@ -29,7 +29,11 @@ export function adminKeyRoutes() {
       tags: ['staff'],
       security,
       summary: 'The signing keys (public facts only)',
-      responses: { 200: { description: 'the keys', content: { 'application/json': { schema: z.object({ keys: z.array(KeyOut) }) } } }, 401: problem('no valid staff token'), 403: problem('admins only') },
+      responses: {
+        200: { description: 'the keys', content: { 'application/json': { schema: z.object({ keys: z.array(KeyOut) }) } } },
+        401: problem('no valid staff token'),
+        403: problem('admins only'),
+      },
     }),
     async (c) => {
       requireRole(c, 'admin');

@@ -17,29 +17,43 @@ import {
   TerminationRequest,
 } from './schemas';
 
-
 /** Every lifecycle operation of DOMAIN.md, each a POST on the service (id or certification number). */
 export function lifecycleRoutes() {
   const r = newRouter();
 
-  operation(r, { path: 'applications', summary: 'Art. 4, 5: an application with its documents and paid fee (Art. 8: refused at once within one year of a revocation)', body: ApplicationRequest, status: 201 }, (ctx, id, input) =>
-    apply(ctx, id, input),
+  operation(
+    r,
+    {
+      path: 'applications',
+      summary: 'Art. 4, 5: an application with its documents and paid fee (Art. 8: refused at once within one year of a revocation)',
+      body: ApplicationRequest,
+      status: 201,
+    },
+    (ctx, id, input) => apply(ctx, id, input),
   );
 
-  operation(r, { path: 'decision', summary: 'Art. 6.1, 6.4, 7, 12.3: certify or refuse the pending application or renewal, with the notice', body: DecisionRequest }, (ctx, id, input) =>
-    decide(ctx, id, input),
+  operation(
+    r,
+    { path: 'decision', summary: 'Art. 6.1, 6.4, 7, 12.3: certify or refuse the pending application or renewal, with the notice', body: DecisionRequest },
+    (ctx, id, input) => decide(ctx, id, input),
   );
 
-  operation(r, { path: 'renewals', summary: 'Art. 12.1, 10.7: a renewal filed 60 to 30 days before expiry, with the self-declaration', body: RenewalRequest, status: 201 }, (ctx, id, input) =>
-    fileRenewal(ctx, id, input),
+  operation(
+    r,
+    { path: 'renewals', summary: 'Art. 12.1, 10.7: a renewal filed 60 to 30 days before expiry, with the self-declaration', body: RenewalRequest, status: 201 },
+    (ctx, id, input) => fileRenewal(ctx, id, input),
   );
 
-  operation(r, { path: 'extensions', summary: 'Art. 12.2: keep the certification in force past expiry while the renewal is decided', body: ExtensionRequest, status: 201 }, (ctx, id, input) =>
-    extend(ctx, id, input),
+  operation(
+    r,
+    { path: 'extensions', summary: 'Art. 12.2: keep the certification in force past expiry while the renewal is decided', body: ExtensionRequest, status: 201 },
+    (ctx, id, input) => extend(ctx, id, input),
   );
 
-  operation(r, { path: 'changes', summary: 'Art. 13.1: a change notice; the application content gets a new version', body: ChangeRequest, status: 201 }, (ctx, id, input) =>
-    changeDisclosure(ctx, id, input),
+  operation(
+    r,
+    { path: 'changes', summary: 'Art. 13.1: a change notice; the application content gets a new version', body: ChangeRequest, status: 201 },
+    (ctx, id, input) => changeDisclosure(ctx, id, input),
   );
 
   operation(r, { path: 'origins', summary: 'Art. 10.2: replace the web origins where the mark may appear', body: OriginsRequest }, (ctx, id, input) =>
@@ -58,8 +72,14 @@ export function lifecycleRoutes() {
 
   operation(
     r,
-    { path: 'revocation', summary: 'Art. 17.1–17.3: revoke on a ground (1)–(9); the mark stops at once (admin only)', body: RevocationRequest, roles: ['admin'] },
-    (ctx, id, input) => revoke(ctx, id, { ground: input.ground as RevocationGround, reason: input.reason, notice: input.notice ?? null, noticeSentBy: input.noticeSentBy }),
+    {
+      path: 'revocation',
+      summary: 'Art. 17.1–17.3: revoke on a ground (1)–(9); the mark stops at once (admin only)',
+      body: RevocationRequest,
+      roles: ['admin'],
+    },
+    (ctx, id, input) =>
+      revoke(ctx, id, { ground: input.ground as RevocationGround, reason: input.reason, notice: input.notice ?? null, noticeSentBy: input.noticeSentBy }),
   );
 
   return r;

@@ -29,18 +29,28 @@ const withId = <T extends { id: string }>(r: T) => ({ ...r, result: { id: r.id }
 export function oversightRoutes() {
   const r = newRouter();
 
-  operation(r, { path: 'emergencies', summary: 'Art. 14: notice of an outage, a leak or another emergency', body: EmergencyRequest, status: 201 }, async (ctx, id, input) =>
-    withId(await reportEmergency(ctx, id, input)),
+  operation(
+    r,
+    { path: 'emergencies', summary: 'Art. 14: notice of an outage, a leak or another emergency', body: EmergencyRequest, status: 201 },
+    async (ctx, id, input) => withId(await reportEmergency(ctx, id, input)),
   );
 
   operation(
     r,
-    { path: 'emergencies/{emergency}/reports', summary: 'Art. 14: a progress report; `close` ends the emergency', body: EmergencyReportRequest, status: 201, params: IdParam('emergency', 'the emergency id') },
+    {
+      path: 'emergencies/{emergency}/reports',
+      summary: 'Art. 14: a progress report; `close` ends the emergency',
+      body: EmergencyReportRequest,
+      status: 201,
+      params: IdParam('emergency', 'the emergency id'),
+    },
     (ctx, id, input, c) => reportEmergencyProgress(ctx, id, param(c, 'emergency'), input),
   );
 
-  operation(r, { path: 'investigations', summary: 'Art. 15: request explanations or materials, with a due date', body: InvestigationRequest, status: 201 }, async (ctx, id, input) =>
-    withId(await requestInvestigation(ctx, id, input)),
+  operation(
+    r,
+    { path: 'investigations', summary: 'Art. 15: request explanations or materials, with a due date', body: InvestigationRequest, status: 201 },
+    async (ctx, id, input) => withId(await requestInvestigation(ctx, id, input)),
   );
 
   operation(
@@ -54,19 +64,36 @@ export function oversightRoutes() {
     (ctx, id, input, c) => recordInvestigationAnswer(ctx, id, param(c, 'investigation'), input),
   );
 
-  operation(r, { path: 'improvements', summary: 'Art. 16.1: an improvement request with a due date; `publish` publishes it (16.2)', body: ImprovementRequest, status: 201 }, async (ctx, id, input) =>
-    withId(await requestImprovement(ctx, id, input)),
+  operation(
+    r,
+    {
+      path: 'improvements',
+      summary: 'Art. 16.1: an improvement request with a due date; `publish` publishes it (16.2)',
+      body: ImprovementRequest,
+      status: 201,
+    },
+    async (ctx, id, input) => withId(await requestImprovement(ctx, id, input)),
   );
 
   operation(
     r,
-    { path: 'improvements/{improvement}/publication', summary: 'Art. 16.2: publish an improvement request', body: null, params: IdParam('improvement', 'the improvement request id') },
+    {
+      path: 'improvements/{improvement}/publication',
+      summary: 'Art. 16.2: publish an improvement request',
+      body: null,
+      params: IdParam('improvement', 'the improvement request id'),
+    },
     (ctx, id, _input, c) => publishImprovement(ctx, id, param(c, 'improvement')),
   );
 
   operation(
     r,
-    { path: 'improvements/{improvement}/completion', summary: 'Art. 16.1: the improvement was made', body: ImprovementCompletionRequest, params: IdParam('improvement', 'the improvement request id') },
+    {
+      path: 'improvements/{improvement}/completion',
+      summary: 'Art. 16.1: the improvement was made',
+      body: ImprovementCompletionRequest,
+      params: IdParam('improvement', 'the improvement request id'),
+    },
     (ctx, id, input, c) => completeImprovement(ctx, id, param(c, 'improvement'), input),
   );
 

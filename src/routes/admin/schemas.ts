@@ -10,7 +10,12 @@ const NO_NUL = /^[^\u0000]*$/;
 const text = (max: number) =>
   z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).regex(NO_NUL, 'must not contain NUL characters');
 /** An id in a path, a query or a body: no control characters (a NUL never reaches the database). */
-export const id = () => z.string().min(1).max(100).regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
+export const id = () =>
+  z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
 const optionalText = (max: number) => text(max).nullable().default(null);
 
 export const CalendarDate = z
@@ -36,8 +41,7 @@ export const ServiceParam = z.object({
   service: id().openapi({ param: { name: 'service', in: 'path' }, description: 'the service id or its certification number', example: 'MD-0042-2411' }),
 });
 
-export const IdParam = (name: string, description: string) =>
-  z.object({ [name]: id().openapi({ param: { name, in: 'path' }, description }) });
+export const IdParam = (name: string, description: string) => z.object({ [name]: id().openapi({ param: { name, in: 'path' }, description }) });
 
 /** A web origin as the browser sends it in `Origin`: scheme, host and port, nothing else (Art. 10.2). */
 export const Origin = z
@@ -69,7 +73,10 @@ export const DisclosureItem = z
     withheld: z.boolean().default(false),
     withheldReason: optionalText(2000),
   })
-  .refine((i) => !i.withheld || i.withheldReason !== null, { message: 'a withheld item needs the reason for withholding it (Art. 11.2)', path: ['withheldReason'] })
+  .refine((i) => !i.withheld || i.withheldReason !== null, {
+    message: 'a withheld item needs the reason for withholding it (Art. 11.2)',
+    path: ['withheldReason'],
+  })
   .openapi('DisclosureItem');
 
 export const DisclosureItems = z
@@ -98,9 +105,7 @@ export const NewVendor = z
   })
   .openapi('NewVendor');
 
-export const NewService = z
-  .object({ vendorId: id(), nameJa: text(200), nameEn: optionalText(200), origins: Origins.default([]) })
-  .openapi('NewService');
+export const NewService = z.object({ vendorId: id(), nameJa: text(200), nameEn: optionalText(200), origins: Origins.default([]) }).openapi('NewService');
 
 export const ApplicationRequest = z
   .object({
@@ -136,16 +141,17 @@ export const OriginsRequest = z.object({ origins: Origins }).openapi('Origins');
 
 export const TerminationRequest = z.object({ certificateReturned: z.boolean() }).openapi('Termination');
 
-export const LapseRequest = z
-  .object({ cause: z.enum(['transfer', 'merger', 'split', 'inheritance']), note: text(2000) })
-  .openapi('Lapse');
+export const LapseRequest = z.object({ cause: z.enum(['transfer', 'merger', 'split', 'inheritance']), note: text(2000) }).openapi('Lapse');
 
 export const RevocationRequest = z
   .object({
     ground: z.number().int().min(1, 'must be one of the grounds of Art. 17.1, 1 to 9').max(9, 'must be one of the grounds of Art. 17.1, 1 to 9'),
     reason: text(5000),
     notice: optionalText(5000).openapi({ description: 'Art. 17.2: the text of the written notice, when one was sent' }),
-    noticeSentBy: z.enum(NOTICE_DELIVERIES).optional().openapi({ description: 'Art. 17.2: how the written notice went out; `not_sent` (the default) records that none was sent yet' }),
+    noticeSentBy: z
+      .enum(NOTICE_DELIVERIES)
+      .optional()
+      .openapi({ description: 'Art. 17.2: how the written notice went out; `not_sent` (the default) records that none was sent yet' }),
   })
   .openapi('Revocation');
 
@@ -154,7 +160,12 @@ export const EmergencyReportRequest = z.object({ report: text(5000), close: z.bo
 export const InvestigationRequest = z.object({ subject: text(5000), dueOn: CalendarDate }).openapi('Investigation');
 export const InvestigationAnswerRequest = z.object({ summary: text(5000), satisfactory: z.boolean() }).openapi('InvestigationAnswer');
 export const ImprovementRequest = z
-  .object({ investigationId: text(100).openapi({ description: 'Art. 16.1: the investigation (Art. 15) whose result this follows' }), content: text(5000), dueOn: CalendarDate, publish: z.boolean().default(false) })
+  .object({
+    investigationId: text(100).openapi({ description: 'Art. 16.1: the investigation (Art. 15) whose result this follows' }),
+    content: text(5000),
+    dueOn: CalendarDate,
+    publish: z.boolean().default(false),
+  })
   .openapi('Improvement');
 export const ImprovementCompletionRequest = z.object({ note: text(2000) }).openapi('ImprovementCompletion');
 
@@ -167,9 +178,7 @@ const Json = z.record(z.string(), z.unknown());
 
 export const Created = z.object({ id: z.string() }).openapi('Created');
 
-export const Vendor = z
-  .object({ id: z.string(), nameJa: z.string(), nameEn: z.string().nullable(), createdAt: z.string() })
-  .openapi('Vendor');
+export const Vendor = z.object({ id: z.string(), nameJa: z.string(), nameEn: z.string().nullable(), createdAt: z.string() }).openapi('Vendor');
 export const VendorWithContact = Vendor.extend({ contact: Json }).openapi('VendorWithContact');
 
 export const ServiceSummary = z
@@ -214,23 +223,33 @@ export const ServiceView = ServiceSummary.extend({
   renewalWindow: z.object({ opensOn: z.string(), closesOn: z.string() }).nullable(),
   application: z.object({ appliedOn: z.string(), documents: z.array(z.string()) }).nullable(),
   refusal: z.object({ at: z.string(), reason: z.string(), kind: z.enum(['initial', 'renewal']) }).nullable(),
-  renewal: z.object({ filedOn: z.string(), selfDeclaration: z.object({ usedMarkCorrectly: z.boolean(), statement: z.string() }), overrideReason: z.string().nullable() }).nullable(),
+  renewal: z
+    .object({
+      filedOn: z.string(),
+      selfDeclaration: z.object({ usedMarkCorrectly: z.boolean(), statement: z.string() }),
+      overrideReason: z.string().nullable(),
+    })
+    .nullable(),
   extension: z.object({ until: z.string(), reason: z.string() }).nullable(),
   closure: Json.nullable(),
   disclosure: z.object({ version: z.number(), items: z.array(ItemOut) }),
-  versions: z.array(z.object({ version: z.number(), eventId: z.number(), at: z.string(), note: z.string(), changedKeys: z.array(z.string()), items: z.array(ItemOut) })),
+  versions: z.array(
+    z.object({ version: z.number(), eventId: z.number(), at: z.string(), note: z.string(), changedKeys: z.array(z.string()), items: z.array(ItemOut) }),
+  ),
   origins: z.array(z.string()),
   oversight: z.object({ emergencies: z.array(Json), investigations: z.array(Json), improvements: z.array(Json) }),
   events: z.array(EventOut),
 }).openapi('StaffServiceView');
 
 export const OperationResult = z
-  .object({ service: z.object({ id: z.string(), number: z.string().nullable(), status: Status.nullable() }), events: z.array(EventOut), result: Json.nullable() })
+  .object({
+    service: z.object({ id: z.string(), number: z.string().nullable(), status: Status.nullable() }),
+    events: z.array(EventOut),
+    result: Json.nullable(),
+  })
   .openapi('OperationResult');
 
-export const OverdueList = z
-  .object({ investigations: z.array(Json), improvements: z.array(Json) })
-  .openapi('Overdue');
+export const OverdueList = z.object({ investigations: z.array(Json), improvements: z.array(Json) }).openapi('Overdue');
 
 export const ChainReport = z
   .object({
@@ -238,15 +257,18 @@ export const ChainReport = z
     checked: z.number().openapi({ description: 'events whose hashes were recomputed' }),
     firstBadEventId: z.number().nullable(),
     problem: z.string().nullable(),
-    records: z.object({
-      checked: z.number(),
-      problems: z.array(z.object({ table: z.string(), record: z.string(), problem: z.enum(['not on the chain', 'changed outside certmark', 'deleted']) })),
-    }).openapi({ description: 'records kept beside the chain (tokens, keys, cases, inquiries, disclosure items) against their fingerprints' }),
+    records: z
+      .object({
+        checked: z.number(),
+        problems: z.array(z.object({ table: z.string(), record: z.string(), problem: z.enum(['not on the chain', 'changed outside certmark', 'deleted']) })),
+      })
+      .openapi({ description: 'records kept beside the chain (tokens, keys, cases, inquiries, disclosure items) against their fingerprints' }),
   })
   .openapi('ChainCheck');
 
 export const StaffTokenOut = z
   .object({ id: z.string(), name: z.string(), role: z.enum(['admin', 'reviewer', 'auditor']), createdAt: z.string(), revokedAt: z.string().nullable() })
   .openapi('StaffToken');
-export const IssuedStaffToken = StaffTokenOut.extend({ token: z.string().openapi({ description: 'shown once; stored only as a hash' }) }).openapi('IssuedStaffToken');
-
+export const IssuedStaffToken = StaffTokenOut.extend({ token: z.string().openapi({ description: 'shown once; stored only as a hash' }) }).openapi(
+  'IssuedStaffToken',
+);

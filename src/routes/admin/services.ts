@@ -7,7 +7,11 @@ import { jsonBody, jsonOk, lifecycleContext, problems, security, TAG } from './s
 
 const ListQuery = z.object({
   status: Status.optional().openapi({ param: { name: 'status', in: 'query' } }),
-  q: z.string().max(200).optional().openapi({ param: { name: 'q', in: 'query' }, description: 'text in the number, names or vendor' }),
+  q: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ param: { name: 'q', in: 'query' }, description: 'text in the number, names or vendor' }),
 });
 
 const AtQuery = z.object({
@@ -58,7 +62,8 @@ export function serviceRoutes() {
       path: '/services/{service}',
       tags: [TAG],
       security,
-      summary: 'A service in full: status, periods, disclosure items incl. withheld, versions, origins, oversight, events (confidential reads audited, Art. 20)',
+      summary:
+        'A service in full: status, periods, disclosure items incl. withheld, versions, origins, oversight, events (confidential reads audited, Art. 20)',
       request: { params: ServiceParam },
       responses: { 200: jsonOk(ServiceView, 'the staff view'), 401: problems[401], 404: problems[404] },
     }),

@@ -13,7 +13,15 @@ export function staffTokenRoutes() {
   const r = newRouter();
 
   r.openapi(
-    createRoute({ method: 'get', path: '/staff-tokens', tags: [TAG], security, middleware: admin, summary: 'Every staff token (admin only)', responses: { 200: jsonOk(z.object({ tokens: z.array(StaffTokenOut) }), 'the tokens'), 401: problems[401], 403: problems[403] } }),
+    createRoute({
+      method: 'get',
+      path: '/staff-tokens',
+      tags: [TAG],
+      security,
+      middleware: admin,
+      summary: 'Every staff token (admin only)',
+      responses: { 200: jsonOk(z.object({ tokens: z.array(StaffTokenOut) }), 'the tokens'), 401: problems[401], 403: problems[403] },
+    }),
     async (c) => c.json({ tokens: await listStaffTokens(c.get('deps').database.db) }, 200),
   );
 

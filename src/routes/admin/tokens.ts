@@ -38,7 +38,10 @@ const IssueBody = z
       .max(16)
       .nullable()
       .optional()
-      .openapi({ description: 'web origins where the badge may appear (Art. 10.2); the service’s registered origins when absent', example: ['https://clinic-cloud.example.jp'] }),
+      .openapi({
+        description: 'web origins where the badge may appear (Art. 10.2); the service’s registered origins when absent',
+        example: ['https://clinic-cloud.example.jp'],
+      }),
   })
   .strict();
 
@@ -98,7 +101,11 @@ export function adminTokenRoutes() {
       security,
       summary: 'The embed tokens of a service, live and retired',
       request: { params: ServiceParam },
-      responses: { 200: { description: 'the tokens', content: { 'application/json': { schema: z.object({ tokens: z.array(TokenOut) }) } } }, 401: problem('no valid staff token'), 404: problem('unknown service') },
+      responses: {
+        200: { description: 'the tokens', content: { 'application/json': { schema: z.object({ tokens: z.array(TokenOut) }) } } },
+        401: problem('no valid staff token'),
+        404: problem('unknown service'),
+      },
     }),
     async (c) => {
       const list = await listEmbedTokens(tokenContext(c), c.req.valid('param').service);
@@ -113,7 +120,10 @@ export function adminTokenRoutes() {
       tags: ['staff'],
       security,
       summary: 'Every live embed token',
-      responses: { 200: { description: 'the live tokens', content: { 'application/json': { schema: z.object({ tokens: z.array(TokenOut) }) } } }, 401: problem('no valid staff token') },
+      responses: {
+        200: { description: 'the live tokens', content: { 'application/json': { schema: z.object({ tokens: z.array(TokenOut) }) } } },
+        401: problem('no valid staff token'),
+      },
     }),
     async (c) => {
       return c.json({ tokens: (await liveEmbedTokenViews(c.get('deps').database.db)).map((v) => out(c, v)) }, 200);

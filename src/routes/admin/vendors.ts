@@ -12,7 +12,14 @@ export function vendorRoutes() {
   const r = newRouter();
 
   r.openapi(
-    createRoute({ method: 'get', path: '/vendors', tags: [TAG], security, summary: 'Every vendor (without contact details)', responses: { 200: jsonOk(z.object({ vendors: z.array(Vendor) }), 'the vendors'), 401: problems[401] } }),
+    createRoute({
+      method: 'get',
+      path: '/vendors',
+      tags: [TAG],
+      security,
+      summary: 'Every vendor (without contact details)',
+      responses: { 200: jsonOk(z.object({ vendors: z.array(Vendor) }), 'the vendors'), 401: problems[401] },
+    }),
     async (c) => c.json({ vendors: await vendorList(c.get('deps').database.db) }, 200),
   );
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { newRouter } from '../../http/router';
 
-const ICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#1b1f24"/><rect x="4" y="4" width="8" height="2" fill="#fff"/><rect x="4" y="8" width="8" height="2" fill="#fff"/></svg>';
+const ICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#1b1f24"/><rect x="4" y="4" width="8" height="2" fill="#fff"/><rect x="4" y="8" width="8" height="2" fill="#fff"/></svg>';
 
 /** The public pages' one stylesheet (assets/site.css: the CSP allows no inline style) and the page icon. */
 export function assetRoutes(siteCss: string) {

@@ -25,7 +25,10 @@ const atomRoute = createRoute({
   tags: ['public'],
   summary: 'An Atom feed of status changes: certifications, renewals, extensions, expiries, revocations, terminations, lapses, published improvement requests',
   request: { query: z.object({ lang: LangQuery }) },
-  responses: { 200: { description: 'Atom', content: { 'application/atom+xml': { schema: z.string() } } }, 400: { description: 'invalid query', content: problemContent } },
+  responses: {
+    200: { description: 'Atom', content: { 'application/atom+xml': { schema: z.string() } } },
+    400: { description: 'invalid query', content: problemContent },
+  },
 });
 
 export function feedRoutes(ctx: PublicContext) {

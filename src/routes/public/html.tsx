@@ -17,7 +17,12 @@ export function langOf(c: Context<AppEnv>): Lang {
   return pickLang(q === 'ja' || q === 'en' ? q : undefined, c.req.header('accept-language'));
 }
 
-export async function htmlPage(c: Context<AppEnv>, node: { toString(): string | Promise<string> }, status: 200 | ErrorStatus = 200, headers: Record<string, string> = {}): Promise<Response> {
+export async function htmlPage(
+  c: Context<AppEnv>,
+  node: { toString(): string | Promise<string> },
+  status: 200 | ErrorStatus = 200,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return c.body(await renderPage(node), status, { 'Content-Type': 'text/html; charset=utf-8', ...headers });
 }
 

@@ -10,7 +10,17 @@ const Status = z.enum(['new', 'answered', 'closed']);
 
 const Summary = z.object({ id: z.string(), receivedAt: z.string(), status: Status, serviceNumber: z.string().nullable() }).openapi('InquirySummary');
 const Full = z
-  .object({ id: z.string(), receivedAt: z.string(), status: Status, name: z.string(), email: z.string(), organisation: z.string().nullable(), serviceNumber: z.string().nullable(), subject: z.string(), body: z.string() })
+  .object({
+    id: z.string(),
+    receivedAt: z.string(),
+    status: Status,
+    name: z.string(),
+    email: z.string(),
+    organisation: z.string().nullable(),
+    serviceNumber: z.string().nullable(),
+    subject: z.string(),
+    body: z.string(),
+  })
   .openapi('InquiryForStaff');
 
 const listRoute = createRoute({

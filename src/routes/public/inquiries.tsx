@@ -26,7 +26,11 @@ export const InquiryBody = z
     name: required(INQUIRY_LIMITS.name),
     email: z.email().max(INQUIRY_LIMITS.email),
     organisation: optional(INQUIRY_LIMITS.organisation),
-    serviceNumber: z.union([z.literal(''), z.string().regex(NUMBER_PATTERN)]).nullable().optional().openapi({ example: 'MD-0042-2411' }),
+    serviceNumber: z
+      .union([z.literal(''), z.string().regex(NUMBER_PATTERN)])
+      .nullable()
+      .optional()
+      .openapi({ example: 'MD-0042-2411' }),
     subject: required(INQUIRY_LIMITS.subject),
     body: required(INQUIRY_LIMITS.body),
     lang: LangQuery,
@@ -97,7 +101,12 @@ export function inquiryRoutes(ctx: PublicContext) {
   const api = newRouter();
   api.onError(inquiryError);
   const limit = rateLimiter(ctx.deps.clock, INQUIRY_RATE);
-  const size = bodyLimit({ maxSize: BODY_LIMIT, onError: () => { throw new AppError('too_large', 'the inquiry is too large'); } });
+  const size = bodyLimit({
+    maxSize: BODY_LIMIT,
+    onError: () => {
+      throw new AppError('too_large', 'the inquiry is too large');
+    },
+  });
   api.on('POST', '/api/v1/inquiries', limit, size);
   api.openapi(postRoute, async (c) => {
     const form = isForm(c);

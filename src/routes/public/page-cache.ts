@@ -52,4 +52,3 @@ export function memo<T>(limit: number, make: (key: string) => T): (key: string) 
     return hit.v;
   };
 }
-

@@ -22,7 +22,10 @@ const registryRoute = createRoute({
       lang: LangQuery,
     }),
   },
-  responses: { 200: { description: 'the page', content: { 'text/html': { schema: z.string() } } }, 400: { description: 'invalid query', content: { 'text/html': { schema: z.string() } } } },
+  responses: {
+    200: { description: 'the page', content: { 'text/html': { schema: z.string() } } },
+    400: { description: 'invalid query', content: { 'text/html': { schema: z.string() } } },
+  },
 });
 
 /** The cursor a page was asked for, or a 400 that does not repeat it. */
@@ -44,7 +47,9 @@ export function registryRoutes(ctx: PublicContext) {
     const after = cursorOf(query.after);
     const [snapshot, bodies] = await Promise.all([ctx.publication.snapshot(), ctx.publication.delegates()]);
     const page = searchRegistry(snapshot, { q, status, after, limit: PAGE_SIZE });
-    const view = <RegistryPageView lang={lang} q={q} status={status} page={page} paged={after !== null} sections={registrySections(snapshot)} delegates={bodies} />;
+    const view = (
+      <RegistryPageView lang={lang} q={q} status={status} page={page} paged={after !== null} sections={registrySections(snapshot)} delegates={bodies} />
+    );
     return htmlPage(c, view, 200, { 'Cache-Control': 'no-cache', Vary: 'Accept-Language', 'Content-Language': lang }) as never;
   });
   return r;

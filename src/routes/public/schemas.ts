@@ -6,7 +6,11 @@ const Bilingual = z.object({ ja: z.string(), en: z.string().nullable() });
 const Day = z.string().openapi({ format: 'date', description: 'calendar day in Asia/Tokyo' });
 
 export const NumberParam = z.object({
-  number: z.string().min(1).max(64).openapi({ param: { name: 'number', in: 'path' }, example: 'MD-0042-2411', description: 'the certification number' }),
+  number: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'number', in: 'path' }, example: 'MD-0042-2411', description: 'the certification number' }),
 });
 
 export const ServiceSummary = z
@@ -26,9 +30,10 @@ export const ServiceSummary = z
   })
   .openapi('PublicServiceSummary');
 
-const HistoryEntry = z
-  .looseObject({ id: z.string(), type: z.string(), at: z.string(), on: Day, article: z.string() })
-  .openapi('PublicHistoryEntry', { description: 'certified, renewed, extended, disclosure_updated, improvement_published, improvement_completed, revoked, terminated, lapsed or expired, with its facts' });
+const HistoryEntry = z.looseObject({ id: z.string(), type: z.string(), at: z.string(), on: Day, article: z.string() }).openapi('PublicHistoryEntry', {
+  description:
+    'certified, renewed, extended, disclosure_updated, improvement_published, improvement_completed, revoked, terminated, lapsed or expired, with its facts',
+});
 
 export const PublicServiceSchema = ServiceSummary.extend({
   renewal: z.object({ filedOn: Day }).nullable(),
@@ -55,4 +60,3 @@ export const RegistryQuerySchema = z.object({
 export const RegistryPageSchema = z
   .object({ items: z.array(ServiceSummary), total: z.number().int(), next: z.string().nullable(), checkedAt: z.string() })
   .openapi('PublicRegistryPage');
-

@@ -19,7 +19,10 @@ const listRoute = createRoute({
   tags: ['public'],
   summary: 'The public registry (Art. 11): filter by status and free text, paged by certification number',
   request: { query: RegistryQuerySchema },
-  responses: { 200: { description: 'a page of the registry', content: { 'application/json': { schema: RegistryPageSchema } } }, 400: { description: 'invalid query', content: problemContent } },
+  responses: {
+    200: { description: 'a page of the registry', content: { 'application/json': { schema: RegistryPageSchema } } },
+    400: { description: 'invalid query', content: problemContent },
+  },
 });
 
 const oneRoute = createRoute({
@@ -28,7 +31,10 @@ const oneRoute = createRoute({
   tags: ['public'],
   summary: "The verification page's facts as JSON (CONTRACT.md)",
   request: { params: NumberParam },
-  responses: { 200: { description: 'the service', content: { 'application/json': { schema: PublicServiceSchema } } }, 404: { description: 'unknown number, or never certified', content: problemContent } },
+  responses: {
+    200: { description: 'the service', content: { 'application/json': { schema: PublicServiceSchema } } },
+    404: { description: 'unknown number, or never certified', content: problemContent },
+  },
 });
 
 /** Anyone may read the public registry from a script on any site. */
@@ -66,7 +72,10 @@ export function servicesApiRoutes(ctx: PublicContext) {
       const next = new URLSearchParams({ ...(q ? { q } : {}), status, limit: String(limit), cursor: answer.next });
       c.header('Link', `<${ctx.base}/api/v1/services?${next}>; rel="next"`);
     }
-    return c.body(withCheckedAt(answer.json, ctx.deps.clock.now()) as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/json', ...PUBLIC_JSON }) as never;
+    return c.body(withCheckedAt(answer.json, ctx.deps.clock.now()) as Uint8Array<ArrayBuffer>, 200, {
+      'Content-Type': 'application/json',
+      ...PUBLIC_JSON,
+    }) as never;
   });
 
   r.openapi(oneRoute, async (c) => {

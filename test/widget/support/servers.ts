@@ -72,7 +72,16 @@ export async function startVendor(): Promise<Vendor> {
 }
 
 /** A vendor page holding the embed snippet (script, badges, noscript) with `head` styles and `body` around it. */
-export function vendorPage(o: { base: string; tokens: string[]; attrs?: string; lang?: string; head?: string; before?: string; after?: string; wrap?: [string, string] }): string {
+export function vendorPage(o: {
+  base: string;
+  tokens: string[];
+  attrs?: string;
+  lang?: string;
+  head?: string;
+  before?: string;
+  after?: string;
+  wrap?: [string, string];
+}): string {
   const badges = o.tokens.map((t) => `<certmark-badge token="${t}"${o.attrs ? ` ${o.attrs}` : ''}></certmark-badge>`).join('\n');
   const [open, close] = o.wrap ?? ['', ''];
   return `<!doctype html><html lang="${o.lang ?? 'ja'}"><head><meta charset="utf-8"><title>vendor</title>

@@ -29,8 +29,15 @@ export async function certifiedService(c: Certmark, o: { origins: string[]; cert
   const n = ++serial;
   on(days + 20);
   const vendor = await registerVendor(ctx, { nameJa: '株式会社テストメディカル', nameEn: 'Test Medical Co.', contact: {} });
-  const s = await registerService(ctx, { vendorId: vendor.id, nameJa: o.nameJa ?? `テストカルテ${n}`, nameEn: o.nameEn === undefined ? `Test Karte ${n}` : o.nameEn, origins: o.origins });
-  const items = [{ key: 'service.overview', labelJa: '概要', labelEn: 'Overview', valueJa: '電子カルテ', valueEn: 'Records', withheld: false, withheldReason: null }];
+  const s = await registerService(ctx, {
+    vendorId: vendor.id,
+    nameJa: o.nameJa ?? `テストカルテ${n}`,
+    nameEn: o.nameEn === undefined ? `Test Karte ${n}` : o.nameEn,
+    origins: o.origins,
+  });
+  const items = [
+    { key: 'service.overview', labelJa: '概要', labelEn: 'Overview', valueJa: '電子カルテ', valueEn: 'Records', withheld: false, withheldReason: null },
+  ];
   await apply(ctx, s.id, { documents: ['申請書A', '申請書B', '登記事項証明書'], feePaid: true, items });
   on(days);
   await decide(ctx, s.id, { outcome: 'certify', notice: '認定 (Art. 6.4)', reason: null, committeeOpinion: null, decidedOn: null });
@@ -47,7 +54,12 @@ export async function tokenFor(c: Certmark, number: string, origins: string[]): 
 
 /** Revokes the service now (Art. 17.1(3)). */
 export async function revokeNow(c: Certmark, id: string) {
-  await revoke({ db: c.t.database.db, clock: c.t.clock, actor: 'test' }, id, { ground: 3, reason: '認定マークの改変使用 (Art. 10.5)', notice: '書面にて通知', noticeSentBy: 'post' });
+  await revoke({ db: c.t.database.db, clock: c.t.clock, actor: 'test' }, id, {
+    ground: 3,
+    reason: '認定マークの改変使用 (Art. 10.5)',
+    notice: '書面にて通知',
+    noticeSentBy: 'post',
+  });
 }
 
 /** A service in status `status` now with a token for `origins` (issued while the service was in force). */
@@ -56,7 +68,8 @@ export async function serviceIn(c: Certmark, status: BadgeCase, origins: string[
   const s = await certifiedService(c, { origins, certifiedDaysAgo });
   const token = await tokenFor(c, s.number, origins);
   const ctx = { db: c.t.database.db, clock: c.t.clock, actor: 'test' };
-  if (status === 'renewal_pending') await fileRenewal(ctx, s.id, { selfDeclaration: { usedMarkCorrectly: true, statement: '規程のとおり使用' }, overrideReason: null });
+  if (status === 'renewal_pending')
+    await fileRenewal(ctx, s.id, { selfDeclaration: { usedMarkCorrectly: true, statement: '規程のとおり使用' }, overrideReason: null });
   if (status === 'revoked') await revokeNow(c, s.id);
   if (status === 'terminated') await terminate(ctx, s.id, { certificateReturned: true });
   if (status === 'lapsed') await lapse(ctx, s.id, { cause: 'merger', note: '吸収合併 (Art. 9.2)' });
