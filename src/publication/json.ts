@@ -46,8 +46,8 @@ export function serviceJson(s: PublicService, base: string, checkedAt: Date) {
           reason: s.revocation.reason,
         }
       : null,
-    termination: s.termination ? { terminatedAt: s.termination.at.toISOString(), terminatedOn: jstDate(s.termination.at) } : null,
-    lapse: s.lapse ? { lapsedAt: s.lapse.at.toISOString(), lapsedOn: jstDate(s.lapse.at), cause: s.lapse.cause } : null,
+    termination: s.termination ? { terminatedAt: s.termination.at.toISOString(), terminatedOn: s.termination.on } : null,
+    lapse: s.lapse ? { lapsedAt: s.lapse.at.toISOString(), lapsedOn: s.lapse.on, cause: s.lapse.cause } : null,
     expiredAfter: s.expiredAfter,
     periods: s.periods,
     disclosure: s.disclosure,

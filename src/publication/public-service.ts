@@ -49,13 +49,17 @@ export interface PublicService {
   /** The current (last) certification period, Art. 9.1. */
   certifiedOn: CalendarDate;
   validThrough: CalendarDate;
+  /** Art. 12.3: the current period is a renewal dated from the previous period's valid-through date (no gap, no overlap). */
+  continuesPreviousPeriod: boolean;
   /** The last day in force, an Art. 12.2 extension included. */
   inForceThrough: CalendarDate;
   renewal: { filedOn: CalendarDate } | null;
   extension: { until: CalendarDate; grantedOn: CalendarDate } | null;
   revocation: { at: Date; ground: RevocationGround; reason: string } | null;
-  termination: { at: Date } | null;
-  lapse: { at: Date; cause: LapseCause } | null;
+  /** `on`: the day the service ended (effective); `at`: when it was entered, when the mark stopped. */
+  termination: { at: Date; on: CalendarDate } | null;
+  /** `on`: the day the certification lapsed (Art. 9.2, effective); `at`: when it was entered, when the mark stopped. */
+  lapse: { at: Date; on: CalendarDate; cause: LapseCause } | null;
   /** The last day of the certification that expired (Art. 11.3), when expired. */
   expiredAfter: CalendarDate | null;
   periods: { kind: 'initial' | 'renewal'; certifiedOn: CalendarDate; validThrough: CalendarDate }[];
@@ -111,12 +115,13 @@ export function buildPublicService(parts: ServiceParts, now: Date): PublicServic
     firstCertifiedOn: first.certifiedOn,
     certifiedOn: period.certifiedOn,
     validThrough: period.validThrough,
+    continuesPreviousPeriod: period.kind === 'renewal' && state.periods.at(-2)?.validThrough === period.certifiedOn,
     inForceThrough: inForceThrough(state)!,
     renewal: status === 'renewal_pending' && state.renewal ? { filedOn: state.renewal.filedOn } : null,
     extension: status === 'renewal_pending' && state.extension ? { until: state.extension.until, grantedOn: jstDate(state.extension.at) } : null,
     revocation: closure?.status === 'revoked' ? { at: closure.at, ground: closure.ground, reason: closure.reason } : null,
-    termination: closure?.status === 'terminated' ? { at: closure.at } : null,
-    lapse: closure?.status === 'lapsed' ? { at: closure.at, cause: closure.cause } : null,
+    termination: closure?.status === 'terminated' ? { at: closure.at, on: closure.effectiveOn } : null,
+    lapse: closure?.status === 'lapsed' ? { at: closure.at, on: closure.effectiveOn, cause: closure.cause } : null,
     expiredAfter: status === 'expired' && lastExpiry?.type === 'expired' ? lastExpiry.lastDay : null,
     periods: state.periods.map((p) => ({ kind: p.kind, certifiedOn: p.certifiedOn, validThrough: p.validThrough })),
     disclosure:

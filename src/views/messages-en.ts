@@ -62,6 +62,7 @@ export const en: Messages = {
   firstCertifiedOn: 'First certified on',
   validity: 'Validity period',
   validityRange: (from, to) => `${from} to ${to}`,
+  renewalDating: 'A renewal’s period is counted from the last day of the previous period, so the two neither overlap nor leave a gap (Art. 12).',
   inForceThrough: 'Kept in force',
   checkedAt: 'Checked at',
   revokedGround: 'Ground of revocation',

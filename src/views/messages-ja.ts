@@ -58,6 +58,7 @@ export const ja: Messages = {
   firstCertifiedOn: '最初の認定日',
   validity: '有効期間',
   validityRange: (from, to) => `${from}から${to}まで`,
+  renewalDating: '更新による有効期間は、前の有効期間の満了日から起算しています（期間が途切れたり重なったりしないため。第12条）。',
   inForceThrough: '効力の継続',
   checkedAt: '確認日時',
   revokedGround: '取消しの根拠',

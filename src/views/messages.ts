@@ -30,6 +30,8 @@ export interface Messages {
   firstCertifiedOn: string;
   validity: string;
   validityRange: (from: string, to: string) => string;
+  /** Art. 12.3: how a renewal decided before expiry dates the new period. */
+  renewalDating: string;
   inForceThrough: string;
   checkedAt: string;
   revokedGround: string;

@@ -100,7 +100,10 @@ export const VerifyPage: FC<VerifyPageProps> = ({ service: s, lang, slots, markS
           </div>
           <div>
             <dt>{m.validity}</dt>
-            <dd>{m.validityRange(formatDate(s.certifiedOn, lang), formatDate(s.validThrough, lang))}</dd>
+            <dd>
+              {m.validityRange(formatDate(s.certifiedOn, lang), formatDate(s.validThrough, lang))}
+              {s.continuesPreviousPeriod ? <p class="note">{m.renewalDating}</p> : null}
+            </dd>
           </div>
           {s.firstCertifiedOn !== s.certifiedOn ? (
             <div>

@@ -307,3 +307,69 @@ describe('an improvement request follows an investigation (Art. 16.1)', () => {
     expect(r.events[0]!.payload).toMatchObject({ investigationId: ours.id });
   });
 });
+
+describe('received and effective dates (issue 12)', () => {
+  it('Art. 9.2: a lapse entered late records its effective date, and the mark stops when it is entered', async () => {
+    h.jst('2025-01-10');
+    const { id } = await h.certified();
+    h.jst('2025-06-10 15:00');
+    const r = await lapse(h.ctx, id, { cause: 'merger', note: '吸収合併 (6月5日)', effectiveOn: '2025-06-05' });
+    expect(r.events[0]!.payload).toMatchObject({ effectiveOn: '2025-06-05' });
+    expect(await h.statusOn(id, '2025-06-10T15:00:00+09:00')).toBe('lapsed');
+    expect(await h.statusOn(id, '2025-06-10T14:59:59+09:00')).toBe('certified'); // what was served was served
+    const { publicServiceView } = await import('../../src/publication/public-service');
+    expect((await publicServiceView(h.database.db, id, h.clock))?.lapse).toMatchObject({ on: '2025-06-05', cause: 'merger' });
+  });
+
+  it('Art. 9.2: an effective date in the future, or before the service’s last event, is refused and nothing is written', async () => {
+    h.jst('2025-01-10');
+    const { id } = await h.certified();
+    h.jst('2025-06-10');
+    const before = (await serviceEvents(h.database.db, id)).length;
+    await expect(lapse(h.ctx, id, { cause: 'merger', note: 'n', effectiveOn: '2025-06-11' })).rejects.toMatchObject({ kind: 'invalid', field: 'effectiveOn' });
+    await expect(lapse(h.ctx, id, { cause: 'merger', note: 'n', effectiveOn: '2025-01-09' })).rejects.toMatchObject({
+      kind: 'invalid',
+      field: 'effectiveOn',
+      extra: { earliest: '2025-01-10' },
+    });
+    expect(await serviceEvents(h.database.db, id)).toHaveLength(before);
+  });
+
+  it('Art. 12.1: the renewal window is judged on the day the renewal arrived, not the day it was entered', async () => {
+    h.jst('2024-04-01');
+    const { id, validThrough } = await h.certified();
+    const { renewalWindow } = await import('../../src/domain/validity');
+    const { addDays } = await import('../../src/domain/calendar');
+    const window = renewalWindow(validThrough);
+    // the renewal arrived on the window's last day and is entered three days later
+    h.jst(addDays(window.closesOn, 3));
+    const declaration = { usedMarkCorrectly: true, statement: '適正に使用' };
+    await expect(fileRenewal(h.ctx, id, { selfDeclaration: declaration, overrideReason: null })).rejects.toMatchObject({ article: 'Art. 12.1' });
+    const r = await fileRenewal(h.ctx, id, { selfDeclaration: declaration, overrideReason: null, receivedOn: window.closesOn });
+    expect(r.events[0]!.payload).toMatchObject({ filedOn: window.closesOn });
+    expect(await h.statusOn(id, h.clock.now().toISOString())).toBe('renewal_pending');
+  });
+
+  it('Art. 12.1: a received date in the future is refused', async () => {
+    h.jst('2024-04-01');
+    const { id } = await h.certified();
+    h.jst('2026-02-10');
+    await expect(
+      fileRenewal(h.ctx, id, { selfDeclaration: { usedMarkCorrectly: true, statement: 's' }, overrideReason: null, receivedOn: '2026-02-11' }),
+    ).rejects.toMatchObject({
+      kind: 'invalid',
+      field: 'receivedOn',
+    });
+  });
+
+  it('Art. 8: the one-year look-back runs from the day the application arrived', async () => {
+    h.jst('2024-01-10');
+    const { id } = await h.certified();
+    h.jst('2025-04-11 09:00');
+    await revoke(h.ctx, id, { ground: 3, reason: 'マークの改変' });
+    h.jst('2026-04-15'); // entered after the year, but it arrived within it
+    const r = await apply(h.ctx, id, { documents: ['申請書'], feePaid: true, items: [h.item('service.overview')], receivedOn: '2026-04-09' });
+    expect(r.result).toEqual({ refusedUnderArt8: true });
+    expect(r.events[0]!.payload).toMatchObject({ appliedOn: '2026-04-09' });
+  });
+});

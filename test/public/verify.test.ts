@@ -159,3 +159,22 @@ describe('GET /verify/{number}/qr.svg (Art. 10.1, print): one QR code, at /qr/{n
     expect((await t.app.request('/verify/MD-9999-9999/qr.svg')).status).toBe(404);
   });
 });
+
+describe('renewal dating on the verification page (Art. 12.3, 9.1)', () => {
+  it('says a renewal decided before expiry is counted from the old valid-through date, and says nothing for a first period', async () => {
+    const life = lifecycle(t);
+    const s = await life.certified({ nameJa: '更新済みサービス', certifiedOn: '2024-05-01' });
+    life.at('2026-03-10T01:00:00Z');
+    const { fileRenewal } = await import('../../src/domain/lifecycle/renewal');
+    const { decide } = await import('../../src/domain/lifecycle/application');
+    await fileRenewal(life.ctx, s.id, { selfDeclaration: { usedMarkCorrectly: true, statement: '正しく使用しました' }, overrideReason: null });
+    life.at('2026-03-25T01:00:00Z');
+    await decide(life.ctx, s.id, { outcome: 'certify', notice: '更新を認定しました', reason: null, committeeOpinion: null, decidedOn: null });
+    life.at(NOW);
+    const ja = await page(`/verify/${s.number}`);
+    expect(ja.html).toContain('前の有効期間の満了日から起算');
+    expect(ja.html).toContain('2026年5月1日から2028年5月1日まで');
+    expect((await page(`/verify/${s.number}?lang=en`)).html).toContain('counted from the last day of the previous period');
+    expect((await page(`/verify/${w.certified.number}`)).html).not.toContain('前の有効期間の満了日から起算');
+  });
+});

@@ -6,7 +6,7 @@ import * as services from '../../repositories/services';
 import type { DisclosureItemInput } from '../../repositories/services';
 import type { CalendarDate } from '../calendar';
 import { revokedWithinYearBefore, validThrough } from '../validity';
-import { newId, onService, requireStatus, type LifecycleContext, type ServiceView } from './context';
+import { newId, onService, requireStatus, type LifecycleContext, type ServiceView, enteredDay } from './context';
 import type { NewLifecycleEvent } from './events';
 import { currentPeriod } from './state';
 
@@ -49,6 +49,8 @@ export interface ApplicationInput {
   documents: string[];
   feePaid: boolean;
   items: DisclosureItemInput[];
+  /** The day the application arrived (JST); the day of entry when absent. Art. 8 looks back from it. */
+  receivedOn?: CalendarDate | null;
 }
 
 /**
@@ -61,15 +63,16 @@ export async function apply(ctx: LifecycleContext, serviceId: string, input: App
   return onService(ctx, serviceId, (v) => {
     requireStatus(v, [null, 'refused', 'expired', 'revoked', 'terminated', 'lapsed'], 'Art. 4', 'an application');
     const version = nextDisclosureVersion(v);
+    const appliedOn = enteredDay(v, input.receivedOn, 'receivedOn', 'the day the application arrived');
     const events: NewLifecycleEvent[] = [
-      { type: 'service.applied', payload: { kind: 'initial', appliedOn: v.today, documents: input.documents, feePaid: true } },
+      { type: 'service.applied', payload: { kind: 'initial', appliedOn, documents: input.documents, feePaid: true } },
       {
         type: 'disclosure.changed',
         payload: { version, changedKeys: input.items.map((i) => i.key), note: 'application content', items: disclosureDigests(input.items) },
       },
     ];
     const revocation = v.state.lastRevocation;
-    if (revocation && revokedWithinYearBefore(revocation.at, v.today)) {
+    if (revocation && revokedWithinYearBefore(revocation.at, appliedOn)) {
       const reason = `certification was revoked on ${revocation.at.toISOString()} (within one year before the application date)`;
       events.push({
         type: 'service.refused',

@@ -1,13 +1,18 @@
+import type { CalendarDate } from '../calendar';
 import { disclosureDigests } from '../disclosure';
 import * as services from '../../repositories/services';
 import type { DisclosureItemInput } from '../../repositories/services';
 import { checkDisclosureItems, nextDisclosureVersion } from './application';
-import { onService, requireStatus, type LifecycleContext } from './context';
+import { enteredDay, onService, requireStatus, type LifecycleContext } from './context';
 
 const OPEN: Parameters<typeof requireStatus>[1] = ['applied', 'certified', 'renewal_pending', 'expired'];
 
 /** Art. 13.1: a change of application content creates a new version; history is kept. */
-export async function changeDisclosure(ctx: LifecycleContext, serviceId: string, input: { items: DisclosureItemInput[]; note: string }) {
+export async function changeDisclosure(
+  ctx: LifecycleContext,
+  serviceId: string,
+  input: { items: DisclosureItemInput[]; note: string; receivedOn?: CalendarDate | null },
+) {
   checkDisclosureItems(input.items);
   return onService(ctx, serviceId, async (v) => {
     requireStatus(v, OPEN, 'Art. 13.1', 'a change notice');
@@ -32,7 +37,13 @@ export async function changeDisclosure(ctx: LifecycleContext, serviceId: string,
       events: [
         {
           type: 'disclosure.changed',
-          payload: { version, changedKeys: [...changedKeys, ...removed], note: input.note, items: disclosureDigests(input.items) },
+          payload: {
+            version,
+            changedKeys: [...changedKeys, ...removed],
+            note: input.note,
+            items: disclosureDigests(input.items),
+            receivedOn: enteredDay(v, input.receivedOn, 'receivedOn', 'the day the change notice arrived'),
+          },
         },
       ],
       project: async (tx, written) => {

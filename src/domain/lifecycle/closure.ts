@@ -1,5 +1,6 @@
 import { AppError } from '../../errors';
-import { onService, requireStatus, type LifecycleContext } from './context';
+import type { CalendarDate } from '../calendar';
+import { enteredDay, onService, requireStatus, type LifecycleContext } from './context';
 import type { LapseCause, RevocationGround, NoticeDelivery } from './events';
 
 const IN_FORCE = ['certified', 'renewal_pending'] as const;
@@ -39,10 +40,16 @@ export async function revoke(
 }
 
 /** Art. 13.2: the vendor ended the service; Art. 13.3: the certificate comes with the notice. */
-export async function terminate(ctx: LifecycleContext, serviceId: string, input: { certificateReturned: boolean }) {
+export async function terminate(
+  ctx: LifecycleContext,
+  serviceId: string,
+  input: { certificateReturned: boolean; terminatedOn?: CalendarDate | null; receivedOn?: CalendarDate | null },
+) {
   return onService(ctx, serviceId, (v) => {
     requireStatus(v, [...IN_FORCE, 'expired'], 'Art. 13.2', 'a termination notice');
-    return { events: [{ type: 'service.terminated', payload: { terminatedOn: v.today, certificateReturned: input.certificateReturned } }] };
+    const terminatedOn = enteredDay(v, input.terminatedOn, 'terminatedOn', 'the day the service ended');
+    const receivedOn = enteredDay(v, input.receivedOn, 'receivedOn', 'the day the termination notice arrived');
+    return { events: [{ type: 'service.terminated', payload: { terminatedOn, receivedOn, certificateReturned: input.certificateReturned } }] };
   });
 }
 
@@ -58,9 +65,12 @@ export async function returnCertificate(ctx: LifecycleContext, serviceId: string
 }
 
 /** Art. 9.2: a business transfer, merger, split or inheritance ends the certification by itself. */
-export async function lapse(ctx: LifecycleContext, serviceId: string, input: { cause: LapseCause; note: string }) {
+export async function lapse(ctx: LifecycleContext, serviceId: string, input: { cause: LapseCause; note: string; effectiveOn?: CalendarDate | null }) {
   return onService(ctx, serviceId, (v) => {
     requireStatus(v, [...IN_FORCE], 'Art. 9.2', 'a lapse');
-    return { events: [{ type: 'service.lapsed', payload: { cause: input.cause, effectiveOn: v.today, note: input.note } }] };
+    // Art. 9.2: the certification lapsed on the day of the transfer, merger, split or inheritance; the mark stops
+    // when the lapse is entered (statuses are never rewritten backwards: what was served was served).
+    const effectiveOn = enteredDay(v, input.effectiveOn, 'effectiveOn', 'the day the certification lapsed');
+    return { events: [{ type: 'service.lapsed', payload: { cause: input.cause, effectiveOn, note: input.note } }] };
   });
 }

@@ -5,7 +5,7 @@ import type { ServiceRow } from '../../db/schema';
 import { AppError, notFound } from '../../errors';
 import { appendEvents, serviceEvents } from '../../repositories/events';
 import { lockService } from '../../repositories/services';
-import { jstDate, type CalendarDate } from '../calendar';
+import { isEnteredDate, jstDate, type CalendarDate } from '../calendar';
 import type { LifecycleEvent, NewLifecycleEvent } from './events';
 import { foldEvents, statusOf, type ServiceState, type Status } from './state';
 
@@ -59,6 +59,22 @@ export async function onService<T = void>(
     ctx.signal?.throwIfAborted(); // answered 503 already: commit nothing
     return { result, events: written };
   });
+}
+
+/**
+ * A day staff enter for when a filing arrived or an event took effect (issue 12: received and effective dates):
+ * today when absent; never after today, never before the day of the service's last event. `what` names it.
+ */
+export function enteredDay(view: ServiceView, day: CalendarDate | null | undefined, field: string, what: string): CalendarDate {
+  if (day === null || day === undefined) return view.today;
+  if (!isEnteredDate(day)) throw new AppError('invalid', `${what} must be a date (YYYY-MM-DD) from 2000-01-01 to 2199-12-31`, { field });
+  if (day > view.today) throw new AppError('invalid', `${what} cannot be in the future (today is ${view.today} JST)`, { field });
+  const last = view.events.at(-1);
+  const floor = last ? jstDate(last.at) : null;
+  if (floor !== null && day < floor) {
+    throw new AppError('invalid', `${what} cannot precede the service's last recorded event (${floor})`, { field, extra: { earliest: floor } });
+  }
+  return day;
 }
 
 /** Refuses an operation the rules do not allow in the service's current status. */

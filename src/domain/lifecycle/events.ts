@@ -32,12 +32,13 @@ export interface EventPayloads {
   'renewal.filed': { filedOn: CalendarDate; selfDeclaration: SelfDeclaration; overrideReason: string | null };
   'renewal.extended': { until: CalendarDate; reason: string };
   /** `items`: the digest of each item of the version (src/domain/disclosure.ts); absent on events before it. */
-  'disclosure.changed': { version: number; changedKeys: string[]; note: string; items?: string[] };
+  'disclosure.changed': { version: number; changedKeys: string[]; note: string; items?: string[]; receivedOn?: CalendarDate };
   'service.origins_changed': { origins: string[] };
-  'service.terminated': { terminatedOn: CalendarDate; certificateReturned: boolean };
+  /** `terminatedOn`: the day the service ended (effective); `receivedOn`: the day the notice arrived. */
+  'service.terminated': { terminatedOn: CalendarDate; receivedOn?: CalendarDate; certificateReturned: boolean };
   'certificate.returned': { returnedOn: CalendarDate };
   'service.lapsed': { cause: LapseCause; effectiveOn: CalendarDate; note: string };
-  'emergency.reported': { emergencyId: string; kind: 'outage' | 'leak' | 'other'; summary: string };
+  'emergency.reported': { emergencyId: string; kind: 'outage' | 'leak' | 'other'; summary: string; receivedOn?: CalendarDate };
   'emergency.progress': { emergencyId: string; report: string };
   'emergency.closed': { emergencyId: string; report: string };
   'investigation.requested': { investigationId: string; subject: string; dueOn: CalendarDate };

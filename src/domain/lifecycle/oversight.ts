@@ -1,6 +1,6 @@
 import { AppError, invalid } from '../../errors';
 import type { CalendarDate } from '../calendar';
-import { newId, onService, requireStatus, type LifecycleContext } from './context';
+import { newId, onService, requireStatus, type LifecycleContext, enteredDay } from './context';
 import type { LifecycleEvent } from './events';
 
 const SUPERVISED = ['certified', 'renewal_pending', 'expired'] as const;
@@ -108,11 +108,16 @@ function dueNotPast(dueOn: CalendarDate, today: CalendarDate) {
 }
 
 /** Art. 14: notice of an outage, a leak or another incident. */
-export async function reportEmergency(ctx: LifecycleContext, serviceId: string, input: { kind: 'outage' | 'leak' | 'other'; summary: string }) {
+export async function reportEmergency(
+  ctx: LifecycleContext,
+  serviceId: string,
+  input: { kind: 'outage' | 'leak' | 'other'; summary: string; receivedOn?: CalendarDate | null },
+) {
   const emergencyId = newId(ctx);
   const r = await onService(ctx, serviceId, (v) => {
     requireStatus(v, SUPERVISED, 'Art. 14', 'an emergency notice');
-    return { events: [{ type: 'emergency.reported', payload: { emergencyId, ...input } }] };
+    const receivedOn = enteredDay(v, input.receivedOn, 'receivedOn', 'the day the emergency notice arrived');
+    return { events: [{ type: 'emergency.reported', payload: { emergencyId, kind: input.kind, summary: input.summary, receivedOn } }] };
   });
   return { id: emergencyId, ...r };
 }

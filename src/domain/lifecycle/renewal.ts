@@ -1,7 +1,7 @@
 import { AppError, invalid } from '../../errors';
 import type { CalendarDate } from '../calendar';
 import { inForceAt, inRenewalWindow, latestExtension, MAX_EXTENSION_YEARS, renewalWindow } from '../validity';
-import { onService, requireStatus, type LifecycleContext } from './context';
+import { onService, requireStatus, type LifecycleContext, enteredDay } from './context';
 import type { SelfDeclaration } from './events';
 import { currentPeriod, inForceThrough } from './state';
 
@@ -10,6 +10,8 @@ export interface RenewalInput {
   selfDeclaration: SelfDeclaration;
   /** Staff may accept a renewal outside the window; the reason is recorded. */
   overrideReason: string | null;
+  /** The day the renewal arrived (JST); the day of entry when absent. The Art. 12.1 window is judged on it. */
+  receivedOn?: CalendarDate | null;
 }
 
 /** Art. 12.1: a renewal is filed from 60 to 30 days before expiry, with the Art. 10.7 self-declaration. */
@@ -17,7 +19,8 @@ export async function fileRenewal(ctx: LifecycleContext, serviceId: string, inpu
   return onService(ctx, serviceId, (v) => {
     requireStatus(v, ['certified'], 'Art. 12.1', 'a renewal');
     const period = currentPeriod(v.state)!;
-    if (!inRenewalWindow(period.validThrough, v.today) && !input.overrideReason?.trim()) {
+    const filedOn = enteredDay(v, input.receivedOn, 'receivedOn', 'the day the renewal arrived');
+    if (!inRenewalWindow(period.validThrough, filedOn) && !input.overrideReason?.trim()) {
       const w = renewalWindow(period.validThrough);
       throw new AppError(
         'forbidden_transition',
@@ -30,9 +33,7 @@ export async function fileRenewal(ctx: LifecycleContext, serviceId: string, inpu
       );
     }
     return {
-      events: [
-        { type: 'renewal.filed', payload: { filedOn: v.today, selfDeclaration: input.selfDeclaration, overrideReason: input.overrideReason?.trim() || null } },
-      ],
+      events: [{ type: 'renewal.filed', payload: { filedOn, selfDeclaration: input.selfDeclaration, overrideReason: input.overrideReason?.trim() || null } }],
     };
   });
 }

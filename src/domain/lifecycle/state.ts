@@ -22,8 +22,8 @@ export interface Period {
 /** How the certification ended; `certificateReturned`: the certificate is back (Art. 10.8, 13.3), else outstanding. */
 export type Closure =
   | { status: 'revoked'; at: Date; ground: RevocationGround; reason: string; certificateReturned: boolean }
-  | { status: 'terminated'; at: Date; certificateReturned: boolean }
-  | { status: 'lapsed'; at: Date; cause: LapseCause; certificateReturned: boolean };
+  | { status: 'terminated'; at: Date; effectiveOn: CalendarDate; certificateReturned: boolean }
+  | { status: 'lapsed'; at: Date; effectiveOn: CalendarDate; cause: LapseCause; certificateReturned: boolean };
 
 /** What the events of one service say, folded. Never stored: always derived from the events. */
 export interface ServiceState {
@@ -81,11 +81,21 @@ export function applyEvent(s: ServiceState, e: LifecycleEvent): ServiceState {
         closure: { status: 'revoked', at: e.at, ground: e.payload.ground, reason: e.payload.reason, certificateReturned: false },
       };
     case 'service.terminated':
-      return { ...s, renewal: null, extension: null, closure: { status: 'terminated', at: e.at, certificateReturned: e.payload.certificateReturned } };
+      return {
+        ...s,
+        renewal: null,
+        extension: null,
+        closure: { status: 'terminated', at: e.at, effectiveOn: e.payload.terminatedOn, certificateReturned: e.payload.certificateReturned },
+      };
     case 'certificate.returned':
       return s.closure ? { ...s, closure: { ...s.closure, certificateReturned: true } } : s;
     case 'service.lapsed':
-      return { ...s, renewal: null, extension: null, closure: { status: 'lapsed', at: e.at, cause: e.payload.cause, certificateReturned: false } };
+      return {
+        ...s,
+        renewal: null,
+        extension: null,
+        closure: { status: 'lapsed', at: e.at, effectiveOn: e.payload.effectiveOn, cause: e.payload.cause, certificateReturned: false },
+      };
     default:
       return s; // changes, emergencies, investigations and improvements do not change the status
   }

@@ -107,11 +107,17 @@ export const NewVendor = z
 
 export const NewService = z.object({ vendorId: id(), nameJa: text(200), nameEn: optionalText(200), origins: Origins.default([]) }).openapi('NewService');
 
+/** The day a filing arrived (JST): today when absent; never in the future, never before the service's last event. */
+const ReceivedOn = (what: string) => CalendarDate.nullish().openapi({ description: `the day ${what} arrived (JST); today when absent` });
+/** The day an event took effect (JST): today when absent; same bounds. */
+const EffectiveOn = (what: string) => CalendarDate.nullish().openapi({ description: `${what} (JST); today when absent` });
+
 export const ApplicationRequest = z
   .object({
     documents: z.array(text(500)).min(1, 'list the documents submitted (Art. 4)').max(50),
     feePaid: z.literal(true, 'the examination fee must be paid with the application (Art. 5)'),
     items: DisclosureItems,
+    receivedOn: ReceivedOn('the application'),
   })
   .openapi('Application');
 
@@ -130,18 +136,31 @@ export const RenewalRequest = z
   .object({
     selfDeclaration: z.object({ usedMarkCorrectly: z.boolean(), statement: text(5000) }).openapi({ description: 'Art. 10.7' }),
     overrideReason: optionalText(2000).openapi({ description: 'staff accept a renewal outside the Art. 12.1 window for this reason' }),
+    receivedOn: ReceivedOn('the renewal (the Art. 12.1 window is judged on this day)'),
   })
   .openapi('Renewal');
 
 export const ExtensionRequest = z.object({ until: CalendarDate, reason: text(2000) }).openapi('Extension');
 
-export const ChangeRequest = z.object({ items: DisclosureItems, note: text(2000) }).openapi('ChangeNotice');
+export const ChangeRequest = z.object({ items: DisclosureItems, note: text(2000), receivedOn: ReceivedOn('the change notice') }).openapi('ChangeNotice');
 
 export const OriginsRequest = z.object({ origins: Origins }).openapi('Origins');
 
-export const TerminationRequest = z.object({ certificateReturned: z.boolean() }).openapi('Termination');
+export const TerminationRequest = z
+  .object({
+    certificateReturned: z.boolean().openapi({ description: 'Art. 13.3: the certificate came with the notice; if not, it is listed as outstanding' }),
+    terminatedOn: EffectiveOn('the day the service ended'),
+    receivedOn: ReceivedOn('the termination notice'),
+  })
+  .openapi('Termination');
 
-export const LapseRequest = z.object({ cause: z.enum(['transfer', 'merger', 'split', 'inheritance']), note: text(2000) }).openapi('Lapse');
+export const LapseRequest = z
+  .object({
+    cause: z.enum(['transfer', 'merger', 'split', 'inheritance']),
+    note: text(2000),
+    effectiveOn: EffectiveOn('Art. 9.2: the day of the transfer, merger, split or inheritance; the mark stops when the lapse is entered'),
+  })
+  .openapi('Lapse');
 
 export const RevocationRequest = z
   .object({
@@ -155,7 +174,9 @@ export const RevocationRequest = z
   })
   .openapi('Revocation');
 
-export const EmergencyRequest = z.object({ kind: z.enum(['outage', 'leak', 'other']), summary: text(5000) }).openapi('Emergency');
+export const EmergencyRequest = z
+  .object({ kind: z.enum(['outage', 'leak', 'other']), summary: text(5000), receivedOn: ReceivedOn('the emergency notice') })
+  .openapi('Emergency');
 export const EmergencyReportRequest = z.object({ report: text(5000), close: z.boolean().default(false) }).openapi('EmergencyReport');
 export const InvestigationRequest = z.object({ subject: text(5000), dueOn: CalendarDate }).openapi('Investigation');
 export const InvestigationAnswerRequest = z.object({ summary: text(5000), satisfactory: z.boolean() }).openapi('InvestigationAnswer');
