@@ -49,9 +49,12 @@ export interface Model {
   renewalFiled: boolean;
   extendedTo: number | null;
   lastRevokedDay: number | null;
+  /** The day of the service's last event: a received or effective day may not precede it. */
+  lastEventDay: number | null;
 }
 
-export const newModel = (): Model => ({
+/** `registeredDay`: the day the service was registered (its first events), when it was. */
+export const newModel = (registeredDay: number | null = null): Model => ({
   phase: 'none',
   art8: false,
   period: null,
@@ -59,6 +62,7 @@ export const newModel = (): Model => ({
   renewalFiled: false,
   extendedTo: null,
   lastRevokedDay: null,
+  lastEventDay: registeredDay,
 });
 
 /** The last day the certification is in force: its period, or an Art. 12.2 extension while a renewal is filed. */
@@ -81,28 +85,39 @@ export function modelStatus(m: Model, ms: number): ModelStatus {
 
 export const modelServesMark = (s: ModelStatus) => s === 'certified' || s === 'renewal_pending';
 
+/** `daysAgo`: the filing arrived (apply, renew) or the lapse took effect that many JST days before it is entered. */
 export type Operation =
-  | { op: 'apply' }
+  | { op: 'apply'; daysAgo: number }
   | { op: 'certify' }
   | { op: 'refuse' }
-  | { op: 'renew'; override: boolean }
+  | { op: 'renew'; override: boolean; daysAgo: number }
   | { op: 'extend'; daysAfterExpiry: number }
   | { op: 'revoke'; ground: number }
   | { op: 'terminate' }
-  | { op: 'lapse' };
+  | { op: 'lapse'; daysAgo: number };
 
 /** What the model says of an operation at an instant: refused (with the article when the rules name one), or the next state. */
 export type Outcome = { ok: false; article?: string } | { ok: true; next: Model; certified?: { certifiedDay: number; lastDay: number } };
 
 export function step(m: Model, o: Operation, ms: number): Outcome {
+  const out = decide(m, o, ms);
+  // every accepted operation writes events today: the floor for later received and effective days
+  return out.ok ? { ...out, next: { ...out.next, lastEventDay: dayOf(ms) } } : out;
+}
+
+function decide(m: Model, o: Operation, ms: number): Outcome {
   const today = dayOf(ms);
   const status = modelStatus(m, ms);
   const no = (article?: string): Outcome => ({ ok: false, ...(article ? { article } : {}) });
+  // The day a filing arrived or an event took effect: never after today, never before the last event.
+  const entered = 'daysAgo' in o ? today - o.daysAgo : today;
+  const beforeLastEvent = m.lastEventDay !== null && entered < m.lastEventDay;
   switch (o.op) {
     case 'apply': {
       if (!(status === null || status === 'refused' || status === 'expired' || status === 'revoked' || status === 'terminated' || status === 'lapsed'))
         return no('Art. 4');
-      const art8 = m.lastRevokedDay !== null && modelRevokedWithinYear(m.lastRevokedDay, today);
+      if (beforeLastEvent) return no();
+      const art8 = m.lastRevokedDay !== null && modelRevokedWithinYear(m.lastRevokedDay, entered);
       return { ok: true, next: { ...m, phase: art8 ? 'refused' : 'applied', art8, renewalFiled: false, extendedTo: null } };
     }
     case 'certify': {
@@ -132,8 +147,9 @@ export function step(m: Model, o: Operation, ms: number): Outcome {
       return no(m.phase === 'refused' && m.art8 ? 'Art. 8' : 'Art. 6.1');
     case 'renew': {
       if (status !== 'certified') return no('Art. 12.1');
+      if (beforeLastEvent) return no();
       const last = m.period!.lastDay;
-      if (!o.override && (today < last - 60 || today > last - 30)) return no('Art. 12.1');
+      if (!o.override && (entered < last - 60 || entered > last - 30)) return no('Art. 12.1');
       return { ok: true, next: { ...m, renewalFiled: true, extendedTo: null } };
     }
     case 'extend': {
@@ -150,6 +166,7 @@ export function step(m: Model, o: Operation, ms: number): Outcome {
       return { ok: true, next: { ...m, phase: 'terminated', renewalFiled: false, extendedTo: null } };
     case 'lapse':
       if (status !== 'certified' && status !== 'renewal_pending') return no('Art. 9.2');
+      if (beforeLastEvent) return no();
       return { ok: true, next: { ...m, phase: 'lapsed', renewalFiled: false, extendedTo: null } };
   }
 }

@@ -34,7 +34,7 @@ function expectSameStatus(events: LifecycleEvent[], m: Model, t: number, where: 
  * domain's fold (statusAt) must then agree with the model at every probe, and still agree about the past at the end.
  */
 function runPure(startMs: number, seq: Step[]) {
-  let m = newModel();
+  let m = newModel(dayOf(startMs)); // the service's first events (registration) are on its first day
   let now = startMs;
   const events: LifecycleEvent[] = [];
   const history: [number, ReturnType<typeof modelStatus>][] = [];
@@ -50,17 +50,20 @@ function runPure(startMs: number, seq: Step[]) {
     const where = `step ${i} (${JSON.stringify(o)}) at ${describeDay(now)}`;
     const state = foldEvents(events);
     const today = jstDate(new Date(now));
+    // the received or effective day the operation carries (the entry day when it carries none)
+    const entered = 'daysAgo' in o ? dayToDate(dayOf(now) - o.daysAgo) : today;
     const period = currentPeriod(state);
     const out = step(m, o, now);
     if (o.op === 'renew' && !o.override && modelStatus(m, now) === 'certified') {
       const last = m.period!.lastDay;
-      expect(inRenewalWindow(period!.validThrough, today), `${where}: Art. 12.1 window`).toBe(dayOf(now) >= last - 60 && dayOf(now) <= last - 30);
+      const day = dateToDay(entered);
+      expect(inRenewalWindow(period!.validThrough, entered), `${where}: Art. 12.1 window`).toBe(day >= last - 60 && day <= last - 30);
     }
     if (out.ok) {
       switch (o.op) {
         case 'apply': {
-          emit('service.applied', { kind: 'initial', appliedOn: today, documents: [], feePaid: true });
-          const art8 = state.lastRevocation !== null && revokedWithinYearBefore(state.lastRevocation.at, today);
+          emit('service.applied', { kind: 'initial', appliedOn: entered, documents: [], feePaid: true });
+          const art8 = state.lastRevocation !== null && revokedWithinYearBefore(state.lastRevocation.at, entered);
           expect(art8, `${where}: Art. 8 look-back`).toBe(out.next.art8);
           if (art8) emit('service.refused', { kind: 'initial', reason: 'Art. 8', notice: 'Art. 8', committeeOpinion: null, article: 'Art. 8' }, 'Art. 8');
           break;
@@ -84,7 +87,7 @@ function runPure(startMs: number, seq: Step[]) {
           emit('service.refused', { kind: state.application ? 'initial' : 'renewal', reason: 'r', notice: 'n', committeeOpinion: null, article: 'Art. 6.4' });
           break;
         case 'renew':
-          emit('renewal.filed', { filedOn: today, selfDeclaration: { usedMarkCorrectly: true, statement: 's' }, overrideReason: o.override ? 'o' : null });
+          emit('renewal.filed', { filedOn: entered, selfDeclaration: { usedMarkCorrectly: true, statement: 's' }, overrideReason: o.override ? 'o' : null });
           break;
         case 'extend':
           emit('renewal.extended', { until: dayToDate(m.period!.lastDay + o.daysAfterExpiry), reason: 'r' });
@@ -93,10 +96,10 @@ function runPure(startMs: number, seq: Step[]) {
           emit('service.revoked', { ground: o.ground as RevocationGround, reason: 'r', notice: 'n', noticeSentBy: 'post' });
           break;
         case 'terminate':
-          emit('service.terminated', { terminatedOn: today, certificateReturned: false });
+          emit('service.terminated', { terminatedOn: today, receivedOn: today, certificateReturned: false });
           break;
         case 'lapse':
-          emit('service.lapsed', { cause: 'merger', effectiveOn: today, note: 'n' });
+          emit('service.lapsed', { cause: 'merger', effectiveOn: entered, note: 'n' });
           break;
       }
       m = out.next;
@@ -109,15 +112,21 @@ function runPure(startMs: number, seq: Step[]) {
 }
 
 function command(ctx: LifecycleContext, id: string, o: Operation, m: Model, now: number) {
+  // a day staff give only when it differs from the day of entry
+  const entered = 'daysAgo' in o && o.daysAgo > 0 ? dayToDate(dayOf(now) - o.daysAgo) : null;
   switch (o.op) {
     case 'apply':
-      return apply(ctx, id, { documents: ['申請書'], feePaid: true, items: [] });
+      return apply(ctx, id, { documents: ['申請書'], feePaid: true, items: [], receivedOn: entered });
     case 'certify':
       return decide(ctx, id, { outcome: 'certify', notice: 'n', reason: null, committeeOpinion: null, decidedOn: null });
     case 'refuse':
       return decide(ctx, id, { outcome: 'refuse', notice: 'n', reason: 'r', committeeOpinion: null, decidedOn: null });
     case 'renew':
-      return fileRenewal(ctx, id, { selfDeclaration: { usedMarkCorrectly: true, statement: 's' }, overrideReason: o.override ? 'staff override' : null });
+      return fileRenewal(ctx, id, {
+        selfDeclaration: { usedMarkCorrectly: true, statement: 's' },
+        overrideReason: o.override ? 'staff override' : null,
+        receivedOn: entered,
+      });
     case 'extend':
       return extend(ctx, id, { until: dayToDate((m.period?.lastDay ?? dayOf(now)) + o.daysAfterExpiry), reason: 'r' });
     case 'revoke':
@@ -125,7 +134,7 @@ function command(ctx: LifecycleContext, id: string, o: Operation, m: Model, now:
     case 'terminate':
       return terminate(ctx, id, { certificateReturned: false });
     case 'lapse':
-      return lapse(ctx, id, { cause: 'merger', note: 'n' });
+      return lapse(ctx, id, { cause: 'merger', note: 'n', effectiveOn: entered });
   }
 }
 
@@ -136,7 +145,7 @@ async function runOnDatabase(database: Database, vendorId: string, startMs: numb
   const { id } = await registerService(ctx, { vendorId, nameJa: 'サービス', nameEn: null, origins: [] });
   const events = await serviceEvents(database.db, id);
   const certified: { certifiedDay: number; lastDay: number }[] = [];
-  let m = newModel();
+  let m = newModel(dayOf(startMs)); // the service's first events (registration) are on its first day
   let now = startMs;
   let number: string | null = null;
   for (const [i, s] of seq.entries()) {

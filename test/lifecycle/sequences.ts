@@ -13,7 +13,7 @@ export type Wait =
  * An operation step says whether to try an operation the model allows now (most of the time) or one it refuses,
  * and which one: the model steers the sequence into every status, the code must answer as the model does.
  */
-export type Step = { kind: 'op'; allowed: boolean; pick: number; ground: number; daysAfterExpiry: number } | { kind: 'wait'; w: Wait };
+export type Step = { kind: 'op'; allowed: boolean; pick: number; ground: number; daysAfterExpiry: number; daysAgo: number } | { kind: 'wait'; w: Wait };
 
 const HOUR = 3_600_000;
 
@@ -23,20 +23,22 @@ const operationStep = fc.record({
   pick: fc.nat(),
   ground: fc.integer({ min: 1, max: 9 }),
   daysAfterExpiry: fc.integer({ min: -3, max: 90 }),
+  // mostly entered the day it happened; now and then a filing that arrived, or a lapse that took effect, earlier
+  daysAgo: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.integer({ min: 1, max: 45 }) }),
 });
 
 /** The operation a step tries, given the model's state at the instant. */
 export function chooseOperation(m: Model, now: number, s: Extract<Step, { kind: 'op' }>): Operation {
   const all: Operation[] = [
-    { op: 'apply' },
+    { op: 'apply', daysAgo: s.daysAgo },
     { op: 'certify' },
     { op: 'refuse' },
-    { op: 'renew', override: false },
-    { op: 'renew', override: true },
+    { op: 'renew', override: false, daysAgo: s.daysAgo },
+    { op: 'renew', override: true, daysAgo: s.daysAgo },
     { op: 'extend', daysAfterExpiry: s.daysAfterExpiry },
     { op: 'revoke', ground: s.ground },
     { op: 'terminate' },
-    { op: 'lapse' },
+    { op: 'lapse', daysAgo: s.daysAgo },
   ];
   const allowed = all.filter((o) => step(m, o, now).ok);
   const refused = all.filter((o) => !step(m, o, now).ok);
