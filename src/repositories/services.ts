@@ -26,6 +26,11 @@ export async function listVendors(db: Db): Promise<VendorRow[]> {
   return db.selectFrom('vendors').selectAll().orderBy('created_at').orderBy('id').execute();
 }
 
+/** Every service of a vendor, oldest first. */
+export async function vendorServices(db: Db, vendorId: string): Promise<ServiceRow[]> {
+  return db.selectFrom('services').selectAll().where('vendor_id', '=', vendorId).orderBy('created_at').orderBy('id').execute();
+}
+
 export async function insertService(tx: Tx, s: { id: string; vendorId: string; nameJa: string; nameEn: string | null; at: Date }) {
   await tx
     .insertInto('services')

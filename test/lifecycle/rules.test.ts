@@ -373,3 +373,55 @@ describe('received and effective dates (issue 12)', () => {
     expect(r.events[0]!.payload).toMatchObject({ appliedOn: '2026-04-09' });
   });
 });
+
+describe('Art. 8 applies to the offering, not the database row', () => {
+  async function revokedOffering(nameJa: string) {
+    const app = await import('../../src/domain/lifecycle/application');
+    h.jst('2024-01-10');
+    const vendor = await app.registerVendor(h.ctx, { nameJa: '継続性テスト株式会社', nameEn: null, contact: {} });
+    const { id } = await app.registerService(h.ctx, { vendorId: vendor.id, nameJa, nameEn: null, origins: [] });
+    await apply(h.ctx, id, { documents: ['申請書'], feePaid: true, items: [h.item('service.overview')] });
+    await h.certify(id);
+    h.jst('2025-04-11 09:00');
+    await revoke(h.ctx, id, { ground: 3, reason: 'マークの改変' });
+    h.jst('2026-04-01');
+    return { app, vendorId: vendor.id, revokedId: id };
+  }
+
+  it('asks whether a service of the same vendor with a similar name continues the revoked one (409 listing it), writing nothing', async () => {
+    const { app, vendorId, revokedId } = await revokedOffering('メディカルカルテ');
+    const before = (await h.database.db.selectFrom('services').select('id').where('vendor_id', '=', vendorId).execute()).length;
+    const err = await app.registerService(h.ctx, { vendorId, nameJa: 'メディカル カルテ（クラウド版）', nameEn: null, origins: [] }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'conflict', field: 'continues', article: 'Art. 8', extra: { candidates: [expect.objectContaining({ id: revokedId })] } });
+    expect((await h.database.db.selectFrom('services').select('id').where('vendor_id', '=', vendorId).execute()).length).toBe(before);
+  });
+
+  it('follows the link: an application for the continuing service within the year of the revocation is refused under Art. 8', async () => {
+    const { app, vendorId, revokedId } = await revokedOffering('予約システム');
+    const { id } = await app.registerService(h.ctx, { vendorId, nameJa: '予約システム', nameEn: null, origins: [], continues: revokedId });
+    const r = await apply(h.ctx, id, { documents: ['申請書'], feePaid: true, items: [h.item('service.overview')] });
+    expect(r.result).toEqual({ refusedUnderArt8: true });
+    expect((await serviceEvents(h.database.db, id))[0]!.payload).toEqual({ vendorId, continues: revokedId });
+  });
+
+  it('a new offering confirmed by staff (continues: null) is examined as any other', async () => {
+    const { app, vendorId } = await revokedOffering('検査連携');
+    const { id } = await app.registerService(h.ctx, { vendorId, nameJa: '検査連携', nameEn: null, origins: [], continues: null });
+    const r = await apply(h.ctx, id, { documents: ['申請書'], feePaid: true, items: [h.item('service.overview')] });
+    expect(r.result).toEqual({ refusedUnderArt8: false });
+  });
+
+  it('does not ask about unrelated names or other vendors, and refuses a link to another vendor’s service (422)', async () => {
+    const { app, revokedId } = await revokedOffering('画像保管');
+    const other = await app.registerVendor(h.ctx, { nameJa: '別会社', nameEn: null, contact: {} });
+    await expect(app.registerService(h.ctx, { vendorId: other.id, nameJa: '画像保管', nameEn: null, origins: [] })).resolves.toMatchObject({
+      id: expect.any(String),
+    });
+    await expect(app.registerService(h.ctx, { vendorId: other.id, nameJa: '画像保管', nameEn: null, origins: [], continues: revokedId })).rejects.toMatchObject(
+      {
+        kind: 'unprocessable',
+        field: 'continues',
+      },
+    );
+  });
+});

@@ -1,3 +1,4 @@
+import { checkContinuity, offeringRevocations } from './offering';
 import { disclosureDigests } from '../disclosure';
 import { inTransaction } from '../../db/database';
 import { AppError, invalid } from '../../errors';
@@ -29,15 +30,23 @@ export async function registerVendor(ctx: LifecycleContext, input: { nameJa: str
   });
 }
 
-export async function registerService(ctx: LifecycleContext, input: { vendorId: string; nameJa: string; nameEn: string | null; origins: string[] }) {
+/**
+ * Registers a service. Art. 8 on the offering (offering.ts): when the vendor had a similar service revoked within
+ * the year, `continues` must say whether this one continues it (its id) or is new (null).
+ */
+export async function registerService(
+  ctx: LifecycleContext,
+  input: { vendorId: string; nameJa: string; nameEn: string | null; origins: string[]; continues?: string | null },
+) {
   return inTransaction(ctx.db, async (tx) => {
     if (!(await services.findVendor(tx, input.vendorId))) throw new AppError('not_found', 'vendor not found', { field: 'vendorId' });
     const id = newId(ctx);
     const at = ctx.clock.now();
+    const continues = await checkContinuity(tx, input.vendorId, { ja: input.nameJa, en: input.nameEn }, input.continues, at);
     await services.insertService(tx, { id, vendorId: input.vendorId, nameJa: input.nameJa, nameEn: input.nameEn, at });
     await services.replaceOrigins(tx, id, input.origins, at);
     await appendEvents(tx, id, ctx.actor, at, [
-      { type: 'service.registered', payload: { vendorId: input.vendorId } },
+      { type: 'service.registered', payload: continues ? { vendorId: input.vendorId, continues } : { vendorId: input.vendorId } },
       { type: 'service.origins_changed', payload: { origins: input.origins } },
     ]);
     ctx.signal?.throwIfAborted();
@@ -60,7 +69,7 @@ export interface ApplicationInput {
 export async function apply(ctx: LifecycleContext, serviceId: string, input: ApplicationInput) {
   if (!input.feePaid) throw new AppError('invalid', 'the examination fee must be paid with the application (Art. 5)', { field: 'feePaid', article: 'Art. 5' });
   checkDisclosureItems(input.items);
-  return onService(ctx, serviceId, (v) => {
+  return onService(ctx, serviceId, async (v) => {
     requireStatus(v, [null, 'refused', 'expired', 'revoked', 'terminated', 'lapsed'], 'Art. 4', 'an application');
     const version = nextDisclosureVersion(v);
     const appliedOn = enteredDay(v, input.receivedOn, 'receivedOn', 'the day the application arrived');
@@ -71,9 +80,10 @@ export async function apply(ctx: LifecycleContext, serviceId: string, input: App
         payload: { version, changedKeys: input.items.map((i) => i.key), note: 'application content', items: disclosureDigests(input.items) },
       },
     ];
-    const revocation = v.state.lastRevocation;
-    if (revocation && revokedWithinYearBefore(revocation.at, appliedOn)) {
-      const reason = `certification was revoked on ${revocation.at.toISOString()} (within one year before the application date)`;
+    // Art. 8 looks back at the offering: this service's revocations and those of the services it continues.
+    const revokedAt = (await offeringRevocations(v.tx, v.events)).find((at) => revokedWithinYearBefore(at, appliedOn));
+    if (revokedAt) {
+      const reason = `certification was revoked on ${revokedAt.toISOString()} (within one year before the application date)`;
       events.push({
         type: 'service.refused',
         article: 'Art. 8',

@@ -18,7 +18,8 @@ export interface SelfDeclaration {
 /** Every lifecycle event, by type, with its payload and the article it records. */
 export interface EventPayloads {
   'vendor.registered': { vendorId: string };
-  'service.registered': { vendorId: string };
+  /** `continues`: the earlier service of the vendor this offering continues (Art. 8), when staff linked one. */
+  'service.registered': { vendorId: string; continues?: string | null };
   'service.applied': { kind: 'initial'; appliedOn: CalendarDate; documents: string[]; feePaid: true };
   'service.certified': {
     kind: 'initial' | 'renewal';

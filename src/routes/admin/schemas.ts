@@ -105,7 +105,18 @@ export const NewVendor = z
   })
   .openapi('NewVendor');
 
-export const NewService = z.object({ vendorId: id(), nameJa: text(200), nameEn: optionalText(200), origins: Origins.default([]) }).openapi('NewService');
+export const NewService = z
+  .object({
+    vendorId: id(),
+    nameJa: text(200),
+    nameEn: optionalText(200),
+    origins: Origins.default([]),
+    continues: id().nullish().openapi({
+      description:
+        'Art. 8 on the offering: the earlier service of the vendor this one continues, or null for a new offering. Required (409 listing the candidates) when the vendor had a similar service revoked within the year',
+    }),
+  })
+  .openapi('NewService');
 
 /** The day a filing arrived (JST): today when absent; never in the future, never before the service's last event. */
 const ReceivedOn = (what: string) => CalendarDate.nullish().openapi({ description: `the day ${what} arrived (JST); today when absent` });
