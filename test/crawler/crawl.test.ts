@@ -101,5 +101,5 @@ describe('the reference crawler against fixture sites', () => {
         `expired ${expiredSite.origin}/ stale`,
       ].sort(),
     );
-  });
+  }, 120_000); // headless Chromium crawls five pages: 13 s on an idle machine, past 30 s on a busy one
 });
