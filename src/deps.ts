@@ -23,7 +23,7 @@ export async function prepareDeps(config: Config, database: Database, clock: Clo
   const standing = await prepareStanding(config, database, clock, logger);
   const mark = createMarkRenderer(await loadMarkMasters(config.markDir ?? DEFAULT_MARK_DIR));
   const markMatcher = await loadMarkMatcher({ markDir: config.markDir, renderer: mark });
-  if (config.demo) await seedDemoTokens({ db: database.db, clock, keys: standing.keys, base: config.publicBaseUrl });
+  if (config.demo) await seedDemoTokens({ db: database.db, clock, keys: standing.keys, base: config.publicBaseUrl, actor: 'demo' });
   const siteCss = await readFile(SITE_CSS_FILE, 'utf8');
   return { config, database, clock, logger, widget, markMatcher, siteCss, mark, ...standing };
 }
