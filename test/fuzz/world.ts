@@ -92,7 +92,7 @@ async function certifiedAt(t: TestApp, vendorId: string, daysAgo: number, origin
   const now = t.clock.now();
   t.clock.set(new Date(now.getTime() - daysAgo * DAY));
   try {
-    const { id } = await registerService(ctx, { vendorId, nameJa: 'ファズカルテ', nameEn: 'Fuzz Karte', origins });
+    const { id } = await registerService(ctx, { vendorId, nameJa: 'ファズカルテ', nameEn: 'Fuzz Karte', origins, continues: null });
     await apply(ctx, id, certification);
     const d = await decide(ctx, id, approve);
     return { id, number: (d.result as { number: string }).number };

@@ -142,7 +142,7 @@ function command(ctx: LifecycleContext, id: string, o: Operation, m: Model, now:
 async function runOnDatabase(database: Database, vendorId: string, startMs: number, seq: Step[]) {
   const clock = fixedClock(new Date(startMs));
   const ctx: LifecycleContext = { db: database.db, clock, actor: 'property' };
-  const { id } = await registerService(ctx, { vendorId, nameJa: 'サービス', nameEn: null, origins: [] });
+  const { id } = await registerService(ctx, { vendorId, nameJa: 'サービス', nameEn: null, origins: [], continues: null }); // each sequence is an offering of its own
   const events = await serviceEvents(database.db, id);
   const certified: { certifiedDay: number; lastDay: number }[] = [];
   let m = newModel(dayOf(startMs)); // the service's first events (registration) are on its first day

@@ -42,7 +42,7 @@ export async function earlierOfferings(db: Db, vendorId: string, name: { ja: str
     const similar = sameOrSimilarName(row.name_ja, name.ja) || (row.name_en !== null && name.en !== null && sameOrSimilarName(row.name_en, name.en));
     if (!similar) continue;
     const revocation = foldEvents(await serviceEvents(db, row.id)).lastRevocation;
-    if (revocation && jstDate(revocation.at) >= yearBefore)
+    if (revocation && revocation.at <= now && jstDate(revocation.at) >= yearBefore)
       out.push({ id: row.id, number: row.number, nameJa: row.name_ja, revokedAt: revocation.at.toISOString() });
   }
   return out;
