@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CHANGES_CHANNEL, notifyOnCommit, type Db, type Tx } from '../db/database';
-import type { EventRow } from '../db/schema';
+import type { Insertable } from 'kysely';
+import type { EventRow, EventTable } from '../db/schema';
 import { canonicalJson } from '../domain/canonical-json';
 import { EVENT_ARTICLES, type LifecycleEvent, type NewLifecycleEvent } from '../domain/lifecycle/events';
 
@@ -20,6 +21,7 @@ export async function appendEvents(tx: Tx, serviceId: string | null, actor: stri
   let lastId = head.last_id;
   let lastHash = head.last_hash;
   const written: LifecycleEvent[] = [];
+  const rows: Insertable<EventTable>[] = [];
   for (const e of events) {
     const row = {
       id: lastId + 1,
@@ -32,14 +34,12 @@ export async function appendEvents(tx: Tx, serviceId: string | null, actor: stri
       prev_hash: lastHash,
     };
     const hash = eventHash(row);
-    await tx
-      .insertInto('events')
-      .values({ ...row, payload: JSON.stringify(row.payload) as never, hash })
-      .execute();
+    rows.push({ ...row, payload: JSON.stringify(row.payload) as never, hash });
     lastId = row.id;
     lastHash = hash;
     written.push({ id: row.id, type: e.type, at, actor, article: row.article, payload: e.payload } as LifecycleEvent);
   }
+  if (rows.length > 0) await tx.insertInto('events').values(rows).execute(); // one statement, however many
   await tx.updateTable('event_chain_head').set({ last_id: lastId, last_hash: lastHash }).where('id', '=', 1).execute();
   if (serviceId) await notifyOnCommit(tx, CHANGES_CHANNEL, serviceId);
   return written;

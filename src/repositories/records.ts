@@ -82,21 +82,35 @@ function normalise(v: unknown): unknown {
   return v;
 }
 
-async function readRecord(db: Db, kind: RecordKindName, key: string): Promise<Record<string, unknown> | undefined> {
-  const k = RECORD_KINDS[kind];
-  return (await db
-    .selectFrom(k.table)
-    .select(k.columns as never)
-    .where(k.key as never, '=', key as never)
-    .executeTakeFirst()) as Record<string, unknown> | undefined;
-}
-
 /** After writing a record in `tx`: reads it back and appends `type` with its id and fingerprint. */
 export async function recordOnChain<K extends RecordKindName>(tx: Tx, kind: K, type: RecordEvent<K>, key: string, actor: string, at: Date): Promise<void> {
-  const row = await readRecord(tx, kind, key);
-  if (!row) throw new Error(`recordOnChain: no ${kind} ${key}`);
-  const payload: RecordPayload = { record: key, fingerprint: recordFingerprint(kind, row) };
-  await appendEvents(tx, null, actor, at, [{ type, payload } as never]);
+  await recordsOnChain(tx, kind, type, [key], actor, at);
+}
+
+/** Many records of one kind at once (the cases a sighting batch opened): one read, one append. */
+export async function recordsOnChain<K extends RecordKindName>(
+  tx: Tx,
+  kind: K,
+  type: RecordEvent<K>,
+  keys: readonly string[],
+  actor: string,
+  at: Date,
+): Promise<void> {
+  if (keys.length === 0) return;
+  const k = RECORD_KINDS[kind];
+  const rows = (await tx
+    .selectFrom(k.table)
+    .select(k.columns as never)
+    .where(k.key as never, 'in', [...keys] as never)
+    .execute()) as Record<string, unknown>[];
+  const byKey = new Map(rows.map((r) => [String(r[k.key]), r]));
+  const events = [...keys].sort().map((key) => {
+    const row = byKey.get(key);
+    if (!row) throw new Error(`recordsOnChain: no ${kind} ${key}`);
+    const payload: RecordPayload = { record: key, fingerprint: recordFingerprint(kind, row) };
+    return { type, payload } as never;
+  });
+  await appendEvents(tx, null, actor, at, events);
 }
 
 export interface RecordProblem {

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { inTransaction, type Db } from '../db/database';
 import { caseKey, type FindingTally } from '../repositories/cases';
-import { recordOnChain } from '../repositories/records';
+import { recordsOnChain } from '../repositories/records';
 import { claimIdempotencyKeys, insertImagesOnce, writeReceived, type NewSighting } from '../repositories/sightings';
 import { microBatcher } from './batch';
 import type { ImageToStore } from './images';
@@ -78,7 +78,7 @@ async function writeAll(db: Db, items: readonly FinishedSighting[], newId: () =>
     const opened = await writeReceived(tx, work);
     // A case opened is on the chain (its id and fingerprint); counting sightings on it is not.
     const at = new Date(Math.max(...items.map((i) => new Date(i.sighting.created_at).getTime())));
-    for (const id of opened.sort()) await recordOnChain(tx, 'case', 'case.opened', id, 'crawler', at);
+    await recordsOnChain(tx, 'case', 'case.opened', opened, 'crawler', at);
   });
 }
 

@@ -143,11 +143,21 @@ async function writeUntilKilled(w: Writer): Promise<void> {
   await Promise.all(writers);
 }
 
-/** Retries every sighting left in flight, all at once: after the restart each must be taken (201) or replayed (200/201). */
+/**
+ * Retries every sighting left in flight, all at once: after the restart each must be taken (201) or replayed
+ * (200/201). A crawler retries a 503 after its Retry-After (a busy database answers so and heals): so does this,
+ * up to five times.
+ */
 async function retryInFlight(w: Writer): Promise<void> {
   const { ledger } = w;
   const retries = [...ledger.inFlight].map(async ([key, { pageUrl }]) => {
-    const r = await sendSighting(w, key, pageUrl);
+    let r = await sendSighting(w, key, pageUrl);
+    for (let attempt = 0; r?.status === 503 && attempt < 5; attempt++) {
+      const after = Number(r.headers.get('retry-after') ?? '1');
+      await r.arrayBuffer();
+      await new Promise((ok) => setTimeout(ok, Math.min(after, 5) * 1000));
+      r = await sendSighting(w, key, pageUrl);
+    }
     const body = r ? ((await r.json().catch(() => ({}))) as { id?: string }) : {};
     ledger.retries.push({ key, status: r?.status ?? 0 });
     ledger.inFlight.delete(key);
