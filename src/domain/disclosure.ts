@@ -3,17 +3,11 @@
  * `disclosure.changed` event that makes the version, so an item edited in the database no longer matches.
  */
 import { createHash } from 'node:crypto';
+import type { DisclosureItemInput } from '../repositories/services';
 import { canonicalJson } from './canonical-json';
 
-export interface DisclosureItemContent {
-  key: string;
-  labelJa: string;
-  labelEn: string | null;
-  valueJa: string;
-  valueEn: string | null;
-  withheld: boolean;
-  withheldReason: string | null;
-}
+/** An item's content, as applications and change notices give it. */
+export type DisclosureItemContent = DisclosureItemInput;
 
 /** SHA-256 of one item, in position order: what the event carries (the values themselves may be withheld). */
 export function disclosureDigests(items: readonly DisclosureItemContent[]): string[] {

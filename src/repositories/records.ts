@@ -12,6 +12,7 @@ import { canonicalJson } from '../domain/canonical-json';
 import { disclosureDigests } from '../domain/disclosure';
 import type { EventType, RecordPayload } from '../domain/lifecycle/events';
 import { appendEvents } from './events';
+import { disclosureItemOf } from './services';
 
 interface RecordKind {
   table: keyof DB;
@@ -167,17 +168,7 @@ async function verifyDisclosures(db: Db, problems: RecordProblem[]): Promise<num
     byEvent.delete(e.id);
     if (!p.items) continue; // written before the digests were
     checked += items.length;
-    const actual = disclosureDigests(
-      items.map((i) => ({
-        key: i.key,
-        labelJa: i.label_ja,
-        labelEn: i.label_en,
-        valueJa: i.value_ja,
-        valueEn: i.value_en,
-        withheld: i.withheld,
-        withheldReason: i.withheld_reason,
-      })),
-    );
+    const actual = disclosureDigests(items.map(disclosureItemOf));
     if (actual.length !== p.items.length || actual.some((d, i) => d !== p.items![i])) {
       problems.push({
         table: 'disclosure_items',

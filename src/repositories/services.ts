@@ -11,6 +11,19 @@ export interface DisclosureItemInput {
   withheldReason: string | null;
 }
 
+/** A stored disclosure item as the domain speaks of it. */
+export function disclosureItemOf(i: DisclosureItemRow): DisclosureItemInput {
+  return {
+    key: i.key,
+    labelJa: i.label_ja,
+    labelEn: i.label_en,
+    valueJa: i.value_ja,
+    valueEn: i.value_en,
+    withheld: i.withheld,
+    withheldReason: i.withheld_reason,
+  };
+}
+
 export async function insertVendor(tx: Tx, v: { id: string; nameJa: string; nameEn: string | null; contact: Record<string, unknown>; at: Date }) {
   await tx
     .insertInto('vendors')

@@ -67,17 +67,7 @@ export async function staffStatusAt(db: Db, service: ServiceRow, at: Date) {
   return { id: service.id, number: service.number, at: iso(at), status, servesMark: servesMark(status) };
 }
 
-function itemOut(i: DisclosureItemRow) {
-  return {
-    key: i.key,
-    labelJa: i.label_ja,
-    labelEn: i.label_en,
-    valueJa: i.value_ja,
-    valueEn: i.value_en,
-    withheld: i.withheld,
-    withheldReason: i.withheld_reason,
-  };
-}
+const itemOut = services.disclosureItemOf;
 
 function versionsOf(rows: DisclosureItemRow[], events: LifecycleEvent[]) {
   const byEvent = new Map<number, DisclosureItemRow[]>();
