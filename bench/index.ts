@@ -4,6 +4,7 @@
  */
 import { note, rows, stopShared } from './lib';
 import detectionBench from './detection.bench';
+import logBench from './log.bench';
 import markBench from './mark.bench';
 import verifyBench from './verify.bench';
 
@@ -11,6 +12,7 @@ const all: [string, string, () => Promise<void>][] = [
   ['mark', 'mark, badge and revocation propagation', markBench],
   ['detection', 'misuse detection: precision and recall per finding, sightings/s', detectionBench],
   ['verify', 'verification page and registry JSON (issue 4)', verifyBench],
+  ['log', 'transparency log: checkpoint latency and proof reads at 100,000 events (issue 16)', logBench],
 ];
 /** `BENCH=mark,verify npm run bench` runs some of them; all by default. */
 const chosen = process.env.BENCH?.split(',').map((s) => s.trim());

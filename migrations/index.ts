@@ -3,6 +3,9 @@ import * as registry from './20261125_0001_registry';
 import * as imageStorage from './20261126_0002_image_storage';
 import * as idempotencyOwner from './20261201_0003_idempotency_owner';
 import * as recordsOnChain from './20261202_0004_records_on_chain';
+import * as staffScopes from './20261202_0005_staff_scopes';
+import * as transparencyLog from './20261202_0006_transparency_log';
+import * as notices from './20261202_0007_notices';
 
 /**
  * Every migration, listed by name so bundlers (the Workers build) include them.
@@ -13,4 +16,7 @@ export const migrations: Record<string, Migration> = {
   '20261126_0002_image_storage': imageStorage,
   '20261201_0003_idempotency_owner': idempotencyOwner,
   '20261202_0004_records_on_chain': recordsOnChain,
+  '20261202_0005_staff_scopes': staffScopes,
+  '20261202_0006_transparency_log': transparencyLog,
+  '20261202_0007_notices': notices,
 };

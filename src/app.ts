@@ -15,6 +15,7 @@ import { markRoutes } from './routes/mark';
 import { badgeRoutes } from './routes/badge';
 import { qrRoutes } from './routes/qr';
 import { wellKnownRoutes } from './routes/well-known';
+import { logRoutes } from './routes/log';
 
 /** Builds the app. No I/O happens here: the shells open the database and load keys before calling it. */
 export function createApp(deps: AppDeps) {
@@ -37,6 +38,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', badgeRoutes());
   app.route('/', qrRoutes());
   app.route('/', wellKnownRoutes());
+  app.route('/', logRoutes());
   if (deps.surface === 'public') return app;
   app.route('/', sightingRoutes(deps));
   app.route('/api/v1/admin', adminRoutes());

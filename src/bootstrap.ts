@@ -4,6 +4,9 @@ import type { Clock } from './clock';
 import type { Config } from './config';
 import { migrateToLatest, type Database } from './db/database';
 import { seedDemo } from './demo/seed';
+import { DEFAULT_MARK_DIR, loadMarkMasters } from './mark/masters';
+import { createMarkRenderer } from './mark/render';
+import { noticeSettingsOf } from './notices/compose';
 import type { Logger } from './logger';
 import { countStaffTokens, issueStaffToken, staffTokenBySecret } from './access/staff-tokens';
 import { newSecret } from './repositories/staff';
@@ -54,7 +57,8 @@ export async function bootstrap(config: Config, database: Database, clock: Clock
   await housekeeping(database, clock, logger);
   let demoSeeded = false;
   if (config.demo && (await countServicesForDemo(database.db)) === 0) {
-    await seedDemo(database.db, clock);
+    const mark = createMarkRenderer(await loadMarkMasters(config.markDir ?? DEFAULT_MARK_DIR));
+    await seedDemo(database.db, clock, noticeSettingsOf(config, mark));
     demoSeeded = true;
     logger.info('seeded demo data');
   }

@@ -23,11 +23,72 @@ const EnvSchema = z.object({
   DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
   /** statement_timeout of every PostgreSQL session, and the client's own wait for an answer (a little longer). */
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
+  /** Written notices go out by SMTP here (smtp:// or smtps://, credentials in the URL); unset: .eml files in {DATA_DIR}/outbox. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^/]+/, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  /** The From of every notice, e.g. "認定機関 <notices@certifier.example>". */
+  MAIL_FROM: z.string().max(300).optional(),
+  /** Where notices to staff go (new cases, inquiries, emergencies, dead letters), comma-separated; the certifier's e-mail when unset. */
+  CERTMARK_STAFF_EMAILS: z
+    .string()
+    .max(2000)
+    .transform((s) =>
+      s
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.email('must be e-mail addresses, comma-separated')).max(20))
+    .optional(),
   /** The deadline of a GET or HEAD request: past it the answer is 503. */
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   /** The deadline of any other request (writes, sightings with images). */
   WRITE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** Who certifies: the certification body named on every public page and in the JSON-LD (issue 18). */
+  CERTMARK_CERTIFIER_NAME_JA: z.string().max(200).optional(),
+  CERTMARK_CERTIFIER_NAME_EN: z.string().max(200).optional(),
+  CERTMARK_CERTIFIER_ADDRESS_JA: z.string().max(300).optional(),
+  CERTMARK_CERTIFIER_ADDRESS_EN: z.string().max(300).optional(),
+  CERTMARK_CERTIFIER_EMAIL: z.email().optional(),
+  CERTMARK_CERTIFIER_PHONE: z.string().max(40).optional(),
+  CERTMARK_CERTIFIER_URL: z.url().optional(),
+  /** Art. 18: the business days within which the inquiry desk usually replies, as the receipt says. */
+  CERTMARK_INQUIRY_REPLY_DAYS: z.coerce.number().int().min(1).max(60).default(5),
+  /** An SVG or PNG file: the body's logo, served at /assets/certifier-logo. */
+  CERTMARK_CERTIFIER_LOGO: z
+    .string()
+    .regex(/\.(svg|png)$/i, 'must be an .svg or .png file')
+    .optional(),
 });
+
+/** The certification body (Art. 1: the body that runs the scheme), as the public pages name it. */
+export interface Certifier {
+  name: { ja: string; en: string };
+  address: { ja: string; en: string };
+  email: string;
+  phone: string | null;
+  url: string;
+  /** Path of the logo file (.svg or .png), or null. */
+  logoFile: string | null;
+  /** Art. 18: the business days within which the inquiry desk usually replies. */
+  inquiryReplyDays: number;
+  /** True while the plainly fictional demo body stands in (no CERTMARK_CERTIFIER_NAME_JA given). */
+  fictional: boolean;
+}
+
+/** The demo body: plainly fictional (reserved .example names), so no page can pass for a real certifier. */
+export const FICTIONAL_CERTIFIER: Certifier = {
+  name: { ja: '架空医療情報認定機構（デモ用の架空の団体）', en: 'Fictional Medical Information Certification Body (demo, not a real body)' },
+  address: { ja: '〒100-0000 東京都千代田区架空町1-2-3（架空の住所）', en: '1-2-3 Kaku-cho, Chiyoda-ku, Tokyo 100-0000 (fictional address)' },
+  email: 'inquiry@certifier.example',
+  phone: null,
+  url: 'https://certifier.example/',
+  logoFile: null,
+  inquiryReplyDays: 5,
+  fictional: true,
+};
 
 export interface Config {
   port: number;
@@ -43,6 +104,10 @@ export interface Config {
   db: { poolMax: number; connectTimeoutMs: number; statementTimeoutMs: number };
   /** Per-request deadlines (ms): reads (GET, HEAD) and everything else. */
   deadlines: { readMs: number; writeMs: number };
+  /** Who certifies, configured once (issue 18). */
+  certifier: Certifier;
+  /** Written notices: SMTP, or .eml files in {dataDir}/outbox when smtpUrl is null. */
+  mail: { smtpUrl: string | null; from: string; staff: string[] };
 }
 
 export class ConfigError extends Error {}
@@ -71,5 +136,32 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     db: { poolMax: e.DB_POOL_MAX, connectTimeoutMs: e.DB_CONNECT_TIMEOUT_MS, statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS },
     deadlines: { readMs: e.REQUEST_TIMEOUT_MS, writeMs: e.WRITE_TIMEOUT_MS },
+    certifier: certifierOf(e),
+    mail: {
+      smtpUrl: e.SMTP_URL ?? null,
+      from: e.MAIL_FROM ?? `certmark <notices@${new URL(e.PUBLIC_BASE_URL ?? 'http://localhost').hostname}>`,
+      staff: e.CERTMARK_STAFF_EMAILS ?? [],
+    },
+  };
+}
+
+function certifierOf(e: z.infer<typeof EnvSchema>): Certifier {
+  if (!e.CERTMARK_CERTIFIER_NAME_JA)
+    return { ...FICTIONAL_CERTIFIER, logoFile: e.CERTMARK_CERTIFIER_LOGO ?? null, inquiryReplyDays: e.CERTMARK_INQUIRY_REPLY_DAYS };
+  // A real body must say how to reach it: no fictional contact beside a real name.
+  if (!e.CERTMARK_CERTIFIER_EMAIL || !e.CERTMARK_CERTIFIER_URL || !e.CERTMARK_CERTIFIER_ADDRESS_JA)
+    throw new ConfigError(
+      'invalid configuration:\n  CERTMARK_CERTIFIER_NAME_JA needs CERTMARK_CERTIFIER_ADDRESS_JA, CERTMARK_CERTIFIER_EMAIL and CERTMARK_CERTIFIER_URL',
+    );
+  const nameJa = e.CERTMARK_CERTIFIER_NAME_JA;
+  return {
+    name: { ja: nameJa, en: e.CERTMARK_CERTIFIER_NAME_EN ?? nameJa },
+    address: { ja: e.CERTMARK_CERTIFIER_ADDRESS_JA, en: e.CERTMARK_CERTIFIER_ADDRESS_EN ?? e.CERTMARK_CERTIFIER_ADDRESS_JA },
+    email: e.CERTMARK_CERTIFIER_EMAIL,
+    phone: e.CERTMARK_CERTIFIER_PHONE ?? null,
+    url: e.CERTMARK_CERTIFIER_URL,
+    logoFile: e.CERTMARK_CERTIFIER_LOGO ?? null,
+    inquiryReplyDays: e.CERTMARK_INQUIRY_REPLY_DAYS,
+    fictional: false,
   };
 }

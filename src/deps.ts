@@ -7,6 +7,7 @@ import { loadWidgetBundle } from '../widget/build';
 import { DEFAULT_MARK_DIR, loadMarkMasters } from './mark/masters';
 import { createMarkRenderer } from './mark/render';
 import { prepareStanding } from './standing/deps';
+import { prepareLog } from './transparency/deps';
 import { seedDemoTokens } from './demo/seed';
 import { loadMarkMatcher } from './sightings/matcher';
 import { readFile } from 'node:fs/promises';
@@ -25,5 +26,6 @@ export async function prepareDeps(config: Config, database: Database, clock: Clo
   const markMatcher = await loadMarkMatcher({ markDir: config.markDir, renderer: mark });
   if (config.demo) await seedDemoTokens({ db: database.db, clock, keys: standing.keys, base: config.publicBaseUrl, actor: 'demo' });
   const siteCss = await readFile(SITE_CSS_FILE, 'utf8');
-  return { config, database, clock, logger, widget, markMatcher, siteCss, mark, ...standing };
+  const log = await prepareLog(config, database, clock, logger);
+  return { config, database, clock, logger, widget, markMatcher, siteCss, mark, log, ...standing };
 }

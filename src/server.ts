@@ -9,6 +9,7 @@ import { createLogger } from './logger';
 import { prepareDeps } from './deps';
 import { demoBadgeUrls } from './demo/seed';
 import { KeySecretError } from './keys/secret';
+import { startNotices } from './notices/runner';
 
 /** The Node shell: parse config once, open the database, bootstrap, serve. */
 async function main() {
@@ -17,7 +18,12 @@ async function main() {
   const database = await openDatabase(config);
   const clock = systemClock;
   const report = await bootstrap(config, database, clock, logger);
-  const app = createApp(await prepareDeps(config, database, clock, logger));
+  const deps = await prepareDeps(config, database, clock, logger);
+  const app = createApp(deps);
+  // A checkpoint follows each event within a few seconds (src/transparency/log.ts).
+  deps.log?.start(database);
+  // Written notices go out after the commit that wrote them (src/notices/).
+  const notices = startNotices(config, database, clock, logger, deps.mark);
   const demoBadges = config.demo ? await demoBadgeUrls(database.db, config.publicBaseUrl, clock.now()) : [];
   // Slow clients: the headers must arrive within 10 s and the whole request within its deadline (Node's defaults
   // are 60 s and 300 s).
@@ -30,6 +36,7 @@ async function main() {
       `  registry:      ${base}/registry`,
       `  API docs:      ${base}/docs`,
       `  services JSON: ${base}/api/v1/services`,
+      `  notices:       ${notices.describe}${config.mail.smtpUrl ? '' : ' (no SMTP_URL set)'}`,
       ...demoBadges
         .slice(0, 1)
         .flatMap((d) => [
@@ -53,6 +60,8 @@ async function main() {
   const stop = async () => {
     clearInterval(hourly);
     server.close();
+    await deps.log?.stop();
+    await notices.stop();
     await database.close();
     process.exit(0);
   };

@@ -17,3 +17,6 @@ export const serviceApiUrl = (base: string, number: string) => `${base}/api/v1/s
 export const markUrl = (base: string, token: string, format: 'svg' | 'png' = 'svg') => `${base}/mark/${encodeURIComponent(token)}.${format}`;
 export const badgeImageUrl = (base: string, token: string) => `${base}/badge/${encodeURIComponent(token)}.svg`;
 export const badgeJsonUrl = (base: string, token: string) => `${base}/api/v1/badge/${encodeURIComponent(token)}`;
+/** A service's public events as an Atom feed, and its validity and renewal window as iCalendar (issue 18). */
+export const serviceFeedPath = (number: string) => `${verifyPath(number)}/feed.atom`;
+export const serviceCalendarPath = (number: string) => `${verifyPath(number)}/calendar.ics`;

@@ -9,7 +9,7 @@ import { AppError } from '../errors';
 import * as keys from '../repositories/crawler-keys';
 import { recordOnChain } from '../repositories/records';
 import { hashSecret, newSecret } from '../repositories/staff';
-import type { AccessContext } from './staff-tokens';
+import type { AccessContext } from './context';
 
 export interface CrawlerKeyView {
   id: string;

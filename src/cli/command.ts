@@ -40,6 +40,8 @@ export interface CommandContext {
   cwd: string;
   /** --json: print JSON instead of text. */
   json: boolean;
+  /** Plain HTTP to any server, for commands that read public endpoints (certmark audit); tests pass their own. */
+  fetch: typeof fetch;
   /** The staff API of the running server (CERTMARK_URL, CERTMARK_TOKEN). */
   api(): ApiClient;
   cliConfig(): CliConfig;

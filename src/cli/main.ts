@@ -112,6 +112,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     json,
     cliConfig,
     api: () => (api ??= apiClient(cliConfig(), io.fetch)),
+    fetch: io.fetch ?? fetch,
     serverConfig: () => loadConfig(io.env),
     openDatabase: io.openDatabase ?? ((config) => openDatabase(config)),
     print: (value, text) => out(json ? JSON.stringify(value, null, 2) : text()),

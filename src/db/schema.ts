@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
+import type { LogTables } from './schema-log';
 
 /** Calendar dates (Asia/Tokyo) are stored as 'YYYY-MM-DD' text: no time zone can shift them. */
 type CalendarDate = string;
@@ -12,6 +13,10 @@ export interface VendorTable {
   /** Art. 20: confidential (contact people, documents); never in a public output. */
   contact: Json<Record<string, unknown>>;
   created_at: Instant;
+  /** Where written notices go (Arts. 6.4, 17.2 …); confidential like the contact. */
+  notice_emails: JSONColumnType<string[], string | undefined, string>;
+  /** The language notices are written in: Japanese first, English when the vendor chose it. */
+  language: Generated<'ja' | 'en'>;
 }
 
 export interface ServiceTable {
@@ -81,10 +86,57 @@ export interface EventChainHeadTable {
 export interface StaffTokenTable {
   id: string;
   name: string;
-  role: 'admin' | 'reviewer' | 'auditor';
+  role: 'admin' | 'reviewer' | 'auditor' | 'delegate' | 'committee';
   token_hash: string;
   created_at: Instant;
   revoked_at: Instant | null;
+  /** Art. 19: the delegated body a `delegate` token belongs to; null for every other role. */
+  delegate_id: string | null;
+}
+
+/** Art. 7, 19: the services a `delegate` or `committee` token is assigned to. */
+export interface StaffAssignmentTable {
+  id: string;
+  staff_token_id: string;
+  service_id: string;
+  assigned_at: Instant;
+  ended_at: Instant | null;
+}
+
+/** A written notice in the outbox (src/notices/). */
+export interface NoticeTable {
+  id: string;
+  cause: string;
+  kind: string;
+  service_id: string | null;
+  event_id: number | null;
+  recipients: JSONColumnType<string[], string, string>;
+  language: 'ja' | 'en';
+  subject: string;
+  body: string;
+  attachments: JSONColumnType<NoticeAttachment[], string, string>;
+  /** Made at the first delivery attempt (the certificate), then listed in `attachments`. */
+  pending_attachment: 'certificate' | null;
+  message_id: string;
+  created_at: Instant;
+  status: 'pending' | 'sent' | 'dead';
+  attempts: Generated<number>;
+  next_attempt_at: Instant;
+  last_error: string | null;
+  sent_at: Instant | null;
+}
+
+export interface NoticeAttachment {
+  name: string;
+  contentType: string;
+  sha256: string;
+  size: number;
+}
+
+export interface NoticeFileTable {
+  sha256: string;
+  content_type: string;
+  bytes: Buffer;
 }
 
 /** Art. 20: every staff read of confidential material. */
@@ -202,7 +254,7 @@ export interface InquiryTable {
   status: 'new' | 'answered' | 'closed';
 }
 
-export interface DB {
+export interface DB extends LogTables {
   vendors: VendorTable;
   services: ServiceTable;
   service_origins: ServiceOriginTable;
@@ -211,6 +263,9 @@ export interface DB {
   events: EventTable;
   event_chain_head: EventChainHeadTable;
   staff_tokens: StaffTokenTable;
+  staff_assignments: StaffAssignmentTable;
+  notices: NoticeTable;
+  notice_files: NoticeFileTable;
   audit_log: AuditLogTable;
   delegates: DelegateTable;
   signing_keys: SigningKeyTable;

@@ -2,6 +2,7 @@ import { fixedClock, type Clock } from '../clock';
 import type { Db } from '../db/database';
 import { addDays, jstDate, startOfJstDay } from '../domain/calendar';
 import { apply, decide, registerService, registerVendor } from '../domain/lifecycle/application';
+import type { NoticeSettings } from '../notices/compose';
 import { lapse, revoke, terminate } from '../domain/lifecycle/closure';
 import type { LifecycleContext } from '../domain/lifecycle/context';
 import { recordInvestigationAnswer, requestImprovement, requestInvestigation } from '../domain/lifecycle/oversight';
@@ -66,20 +67,27 @@ function items(name: string): DisclosureItemInput[] {
  * operations with a clock set to the days they happened: 10:00 JST on each day, or the start's own instant on
  * its own day when that is earlier, so no event lies in the future whatever the hour the demo is seeded.
  */
-export async function seedDemo(db: Db, clock: Clock): Promise<Record<string, string>> {
+export async function seedDemo(db: Db, clock: Clock, notices?: NoticeSettings): Promise<Record<string, string>> {
   const now = clock.now();
   const today = jstDate(now);
   const at = fixedClock(now);
-  const ctx: LifecycleContext = { db, clock: at, actor: 'demo' };
+  const ctx: LifecycleContext = { db, clock: at, actor: 'demo', ...(notices ? { notices } : {}) };
   const on = (daysAgo: number) => at.set(new Date(Math.min(startOfJstDay(addDays(today, -daysAgo)).getTime() + 10 * 3600_000, now.getTime())));
 
   on(1200);
   const vendor = await registerVendor(ctx, {
     nameJa: '株式会社デモメディカル',
     nameEn: 'Demo Medical Co., Ltd.',
-    contact: { person: '山田 太郎', email: 'compliance@demo-medical.example' },
+    contact: { person: '山田 太郎', email: 'compliance@demo-medical.example.jp' },
+    noticeEmails: ['compliance@demo-medical.example.jp', 'ceo@demo-medical.example.jp'],
   });
-  const other = await registerVendor(ctx, { nameJa: 'さくらヘルスクラウド株式会社', nameEn: 'Sakura Health Cloud K.K.', contact: { person: '佐藤 花子' } });
+  const other = await registerVendor(ctx, {
+    nameJa: 'さくらヘルスクラウド株式会社',
+    nameEn: 'Sakura Health Cloud K.K.',
+    contact: { person: '佐藤 花子' },
+    noticeEmails: ['certification@sakura-health.example.jp'],
+    language: 'en',
+  });
   const origins = ['http://localhost:3000', 'http://127.0.0.1:3000', 'https://demo-medical.example'];
 
   const make = async (vendorId: string, nameJa: string, nameEn: string, certifiedDaysAgo: number | null) => {

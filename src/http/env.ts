@@ -6,6 +6,7 @@ import type { Database } from '../db/database';
 import type { MarkMatcher } from '../detection/image';
 import type { MarkRenderer } from '../mark/render';
 import type { StandingDeps } from '../standing/deps';
+import type { TransparencyLog } from '../transparency/log';
 
 /**
  * The two types every layer above src/http shares: what the app is given (AppDeps) and what a request carries
@@ -26,6 +27,8 @@ export interface AppDeps extends StandingDeps {
   widget: WidgetBundle;
   /** The public pages' stylesheet (assets/site.css), read by the shell. */
   siteCss: string;
+  /** The transparency log (src/transparency/); absent where no log key is opened (the Workers build). */
+  log?: TransparencyLog;
   /** Skip the per-request log line (benchmarks). */
   quietRequests?: boolean;
   /**
@@ -35,12 +38,15 @@ export interface AppDeps extends StandingDeps {
   surface?: 'all' | 'public';
 }
 
-export type StaffRole = 'admin' | 'reviewer' | 'auditor';
+/** Arts. 7, 19, 20 (DOMAIN.md, "Who may see and do what"). */
+export type StaffRole = 'admin' | 'reviewer' | 'auditor' | 'delegate' | 'committee';
 
 export interface Staff {
   id: string;
   name: string;
   role: StaffRole;
+  /** The services a `delegate` or `committee` token is assigned to; null: every service. */
+  scope: ReadonlySet<string> | null;
 }
 
 /** The one environment type of every Hono app and sub-app. */

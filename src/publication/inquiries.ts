@@ -5,6 +5,7 @@ import { inTransaction, type Db } from '../db/database';
 import { auditConfidentialRead, type StaffReader } from '../domain/confidential';
 import { AppError } from '../errors';
 import { findInquiry, insertInquiry, listInquiries } from '../repositories/inquiries';
+import { queueStaffNotices, type StaffNoticeSettings } from '../notices/staff-notices';
 
 /** What a reader sends to the inquiry desk (Art. 18). Confidential to staff once received (Art. 20). */
 export interface InquiryInput {
@@ -16,6 +17,13 @@ export interface InquiryInput {
   body: string;
 }
 
+/** The reference number a reader quotes: the JST day received and the id's first six hex digits (staff see it beside the id). */
+export function inquiryReference(r: { id: string; receivedAt: Date }): string {
+  const day = new Date(r.receivedAt.getTime() + 9 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '');
+  return `${day}-${r.id.replace(/-/g, '').slice(0, 6).toUpperCase()}`;
+}
+export const REFERENCE_PATTERN = /^\d{8}-[0-9A-F]{6}$/;
+
 /** Control characters other than tab and line breaks are dropped (PostgreSQL text cannot hold NUL anyway). */
 function clean(s: string): string {
   return s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '').trim();
@@ -24,7 +32,7 @@ function clean(s: string): string {
 const orNull = (s: string | null | undefined) => (s && clean(s) ? clean(s) : null);
 
 /** Art. 18: stores the inquiry for staff. The answer names the receipt, never what was sent. */
-export async function receiveInquiry(db: Db, clock: Clock, input: InquiryInput): Promise<{ id: string; receivedAt: Date }> {
+export async function receiveInquiry(db: Db, clock: Clock, input: InquiryInput, staff?: StaffNoticeSettings): Promise<{ id: string; receivedAt: Date }> {
   const id = randomUUID();
   const receivedAt = clock.now();
   await inTransaction(db, async (tx) => {
@@ -40,12 +48,30 @@ export async function receiveInquiry(db: Db, clock: Clock, input: InquiryInput):
       status: 'new',
     });
     await recordOnChain(tx, 'inquiry', 'inquiry.received', id, 'public', receivedAt);
+    if (staff) {
+      const reference = inquiryReference({ id, receivedAt });
+      await queueStaffNotices(
+        tx,
+        staff,
+        [
+          {
+            kind: 'staff_inquiry_received',
+            cause: `inquiry:${id}`,
+            serviceId: null,
+            subject: `新しい問い合わせ（第18条）: ${reference}`,
+            lines: [`問い合わせを受け付けました（受付番号 ${reference}）。`, '', `件名: ${clean(input.subject)}`, '', `GET /api/v1/admin/inquiries/${id}`],
+          },
+        ],
+        receivedAt,
+      );
+    }
   });
   return { id, receivedAt };
 }
 
 export interface InquirySummary {
   id: string;
+  reference: string;
   receivedAt: string;
   status: 'new' | 'answered' | 'closed';
   serviceNumber: string | null;
@@ -58,9 +84,13 @@ export async function inquirySummaries(
 ): Promise<{ page: InquirySummary[]; more: boolean }> {
   const rows = await listInquiries(db, { limit: f.limit + 1, before: f.before, status: f.status });
   return {
-    page: rows
-      .slice(0, f.limit)
-      .map((i) => ({ id: i.id, receivedAt: new Date(i.received_at).toISOString(), status: i.status, serviceNumber: i.service_number })),
+    page: rows.slice(0, f.limit).map((i) => ({
+      id: i.id,
+      reference: inquiryReference({ id: i.id, receivedAt: new Date(i.received_at) }),
+      receivedAt: new Date(i.received_at).toISOString(),
+      status: i.status,
+      serviceNumber: i.service_number,
+    })),
     more: rows.length > f.limit,
   };
 }
@@ -72,6 +102,7 @@ export async function inquiryForStaff(reader: StaffReader, id: string) {
   await auditConfidentialRead(reader, id, ['inquiry']);
   return {
     id: row.id,
+    reference: inquiryReference({ id: row.id, receivedAt: new Date(row.received_at) }),
     receivedAt: new Date(row.received_at).toISOString(),
     status: row.status,
     name: row.name,

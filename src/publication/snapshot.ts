@@ -2,7 +2,8 @@ import type { Clock } from '../clock';
 import { CHANGES_CHANNEL, type Database, type Db } from '../db/database';
 import { jstDate } from '../domain/calendar';
 import { allServiceEvents } from '../repositories/events';
-import { delegates, lastEventId, numberedServices, originsOf, publishedItemsOf, type DelegateRow, type PublishedItemRow } from '../repositories/publication';
+import { delegates, type DelegateRow } from '../repositories/delegates';
+import { lastEventId, numberedServices, originsOf, publishedItemsOf, type PublishedItemRow } from '../repositories/publication';
 import { buildPublicService, type PublicService } from './public-service';
 import { STATUS_CHANGES, type PublicEntry } from './timeline';
 

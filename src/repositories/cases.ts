@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Db, Tx } from '../db/database';
 import type { MisuseCaseTable } from '../db/schema';
 import { canonicalJson } from '../domain/canonical-json';
@@ -34,6 +34,8 @@ export interface CaseFilter {
   status: CaseStatus | null;
   finding: string | null;
   serviceId: string | null;
+  /** Only cases of these services (a delegate's, Art. 19); null: every case. */
+  serviceIds?: readonly string[] | null;
   limit: number;
   /** Keyset: cases last seen before this one (newest first). */
   before: { lastSeenAt: Date; id: string } | null;
@@ -51,6 +53,7 @@ export async function listCases(db: Db, f: CaseFilter): Promise<CaseView[]> {
   if (f.status) q = q.where('misuse_cases.status', '=', f.status);
   if (f.finding) q = q.where('misuse_cases.finding', '=', f.finding);
   if (f.serviceId) q = q.where('misuse_cases.service_id', '=', f.serviceId);
+  if (f.serviceIds) q = f.serviceIds.length ? q.where('misuse_cases.service_id', 'in', [...f.serviceIds]) : q.where(sql<boolean>`false`);
   const before = f.before;
   if (before) {
     q = q.where((eb) =>

@@ -89,23 +89,3 @@ export async function originsOf(db: Db, serviceIds: readonly string[]): Promise<
     .orderBy('origin')
     .execute();
 }
-
-export interface DelegateRow {
-  id: string;
-  name_ja: string;
-  name_en: string | null;
-  scope_ja: string;
-  scope_en: string | null;
-  delegated_on: string;
-  ended_on: string | null;
-}
-
-/** Art. 19.2: the bodies to whom work is delegated, and their names, are published. */
-export async function delegates(db: Db): Promise<DelegateRow[]> {
-  return db
-    .selectFrom('delegates')
-    .select(['id', 'name_ja', 'name_en', 'scope_ja', 'scope_en', 'delegated_on', 'ended_on'])
-    .orderBy('delegated_on')
-    .orderBy('id')
-    .execute();
-}

@@ -19,6 +19,8 @@ interface RecordKind {
   key: string;
   /** The columns the digest covers: what the record says, not counters that change on every sighting. */
   columns: readonly string[];
+  /** Columns added later: in the digest only when not null, so the records fingerprinted before still match. */
+  added?: readonly string[];
   events: readonly EventType[];
 }
 
@@ -27,6 +29,7 @@ export const RECORD_KINDS = {
     table: 'staff_tokens',
     key: 'id',
     columns: ['id', 'name', 'role', 'token_hash', 'created_at', 'revoked_at'],
+    added: ['delegate_id'],
     events: ['staff_token.issued', 'staff_token.revoked'],
   },
   crawler_key: {
@@ -59,14 +62,30 @@ export const RECORD_KINDS = {
     columns: ['id', 'received_at', 'name', 'email', 'organisation', 'service_number', 'subject', 'body', 'status'],
     events: ['inquiry.received', 'inquiry.status_changed'],
   },
+  delegate: {
+    table: 'delegates',
+    key: 'id',
+    columns: ['id', 'name_ja', 'name_en', 'scope_ja', 'scope_en', 'delegated_on', 'ended_on'],
+    events: ['delegate.named', 'delegate.ended'],
+  },
+  staff_assignment: {
+    table: 'staff_assignments',
+    key: 'id',
+    columns: ['id', 'staff_token_id', 'service_id', 'assigned_at', 'ended_at'],
+    events: ['staff_assignment.made', 'staff_assignment.ended'],
+  },
 } as const satisfies Record<string, RecordKind>;
 
 export type RecordKindName = keyof typeof RECORD_KINDS;
+
+const digestColumns = (k: RecordKind) => [...k.columns, ...(k.added ?? [])];
 type RecordEvent<K extends RecordKindName> = (typeof RECORD_KINDS)[K]['events'][number];
 
 /** SHA-256 of the kind and the record's columns, as canonical JSON (instants as ISO strings). */
 export function recordFingerprint(kind: RecordKindName, row: Record<string, unknown>): string {
-  const values = RECORD_KINDS[kind].columns.map((c) => normalise(row[c]));
+  const k: RecordKind = RECORD_KINDS[kind];
+  const values = k.columns.map((c) => normalise(row[c]));
+  for (const c of k.added ?? []) if (row[c] !== null && row[c] !== undefined) values.push([c, normalise(row[c])]);
   return createHash('sha256')
     .update(canonicalJson([kind, values]))
     .digest('hex');
@@ -101,7 +120,7 @@ export async function recordsOnChain<K extends RecordKindName>(
   const k = RECORD_KINDS[kind];
   const rows = (await tx
     .selectFrom(k.table)
-    .select(k.columns as never)
+    .select(digestColumns(k) as never)
     .where(k.key as never, 'in', [...keys] as never)
     .execute()) as Record<string, unknown>[];
   const byKey = new Map(rows.map((r) => [String(r[k.key]), r]));
@@ -139,7 +158,7 @@ export async function verifyRecords(db: Db, limit = 20): Promise<{ checked: numb
     }
     const rows = (await db
       .selectFrom(k.table)
-      .select(k.columns as never)
+      .select(digestColumns(k) as never)
       .execute()) as Record<string, unknown>[];
     for (const row of rows) {
       checked++;
@@ -183,8 +202,9 @@ async function verifyDisclosures(db: Db, problems: RecordProblem[]): Promise<num
 }
 
 /**
- * Records written before they went on the chain (migration 0004 asks for this once): each gets its first event
- * type, with the actor `migration 0004`. One transaction; nothing happens when nothing is pending.
+ * Records written before they went on the chain (migrations 0004 and 0005 ask for this): each record with no
+ * event yet gets its kind's first event type, with the actor `migration`. One transaction; nothing happens when
+ * nothing is pending, and a record already on the chain is left alone.
  */
 export async function adoptPendingRecords(db: Db, at: Date): Promise<number> {
   return inTransaction(db, async (tx) => {
@@ -193,15 +213,26 @@ export async function adoptPendingRecords(db: Db, at: Date): Promise<number> {
     let adopted = 0;
     for (const kind of Object.keys(RECORD_KINDS) as RecordKindName[]) {
       const k = RECORD_KINDS[kind];
-      const rows = (await tx
-        .selectFrom(k.table)
-        .select(k.key as never)
-        .orderBy(k.key as never)
-        .execute()) as Record<string, string>[];
-      for (const row of rows) {
-        await recordOnChain(tx, kind, k.events[0] as never, row[k.key]!, 'migration 0004', at);
-        adopted++;
-      }
+      const onChain = new Set(
+        (
+          await tx
+            .selectFrom('events')
+            .select('payload')
+            .where('type', 'in', [...k.events])
+            .execute()
+        ).map((e) => ((typeof e.payload === 'string' ? JSON.parse(e.payload) : e.payload) as RecordPayload).record),
+      );
+      const keys = (
+        (await tx
+          .selectFrom(k.table)
+          .select(k.key as never)
+          .orderBy(k.key as never)
+          .execute()) as Record<string, string>[]
+      )
+        .map((row) => String(row[k.key]))
+        .filter((key) => !onChain.has(key));
+      await recordsOnChain(tx, kind, k.events[0] as never, keys, 'migration', at);
+      adopted += keys.length;
     }
     return adopted;
   });

@@ -24,10 +24,21 @@ export function disclosureItemOf(i: DisclosureItemRow): DisclosureItemInput {
   };
 }
 
-export async function insertVendor(tx: Tx, v: { id: string; nameJa: string; nameEn: string | null; contact: Record<string, unknown>; at: Date }) {
+export async function insertVendor(
+  tx: Tx,
+  v: { id: string; nameJa: string; nameEn: string | null; contact: Record<string, unknown>; noticeEmails?: string[]; language?: 'ja' | 'en'; at: Date },
+) {
   await tx
     .insertInto('vendors')
-    .values({ id: v.id, name_ja: v.nameJa, name_en: v.nameEn, contact: JSON.stringify(v.contact) as never, created_at: v.at })
+    .values({
+      id: v.id,
+      name_ja: v.nameJa,
+      name_en: v.nameEn,
+      contact: JSON.stringify(v.contact) as never,
+      notice_emails: JSON.stringify(v.noticeEmails ?? []),
+      language: v.language ?? 'ja',
+      created_at: v.at,
+    })
     .execute();
 }
 
@@ -180,4 +191,14 @@ export async function publishedDisclosureItems(db: Db, serviceId: string): Promi
 
 export async function disclosureHistory(db: Db, serviceId: string): Promise<DisclosureItemRow[]> {
   return db.selectFrom('disclosure_items').selectAll().where('service_id', '=', serviceId).orderBy('version').orderBy('position').execute();
+}
+
+/** Where a vendor's notices go and in which language; false when there is no such vendor. */
+export async function updateVendorNoticeSettings(tx: Tx, id: string, v: { noticeEmails: string[]; language: 'ja' | 'en' }): Promise<boolean> {
+  const r = await tx
+    .updateTable('vendors')
+    .set({ notice_emails: JSON.stringify(v.noticeEmails), language: v.language })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
 }

@@ -196,3 +196,16 @@ export async function deleteExpiredIdempotencyKeys(db: Db, now: Date): Promise<n
     .executeTakeFirst();
   return Number(r.numDeletedRows);
 }
+
+/** Whether a sighting of one of these services carries the image (a scoped role may see only those). */
+export async function imageSeenOnServices(db: Db, sha256: string, serviceIds: readonly string[]): Promise<boolean> {
+  if (serviceIds.length === 0) return false;
+  const row = await db
+    .selectFrom('sightings')
+    .select('id')
+    .where('image_sha256', '=', sha256)
+    .where('service_id', 'in', [...serviceIds])
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

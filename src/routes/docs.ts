@@ -5,17 +5,12 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppDeps, AppEnv } from '../http/env';
 import { completeDocument } from '../http/openapi';
 import { newRouter } from '../http/router';
+import { DOCS_CSS, docsPage, type OpenApiDocument } from './docs-page';
 
 const ASSETS: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
   'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
 };
-
-const PAGE = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>certmark API</title><link rel="stylesheet" href="/docs/swagger-ui.css"></head>
-<body><div id="swagger-ui"><p>The API is described in <a href="/openapi.json">/openapi.json</a>. This page needs JavaScript to browse it.</p></div>
-<script src="/docs/swagger-ui-bundle.js"></script><script src="/docs/init.js"></script></body></html>`;
 
 const INIT = `window.addEventListener('load', function () { window.SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui' }); });`;
 const DOCS_CSP =
@@ -26,23 +21,27 @@ export function docsRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
   const r = newRouter();
   const cache = new Map<string, Uint8Array>();
   let document: unknown = null;
-  r.get('/openapi.json', (c) => {
-    document ??= completeDocument(
+  let page: string | null = null;
+  const openApi = () =>
+    (document ??= completeDocument(
       app.getOpenAPI31Document({
         openapi: '3.1.0',
         info: {
           title: 'certmark',
           version: '1',
-          description: 'Certification marks for medical-information ASP/SaaS: the registry, the mark, verification and misuse detection.',
+          description:
+            'Certification marks for medical-information ASP/SaaS: the registry, the mark, verification and misuse detection. ' +
+            'The public contract (the URLs outsiders depend on) is docs/CONTRACT.md in the repository; the rules are docs/rules.ja.md.',
           // OpenAPI 3.1's SPDX identifier (the library's types know only 3.0's fields)
           license: { name: 'Proprietary: the certification body’s own service', identifier: 'LicenseRef-Proprietary' } as { name: string },
         },
         servers: [{ url: deps.config.publicBaseUrl }],
       }),
-    );
-    return c.json(document);
-  });
-  r.get('/docs', (c) => c.html(PAGE, 200, { 'Content-Security-Policy': DOCS_CSP }));
+    ));
+  r.get('/openapi.json', (c) => c.json(openApi()));
+  // Readable without script: the operations listed server-side; Swagger UI replaces the list when it loads.
+  r.get('/docs', (c) => c.html((page ??= docsPage(openApi() as OpenApiDocument)), 200, { 'Content-Security-Policy': DOCS_CSP }));
+  r.get('/docs/docs.css', (c) => c.body(DOCS_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }));
   r.get('/docs/init.js', (c) => c.body(INIT, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
   // One static route per asset (a `:asset` parameter here would cost every request the faster router).
   for (const [name, type] of Object.entries(ASSETS)) {

@@ -15,6 +15,7 @@ import { sightingInput, MAX_TOKEN_FIELD_LENGTH, MAX_URL_LENGTH } from '../sighti
 import { receiveSighting, type IntakeDeps } from '../sightings/intake';
 import { sightingStore } from '../sightings/store';
 import { sightingTokenCheck } from '../sightings/token';
+import { noticeSettingsOf } from '../notices/compose';
 
 type CrawlerEnv = AppEnv & { Variables: { crawlerKeyId: string } };
 
@@ -67,7 +68,7 @@ const SightingForm = z
 const SightingAnswer = z
   .object({
     id: z.string(),
-    findings: z.array(z.enum(FINDINGS)).openapi({ description: 'DOMAIN.md’s findings; empty when the image is not the mark' }),
+    findings: z.array(z.enum(FINDINGS)).openapi({ description: 'the findings of docs/DOMAIN.md; empty when the image is not the mark' }),
     markSeen: z.boolean(),
     imageSha256: z.string(),
     seenAt: z.string(),
@@ -85,7 +86,7 @@ export function sightingRoutes(deps: AppDeps) {
     base: deps.config.publicBaseUrl,
     images,
     directory: cachedDirectory(deps.database.db, deps.statuses),
-    store: sightingStore(deps.database.db, deps.database.instanceId),
+    store: sightingStore(deps.database.db, deps.database.instanceId, { staffNotices: noticeSettingsOf(deps.config, deps.mark) }),
     verifyToken: sightingTokenCheck(deps),
   };
   // The body is refused as soon as it passes the image bound plus room for the other fields.
@@ -102,7 +103,7 @@ export function sightingRoutes(deps: AppDeps) {
       method: 'post',
       path: '/api/v1/sightings',
       tags: ['crawlers'],
-      summary: 'Report where the mark was seen (CONTRACT.md, "For crawlers")',
+      summary: 'Report where the mark was seen (docs/CONTRACT.md, "For crawlers")',
       description:
         'Idempotent with `Idempotency-Key`: the same key and body answer the same and store nothing new; another body answers 422; while the first is processed, 409.',
       security: [{ crawlerKey: [] }],

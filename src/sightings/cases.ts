@@ -84,13 +84,25 @@ export type { CaseView, SightingRow };
 /** Cases, last seen first; `query` (the request's filter as given) is what the audit entry names. */
 export async function casesForStaff(
   reader: StaffReader,
-  filter: Omit<CaseFilter, 'serviceId'> & { service: string | null },
+  filter: Omit<CaseFilter, 'serviceId' | 'serviceIds'> & { service: string | null; scope: ReadonlySet<string> | null },
   query: string,
 ): Promise<CaseView[]> {
-  const serviceId = filter.service ? (await resolveService(reader.db, filter.service)).id : null;
-  const rows = await listCases(reader.db, { ...filter, serviceId });
+  const serviceId = filter.service ? await caseListService(reader, filter.service, filter.scope) : null;
+  const rows = await listCases(reader.db, { ...filter, serviceId, serviceIds: filter.scope ? [...filter.scope] : null });
   await auditConfidentialRead(reader, query || '-', ['case list']);
   return rows;
+}
+
+/** The service a case list is filtered by; a scoped role (Art. 19) names one of its own, or is refused as for any other. */
+async function caseListService(reader: StaffReader, service: string, scope: ReadonlySet<string> | null): Promise<string> {
+  if (!scope) return (await resolveService(reader.db, service)).id;
+  const id = await resolveService(reader.db, service).then(
+    (s) => s.id,
+    () => null,
+  );
+  if (id === null || !scope.has(id))
+    throw new AppError('forbidden', `a delegate works only on the services assigned to it (Art. 19): ${service} is not one of them`, { article: 'Art. 19' });
+  return id;
 }
 
 /** One case with its latest sightings. */

@@ -8,6 +8,7 @@ import { inTransaction, type Db } from '../db/database';
 import { caseKey, type FindingTally } from '../repositories/cases';
 import { recordsOnChain } from '../repositories/records';
 import { claimIdempotencyKeys, insertImagesOnce, writeReceived, type NewSighting } from '../repositories/sightings';
+import { queueStaffNotices, type StaffNoticeSettings } from '../notices/staff-notices';
 import { microBatcher } from './batch';
 import type { ImageToStore } from './images';
 
@@ -66,7 +67,7 @@ function tally(items: readonly FinishedSighting[], newId: () => string): Finding
   return [...byCase.values()];
 }
 
-async function writeAll(db: Db, items: readonly FinishedSighting[], newId: () => string): Promise<void> {
+async function writeAll(db: Db, items: readonly FinishedSighting[], newId: () => string, staff: StaffNoticeSettings | null): Promise<void> {
   const work = {
     sightings: items.map((i) => i.sighting),
     cases: tally(items, newId),
@@ -79,11 +80,29 @@ async function writeAll(db: Db, items: readonly FinishedSighting[], newId: () =>
     // A case opened is on the chain (its id and fingerprint); counting sightings on it is not.
     const at = new Date(Math.max(...items.map((i) => new Date(i.sighting.created_at).getTime())));
     await recordsOnChain(tx, 'case', 'case.opened', opened, 'crawler', at);
+    // staff hear of each new case (DOMAIN.md, "Notices the body sends")
+    if (staff) {
+      const isNew = new Set(opened);
+      const notices = work.cases
+        .filter((c) => isNew.has(c.id))
+        .map((c) => ({
+          kind: 'staff_case_opened' as const,
+          cause: `case:${c.id}`,
+          serviceId: c.serviceId,
+          subject: `新しい不正使用の事案: ${c.finding}（${c.pageOrigin}）`,
+          lines: [`クローラーの報告から事案が開かれました。`, '', `所見: ${c.finding}`, `ページ: ${c.pageUrl}`, '', `GET /api/v1/admin/cases/${c.id}`],
+        }));
+      await queueStaffNotices(tx, staff, notices, at);
+    }
   });
 }
 
 /** `owner`: the instance id of this process (Database.instanceId), recorded on the claims it holds. */
-export function sightingStore(db: Db, owner: string, options: { maxBatch?: number; newId?: () => string } = {}): SightingStore {
+export function sightingStore(
+  db: Db,
+  owner: string,
+  options: { maxBatch?: number; newId?: () => string; staffNotices?: StaffNoticeSettings } = {},
+): SightingStore {
   const max = options.maxBatch ?? 200;
   const newId = options.newId ?? randomUUID;
 
@@ -104,14 +123,14 @@ export function sightingStore(db: Db, owner: string, options: { maxBatch?: numbe
   const writes = microBatcher<FinishedSighting, Error | null>(
     async (items) => {
       try {
-        await writeAll(db, items, newId);
+        await writeAll(db, items, newId, options.staffNotices ?? null);
         return items.map(() => null);
       } catch (err) {
         if (items.length === 1) return [err instanceof Error ? err : new Error(String(err))];
         const out: (Error | null)[] = [];
         for (const item of items) {
           try {
-            await writeAll(db, [item], newId);
+            await writeAll(db, [item], newId, options.staffNotices ?? null);
             out.push(null);
           } catch (e) {
             out.push(e instanceof Error ? e : new Error(String(e)));

@@ -1,7 +1,8 @@
 import type { RegistryChange } from '../publication/snapshot';
 import { formatDate } from './format';
 import { messages, type Lang } from './i18n';
-import { verifyUrl } from '../urls';
+import { serviceFeedPath, verifyUrl } from '../urls';
+import type { PublicService } from '../publication/public-service';
 
 /** Characters XML 1.0 cannot carry are dropped; the five specials escaped. */
 export function xmlText(s: string): string {
@@ -74,6 +75,44 @@ export function registryAtom(changes: readonly RegistryChange[], base: string, l
     `<updated>${updated}</updated>`,
     `<link rel="self" type="application/atom+xml" href="${xmlText(`${base}/registry.atom${lang === 'en' ? '?lang=en' : ''}`)}"/>`,
     `<link rel="alternate" type="text/html" href="${xmlText(`${base}/registry`)}"/>`,
+    `<author><name>${xmlText(m.siteName)}</name></author>`,
+    ...entries,
+    '</feed>',
+  ].join('\n');
+}
+
+/**
+ * One service's public events as an Atom feed (RFC 4287), newest first (issue 18): what a clinic's IT watches for
+ * the services it depends on. The same entries as the registry feed, from the same public history.
+ */
+export function serviceAtom(s: PublicService, base: string, lang: Lang, now: Date): string {
+  const m = messages(lang);
+  const host = new URL(base).hostname;
+  const tag = (x: string) => `tag:${host},2026:${x}`;
+  const name = lang === 'en' && s.name.en ? s.name.en : s.name.ja;
+  const page = `${verifyUrl(base, s.number)}${lang === 'en' ? '?lang=en' : ''}`;
+  const history = [...s.history].reverse();
+  const entries = history.map((e) => {
+    const summary = entrySummary({ service: s, entry: e });
+    return [
+      '<entry>',
+      `<id>${xmlText(tag(`${s.number}/${e.id}`))}</id>`,
+      `<title>${xmlText(entryTitle({ service: s, entry: e }, lang))}</title>`,
+      `<updated>${e.at.toISOString()}</updated>`,
+      `<link rel="alternate" type="text/html" href="${xmlText(page)}"/>`,
+      `<category term="${e.type}"/>`,
+      summary === null ? '' : `<summary>${xmlText(summary)}</summary>`,
+      '</entry>',
+    ].join('');
+  });
+  return [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${lang}">`,
+    `<title>${xmlText(m.feedTitle(s.number, name))}</title>`,
+    `<id>${xmlText(tag(`service/${s.number}`))}</id>`,
+    `<updated>${(history[0]?.at ?? now).toISOString()}</updated>`,
+    `<link rel="self" type="application/atom+xml" href="${xmlText(`${base}${serviceFeedPath(s.number)}${lang === 'en' ? '?lang=en' : ''}`)}"/>`,
+    `<link rel="alternate" type="text/html" href="${xmlText(page)}"/>`,
     `<author><name>${xmlText(m.siteName)}</name></author>`,
     ...entries,
     '</feed>',

@@ -1,5 +1,6 @@
 import type { Child, FC } from 'hono/jsx';
 import { raw } from 'hono/html';
+import type { Certifier } from '../config';
 import { href } from './components';
 import { messages, type Lang } from './i18n';
 
@@ -14,7 +15,43 @@ export interface PageMeta {
   /** JSON-LD, serialised here so that no "</script>" in vendor text can end the block. */
   jsonLd?: unknown;
   robots?: string;
+  /** Who certifies: named in the footer of every public page (issue 18). */
+  certifier: Certifier;
 }
+
+/** The path the certifier's logo is served at, when one is configured (src/routes/public/assets.ts). */
+export const CERTIFIER_LOGO_PATH = '/assets/certifier-logo';
+
+/** The certification body: name, address, contact and site, and its logo when one is configured. */
+export const CertifierCard: FC<{ certifier: Certifier; lang: Lang }> = ({ certifier: c, lang }) => {
+  const m = messages(lang);
+  return (
+    <section class="certifier" aria-labelledby="certifier-h">
+      <h2 id="certifier-h">{m.certifierHeading}</h2>
+      {c.logoFile ? <img class="certifier-logo" src={CERTIFIER_LOGO_PATH} alt={m.certifierLogoAlt(c.name[lang])} height="40" /> : null}
+      <p class="certifier-name">{c.name[lang]}</p>
+      <dl class="certifier-facts">
+        <div>
+          <dt>{m.certifierAddress}</dt>
+          <dd>{c.address[lang]}</dd>
+        </div>
+        <div>
+          <dt>{m.certifierContact}</dt>
+          <dd>
+            <a href={`mailto:${c.email}`}>{c.email}</a>
+            {c.phone ? <> · {c.phone}</> : null} · <a href={href('/inquiry', { lang })}>{m.navInquiry}</a>
+          </dd>
+        </div>
+        <div>
+          <dt>{m.certifierWebsite}</dt>
+          <dd>
+            <a href={c.url}>{c.url}</a>
+          </dd>
+        </div>
+      </dl>
+    </section>
+  );
+};
 
 /** JSON for a <script type="application/ld+json"> block: `<`, `>`, `&` and line separators escaped. */
 export function jsonForScript(value: unknown): string {
@@ -73,6 +110,7 @@ export const Layout: FC<PageMeta & { children?: Child }> = (p) => {
           {p.children}
         </main>
         <footer class="site">
+          <CertifierCard certifier={p.certifier} lang={p.lang} />
           <p>{m.scheme}</p>
           <p>
             <a href="/docs">{m.navApi}</a>

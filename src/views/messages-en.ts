@@ -1,5 +1,8 @@
 import type { RevocationGround } from '../domain/lifecycle/events';
 import type { Messages } from './messages';
+import { STATUS_TERMS } from './vocabulary';
+
+const T = STATUS_TERMS.en;
 
 /** Art. 17.1(1)-(9), shortened. */
 const GROUNDS_EN: Record<RevocationGround, string> = {
@@ -28,27 +31,27 @@ export const en: Messages = {
   number: 'Certification number',
   status: {
     certified: {
-      label: 'Certified',
+      label: T.certified,
       meaning: (d) => `This service is certified. The certification is valid through ${d}, and the vendor may display the mark.`,
     },
     renewal_pending: {
-      label: 'Certified, renewal under review',
+      label: T.renewal_pending,
       meaning: (d) => `This service is certified, and the certification is valid through ${d}. A renewal has been filed and is under review.`,
     },
     expired: {
-      label: 'Expired',
+      label: T.expired,
       meaning: (d) => `This certification expired at the end of ${d}. The service is no longer certified, and the mark must not be displayed (Art. 10.6).`,
     },
     revoked: {
-      label: 'Revoked',
+      label: T.revoked,
       meaning: (d) => `This certification was revoked on ${d}. The service is no longer certified, and the mark must not be displayed (Art. 10.8).`,
     },
     terminated: {
-      label: 'Terminated',
+      label: T.terminated,
       meaning: (d) => `The vendor ended this service, and the certification ended on ${d} (Art. 13.2). The mark must not be displayed.`,
     },
     lapsed: {
-      label: 'Lapsed',
+      label: T.lapsed,
       meaning: (d) => `The certification lapsed on ${d} through a business transfer, merger, split or inheritance (Art. 9.2). The mark must not be displayed.`,
     },
   },
@@ -72,7 +75,8 @@ export const en: Messages = {
   refererHeading: 'The site you came from',
   refererRegistered: (host) => `You came from ${host}: registered for this service. This site may display the mark of this service.`,
   refererUnregistered: (host) => `You came from ${host}: not registered for this service. This mark may be misused.`,
-  refererNotInForce: 'However, this certification is not valid now, so no site may display the mark.',
+  refererFormerlyRegistered: (host) => `You came from ${host}: registered for this service while the certification was valid.`,
+  refererNotInForce: 'However, this certification is not valid now: the mark must not be displayed on any site.',
   originsHeading: 'Registered sites',
   originsIntro: 'The web sites where the vendor may display the mark (Art. 10.2):',
   originsNone: 'No site is registered.',
@@ -122,12 +126,12 @@ export const en: Messages = {
   filters: {
     in_force: 'Valid now',
     all: 'All',
-    certified: 'Certified',
-    renewal_pending: 'Renewal under review',
-    expired: 'Expired',
-    revoked: 'Revoked',
-    terminated: 'Terminated',
-    lapsed: 'Lapsed',
+    certified: T.certified,
+    renewal_pending: T.renewal_pending,
+    expired: T.expired,
+    revoked: T.revoked,
+    terminated: T.terminated,
+    lapsed: T.lapsed,
   },
   searchButton: 'Search',
   resultsHeading: 'Certified services',
@@ -166,7 +170,7 @@ export const en: Messages = {
   misuseSubject: 'Suspected misuse of the certification mark',
   send: 'Send',
   receivedTitle: 'Your inquiry has been received',
-  receivedText: 'Thank you. Our staff will read it and reply to the email address you gave.',
+  receivedText: 'Thank you. Our staff will read it.',
   backToRegistry: 'Back to the certified services',
   errorTitle: {
     '400': 'Please check your input',
@@ -188,4 +192,39 @@ export const en: Messages = {
   },
   errorFields: 'Fields to check:',
   goBack: 'Please go back and correct them.',
+  certifierHeading: 'Certification body',
+  certifiedBy: 'Certification body',
+  certifierAddress: 'Address',
+  certifierContact: 'Contact',
+  certifierWebsite: 'Website',
+  certifierLogoAlt: (n) => `Logo of ${n}`,
+  validityEnded: 'Validity period (ended)',
+  validityRangeEnded: (from, to, how) => `${from} to ${to} (${how.charAt(0).toLowerCase()}${how.slice(1)})`,
+  formerOriginsHeading: 'Formerly registered sites',
+  formerOriginsIntro: 'The sites registered while this certification was valid. The mark must not be displayed on any of them now.',
+  unknownTitle: 'No certification has this number',
+  unknownText: 'No certification with this number is in our register. Please check the number for typing errors.',
+  unknownCounterfeit: 'If a certification mark showing this number brought you here, that mark may be counterfeit.',
+  unknownReport: 'Please tell us, with the address of the site where you saw it.',
+  unknownReportLink: 'Report a suspected counterfeit',
+  unknownRegistry: 'Search the certified services',
+  counterfeitSubject: 'A certification mark showing a number that does not exist (suspected counterfeit)',
+  receivedReference: 'Reference number',
+  receivedReply: (d) => `We usually reply to the email address you gave within ${d} business days. Please quote the reference number if you write again.`,
+  formErrorsHeading: 'Please check these fields',
+  fieldError: {
+    name: 'Enter your name (at most 100 characters).',
+    email: 'Enter an email address such as name@example.com.',
+    organisation: 'Keep the organisation to at most 200 characters.',
+    serviceNumber: 'Enter the certification number as MD-0042-2411, or leave it empty.',
+    subject: 'Enter a subject (at most 200 characters).',
+    body: 'Enter your inquiry (at most 5,000 characters).',
+  },
+  watchHeading: 'Follow this certification',
+  watchIntro: 'Receive the public changes of this certification as a feed, and add its validity and renewal window to your calendar.',
+  serviceFeedLink: 'Changes to this certification (Atom feed)',
+  calendarLink: 'Validity and renewal window (iCalendar)',
+  feedTitle: (n, name) => `${n} ${name}: certification changes`,
+  calendarValidity: (n, name) => `${n} ${name}: certification valid`,
+  calendarRenewal: (n, name) => `${n} ${name}: renewal filing window (Art. 12.1)`,
 };

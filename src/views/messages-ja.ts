@@ -1,5 +1,8 @@
 import type { RevocationGround } from '../domain/lifecycle/events';
 import type { Messages } from './messages';
+import { STATUS_TERMS } from './vocabulary';
+
+const T = STATUS_TERMS.ja;
 
 /** Art. 17.1(1)-(9), shortened. */
 const GROUNDS_JA: Record<RevocationGround, string> = {
@@ -27,25 +30,25 @@ export const ja: Messages = {
   vendor: '事業者',
   number: '認定番号',
   status: {
-    certified: { label: '認定中', meaning: (d) => `このサービスは認定を受けています。認定は${d}まで有効で、事業者は認定マークを表示できます。` },
+    certified: { label: T.certified, meaning: (d) => `このサービスは認定を受けています。認定は${d}まで有効で、事業者は認定マークを表示できます。` },
     renewal_pending: {
-      label: '認定中（更新審査中）',
+      label: T.renewal_pending,
       meaning: (d) => `このサービスは認定を受けており、認定は${d}まで有効です。認定の更新が申請され、審査中です。`,
     },
     expired: {
-      label: '有効期限切れ',
+      label: T.expired,
       meaning: (d) => `この認定は${d}をもって有効期間が満了しました。現在は認定サービスではなく、認定マークを表示することはできません（第10条第6項）。`,
     },
     revoked: {
-      label: '認定取消し',
+      label: T.revoked,
       meaning: (d) => `この認定は${d}に取り消されました。現在は認定サービスではなく、認定マークを表示することはできません（第10条第8項）。`,
     },
     terminated: {
-      label: '提供終了',
+      label: T.terminated,
       meaning: (d) => `事業者がこのサービスの提供を終了したため、認定は${d}に終了しました（第13条第2項）。認定マークを表示することはできません。`,
     },
     lapsed: {
-      label: '失効',
+      label: T.lapsed,
       meaning: (d) => `事業の譲渡、合併、分割又は相続により、認定は${d}に効力を失いました（第9条第2項）。認定マークを表示することはできません。`,
     },
   },
@@ -69,6 +72,7 @@ export const ja: Messages = {
   refererRegistered: (host) => `${host} から来られました。このサイトは、このサービスの認定マークを表示できるサイトとして登録されています。`,
   refererUnregistered: (host) =>
     `${host} から来られました。このサイトは、このサービスの登録サイトではありません。認定マークが不正に使用されている可能性があります。`,
+  refererFormerlyRegistered: (host) => `${host} から来られました。このサイトは、この認定が有効だった間に登録されていたサイトです。`,
   refererNotInForce: 'ただし、この認定は現在有効ではないため、どのサイトでも認定マークを表示することはできません。',
   originsHeading: '登録サイト',
   originsIntro: '事業者が認定マークを表示できるウェブサイト（第10条第2項）:',
@@ -118,12 +122,12 @@ export const ja: Messages = {
   filters: {
     in_force: '有効な認定',
     all: 'すべて',
-    certified: '認定中',
-    renewal_pending: '更新審査中',
-    expired: '有効期限切れ',
-    revoked: '認定取消し',
-    terminated: '提供終了',
-    lapsed: '失効',
+    certified: T.certified,
+    renewal_pending: T.renewal_pending,
+    expired: T.expired,
+    revoked: T.revoked,
+    terminated: T.terminated,
+    lapsed: T.lapsed,
   },
   searchButton: '検索',
   resultsHeading: '認定サービス',
@@ -155,7 +159,7 @@ export const ja: Messages = {
   misuseSubject: '認定マークの不正使用の疑い',
   send: '送信する',
   receivedTitle: 'お問い合わせを受け付けました',
-  receivedText: 'ありがとうございました。担当者が内容を確認し、ご記入のメールアドレスへ返信します。',
+  receivedText: 'ありがとうございました。担当者が内容を確認します。',
   backToRegistry: '認定サービス一覧へ戻る',
   errorTitle: {
     '400': '入力を確認してください',
@@ -177,4 +181,39 @@ export const ja: Messages = {
   },
   errorFields: '確認が必要な項目:',
   goBack: '前のページに戻って修正してください。',
+  certifierHeading: '認定機関',
+  certifiedBy: '認定機関',
+  certifierAddress: '所在地',
+  certifierContact: '連絡先',
+  certifierWebsite: 'ウェブサイト',
+  certifierLogoAlt: (n) => `${n}のロゴ`,
+  validityEnded: '有効期間（終了）',
+  validityRangeEnded: (from, to, how) => `${from}から${to}まで（${how}）`,
+  formerOriginsHeading: '登録されていたサイト',
+  formerOriginsIntro: 'この認定が有効だった間に登録されていたサイトです。現在はどのサイトにも認定マークを表示する資格はありません。',
+  unknownTitle: 'この番号の認定はありません',
+  unknownText: 'この認定番号の認定は、当機関の台帳にありません。番号の誤りがないかご確認ください。',
+  unknownCounterfeit: 'この番号を示す認定マークを見てこのページに来られた場合、そのマークは偽造されたものである可能性があります。',
+  unknownReport: 'マークが表示されていたサイトのアドレスを添えてお知らせください。',
+  unknownReportLink: '偽造の疑いを報告する',
+  unknownRegistry: '認定サービス一覧で確認する',
+  counterfeitSubject: '存在しない認定番号を示す認定マーク（偽造の疑い）',
+  receivedReference: '受付番号',
+  receivedReply: (d) => `通常、${d}営業日以内にご記入のメールアドレスへ返信します。お問い合わせの際は受付番号をお知らせください。`,
+  formErrorsHeading: '次の項目を確認してください',
+  fieldError: {
+    name: 'お名前を入力してください（100文字まで）。',
+    email: 'メールアドレスを正しい形式で入力してください（例: name@example.jp）。',
+    organisation: 'ご所属は200文字までで入力してください。',
+    serviceNumber: '認定番号は MD-0042-2411 の形式で入力してください（空欄でも送信できます）。',
+    subject: '件名を入力してください（200文字まで）。',
+    body: 'お問い合わせの内容を入力してください（5000文字まで）。',
+  },
+  watchHeading: 'この認定の変更を知る',
+  watchIntro: 'この認定の公表事項の変更をフィードで受け取り、有効期間と更新申請の期間を予定表に取り込めます。',
+  serviceFeedLink: 'この認定の変更（Atomフィード）',
+  calendarLink: '有効期間と更新申請期間（iCalendar）',
+  feedTitle: (n, name) => `${n} ${name}: 認定の変更`,
+  calendarValidity: (n, name) => `${n} ${name}: 認定の有効期間`,
+  calendarRenewal: (n, name) => `${n} ${name}: 更新申請の期間（第12条第1項）`,
 };

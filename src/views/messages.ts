@@ -41,6 +41,8 @@ export interface Messages {
   refererRegistered: (host: string) => string;
   refererUnregistered: (host: string) => string;
   refererNotInForce: string;
+  /** A registered site, when the certification has ended: no "may display" (issue 18). */
+  refererFormerlyRegistered: (host: string) => string;
   refererHeading: string;
   originsHeading: string;
   originsIntro: string;
@@ -118,4 +120,37 @@ export interface Messages {
   errorText: Record<'400' | '404' | '413' | '415' | '429' | '500' | '503', string>;
   errorFields: string;
   goBack: string;
+  /** Who certifies (issue 18). */
+  certifierHeading: string;
+  certifiedBy: string;
+  certifierAddress: string;
+  certifierContact: string;
+  certifierWebsite: string;
+  certifierLogoAlt: (name: string) => string;
+  /** Ended certifications: the validity period shown as over. */
+  validityEnded: string;
+  validityRangeEnded: (from: string, to: string, how: string) => string;
+  formerOriginsHeading: string;
+  formerOriginsIntro: string;
+  /** The page of an unknown or malformed number. */
+  unknownTitle: string;
+  unknownText: string;
+  unknownCounterfeit: string;
+  unknownReport: string;
+  unknownReportLink: string;
+  unknownRegistry: string;
+  counterfeitSubject: string;
+  /** The inquiry receipt and the form's own errors. */
+  receivedReference: string;
+  receivedReply: (days: number) => string;
+  formErrorsHeading: string;
+  fieldError: Record<'name' | 'email' | 'organisation' | 'serviceNumber' | 'subject' | 'body', string>;
+  /** Watching a service: its feed and calendar. */
+  watchHeading: string;
+  watchIntro: string;
+  serviceFeedLink: string;
+  calendarLink: string;
+  feedTitle: (number: string, name: string) => string;
+  calendarValidity: (number: string, name: string) => string;
+  calendarRenewal: (number: string, name: string) => string;
 }

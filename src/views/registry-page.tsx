@@ -1,8 +1,9 @@
 import type { FC } from 'hono/jsx';
+import type { Certifier } from '../config';
 import type { PublicService } from '../publication/public-service';
 import { STATUS_FILTERS, type RegistryPage, type RegistrySections, type StatusFilter } from '../publication/registry';
 import type { RegistryChange } from '../publication/snapshot';
-import type { DelegateRow } from '../repositories/publication';
+import type { DelegateRow } from '../repositories/delegates';
 import { InstantText, Plain, Section, StatusBadge, Vendor, href, statusDate } from './components';
 import { formatDate } from './format';
 import { messages, type Lang } from './i18n';
@@ -18,6 +19,7 @@ export interface RegistryPageProps {
   paged: boolean;
   sections: RegistrySections;
   delegates: DelegateRow[];
+  certifier: Certifier;
 }
 
 const ServiceCard: FC<{ s: PublicService; lang: Lang }> = ({ s, lang }) => {
@@ -85,7 +87,7 @@ const List: FC<{ items: PublicService[]; lang: Lang }> = ({ items, lang }) =>
     <p>{messages(lang).noneListed}</p>
   );
 
-export const RegistryPageView: FC<RegistryPageProps> = ({ lang, q, status, page, paged, sections, delegates }) => {
+export const RegistryPageView: FC<RegistryPageProps> = ({ lang, q, status, page, paged, sections, delegates, certifier }) => {
   const m = messages(lang);
   const query = { q, status: status === 'in_force' ? null : status };
   return (
@@ -93,6 +95,7 @@ export const RegistryPageView: FC<RegistryPageProps> = ({ lang, q, status, page,
       lang={lang}
       title={m.registryTitle}
       path="/registry"
+      certifier={certifier}
       query={query}
       alternates={[
         { href: '/api/v1/services', type: 'application/json', title: 'JSON' },

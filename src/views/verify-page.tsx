@@ -6,8 +6,10 @@ import { DateText, InstantText, Plain, Section, StatusBadge, Vendor, href, statu
 import { EntryText } from './verify-parts';
 import { formatDate } from './format';
 import { messages, type Lang } from './i18n';
-import { Layout } from './layout';
-import { qrPath, verifyPath, verifyUrl } from '../urls';
+import { CERTIFIER_LOGO_PATH, Layout } from './layout';
+import { qrPath, serviceCalendarPath, serviceFeedPath, verifyPath, verifyUrl } from '../urls';
+import type { Certifier } from '../config';
+import { SCHEME } from './vocabulary';
 
 export interface VerifyPageProps {
   service: PublicService;
@@ -17,14 +19,30 @@ export interface VerifyPageProps {
   /** The official mark as inline SVG, or null when it is not served (Art. 10.1) or not available. */
   markSvg: string | null;
   base: string;
+  certifier: Certifier;
 }
 
+/** The statuses in which the certification is over: no print QR, no "may display", the dates shown as ended. */
+export const ENDED = new Set(['expired', 'revoked', 'terminated', 'lapsed']);
+
 /** schema.org Certification: the facts of the page for machines. */
-export function verifyJsonLd(s: PublicService, base: string) {
+export function verifyJsonLd(s: PublicService, base: string, certifier: Certifier) {
+  const body = {
+    '@type': 'Organization',
+    name: certifier.name.ja,
+    alternateName: certifier.name.en,
+    url: certifier.url,
+    email: certifier.email,
+    address: certifier.address.ja,
+    ...(certifier.phone ? { telephone: certifier.phone } : {}),
+    ...(certifier.logoFile ? { logo: `${base}${CERTIFIER_LOGO_PATH}` } : {}),
+  };
   return {
     '@context': 'https://schema.org',
     '@type': 'Certification',
-    name: '医療情報ASP・SaaS 情報開示認定',
+    name: SCHEME.ja,
+    alternateName: SCHEME.en,
+    issuedBy: body,
     url: verifyUrl(base, s.number),
     certificationIdentification: s.number,
     certificationStatus: s.markServed ? 'https://schema.org/CertificationActive' : 'https://schema.org/CertificationInactive',
@@ -39,7 +57,8 @@ export function verifyJsonLd(s: PublicService, base: string) {
   };
 }
 
-export const VerifyPage: FC<VerifyPageProps> = ({ service: s, lang, slots, markSvg, base }) => {
+export const VerifyPage: FC<VerifyPageProps> = ({ service: s, lang, slots, markSvg, base, certifier }) => {
+  const ended = ENDED.has(s.status);
   const m = messages(lang);
   const words = m.status[s.status];
   const jsonPath = `/api/v1/services/${s.number}`;
@@ -48,8 +67,12 @@ export const VerifyPage: FC<VerifyPageProps> = ({ service: s, lang, slots, markS
       lang={lang}
       title={`${s.number} ${lang === 'en' && s.name.en ? s.name.en : s.name.ja}`}
       path={verifyPath(s.number)}
-      alternates={[{ href: jsonPath, type: 'application/json', title: m.jsonLink }]}
-      jsonLd={verifyJsonLd(s, base)}
+      alternates={[
+        { href: jsonPath, type: 'application/json', title: m.jsonLink },
+        { href: href(serviceFeedPath(s.number), { lang: lang === 'en' ? 'en' : null }), type: 'application/atom+xml', title: m.serviceFeedLink },
+      ]}
+      jsonLd={verifyJsonLd(s, base, certifier)}
+      certifier={certifier}
     >
       <p class="eyebrow">{m.verifyEyebrow}</p>
       <h1>
@@ -65,6 +88,13 @@ export const VerifyPage: FC<VerifyPageProps> = ({ service: s, lang, slots, markS
         <div>
           <dt>{m.number}</dt>
           <dd class="number">{s.number}</dd>
+        </div>
+        <div>
+          <dt>{m.certifiedBy}</dt>
+          <dd>
+            <a href={certifier.url}>{certifier.name[lang]}</a>
+            <span class="scheme">{lang === 'ja' ? `（${SCHEME.ja}）` : ` (${SCHEME.en})`}</span>
+          </dd>
         </div>
       </dl>
       {slots.referer}
@@ -98,10 +128,12 @@ export const VerifyPage: FC<VerifyPageProps> = ({ service: s, lang, slots, markS
               <DateText date={s.certifiedOn} lang={lang} />
             </dd>
           </div>
-          <div>
-            <dt>{m.validity}</dt>
+          <div class={ended ? 'ended' : undefined}>
+            <dt>{ended ? m.validityEnded : m.validity}</dt>
             <dd>
-              {m.validityRange(formatDate(s.certifiedOn, lang), formatDate(s.validThrough, lang))}
+              {ended
+                ? m.validityRangeEnded(formatDate(s.certifiedOn, lang), formatDate(s.validThrough, lang), m.cardDate[s.status](statusDate(s, lang)))
+                : m.validityRange(formatDate(s.certifiedOn, lang), formatDate(s.validThrough, lang))}
               {s.continuesPreviousPeriod ? <p class="note">{m.renewalDating}</p> : null}
             </dd>
           </div>
@@ -136,10 +168,10 @@ export const VerifyPage: FC<VerifyPageProps> = ({ service: s, lang, slots, markS
           <p>{m.markAbsent}</p>
         )}
       </Section>
-      <Section id="origins" title={m.originsHeading}>
+      <Section id="origins" title={ended ? m.formerOriginsHeading : m.originsHeading}>
         {s.origins.length ? (
           <>
-            <p>{m.originsIntro}</p>
+            <p>{ended ? m.formerOriginsIntro : m.originsIntro}</p>
             <ul class="origins">
               {s.origins.map((o) => (
                 <li>
@@ -202,15 +234,32 @@ export const VerifyPage: FC<VerifyPageProps> = ({ service: s, lang, slots, markS
           ))}
         </ol>
       </Section>
-      <Section id="qr" title={m.qrHeading}>
-        <p>{m.qrIntro}</p>
-        <img class="qr" src={qrPath(s.number)} width="160" height="160" alt={m.qrAlt(s.number)} />
-      </Section>
+      {ended ? null : (
+        <Section id="qr" title={m.qrHeading}>
+          <p>{m.qrIntro}</p>
+          <img class="qr" src={qrPath(s.number)} width="160" height="160" alt={m.qrAlt(s.number)} />
+        </Section>
+      )}
       <Section id="report" title={m.reportHeading}>
         <p>{m.reportText}</p>
         <p>
           <a href={href('/inquiry', { service: s.number, topic: 'misuse', lang })}>{m.reportLink}</a>
         </p>
+      </Section>
+      <Section id="watch" title={m.watchHeading}>
+        <p>{m.watchIntro}</p>
+        <ul>
+          <li>
+            <a href={href(serviceFeedPath(s.number), { lang: lang === 'en' ? 'en' : null })} type="application/atom+xml">
+              {m.serviceFeedLink}
+            </a>
+          </li>
+          <li>
+            <a href={href(serviceCalendarPath(s.number), { lang: lang === 'en' ? 'en' : null })} type="text/calendar">
+              {m.calendarLink}
+            </a>
+          </li>
+        </ul>
       </Section>
       <Section id="data" title={m.machineReadable}>
         <p>

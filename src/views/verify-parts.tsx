@@ -57,7 +57,7 @@ export const RefererNotice: FC<{ verdict: RefererVerdict; service: PublicService
   return (
     <section aria-labelledby="referer-h" class={`notice ${ok && service.markServed ? 'notice-ok' : 'notice-warn'}`}>
       <h2 id="referer-h">{m.refererHeading}</h2>
-      <p>{ok ? m.refererRegistered(verdict.host) : m.refererUnregistered(verdict.host)}</p>
+      <p>{ok ? (service.markServed ? m.refererRegistered(verdict.host) : m.refererFormerlyRegistered(verdict.host)) : m.refererUnregistered(verdict.host)}</p>
       {ok && !service.markServed ? <p>{m.refererNotInForce}</p> : null}
       {!ok || !service.markServed ? (
         <p>

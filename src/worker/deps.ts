@@ -25,6 +25,15 @@ export interface WorkerBindings {
   DATABASE_URL?: string;
   PUBLIC_BASE_URL?: string;
   LOG_LEVEL?: string;
+  /** Who certifies ([vars] in wrangler.toml), as on the Node server (src/config.ts). The logo file is Node-only. */
+  CERTMARK_CERTIFIER_NAME_JA?: string;
+  CERTMARK_CERTIFIER_NAME_EN?: string;
+  CERTMARK_CERTIFIER_ADDRESS_JA?: string;
+  CERTMARK_CERTIFIER_ADDRESS_EN?: string;
+  CERTMARK_CERTIFIER_EMAIL?: string;
+  CERTMARK_CERTIFIER_PHONE?: string;
+  CERTMARK_CERTIFIER_URL?: string;
+  CERTMARK_INQUIRY_REPLY_DAYS?: string;
 }
 
 type WorkerAssets = typeof Assets;
@@ -57,6 +66,14 @@ export async function workerDeps(env: WorkerBindings, assets: WorkerAssets): Pro
     PUBLIC_BASE_URL: env.PUBLIC_BASE_URL,
     LOG_LEVEL: env.LOG_LEVEL,
     CERTMARK_DEMO: '0',
+    CERTMARK_CERTIFIER_NAME_JA: env.CERTMARK_CERTIFIER_NAME_JA,
+    CERTMARK_CERTIFIER_NAME_EN: env.CERTMARK_CERTIFIER_NAME_EN,
+    CERTMARK_CERTIFIER_ADDRESS_JA: env.CERTMARK_CERTIFIER_ADDRESS_JA,
+    CERTMARK_CERTIFIER_ADDRESS_EN: env.CERTMARK_CERTIFIER_ADDRESS_EN,
+    CERTMARK_CERTIFIER_EMAIL: env.CERTMARK_CERTIFIER_EMAIL,
+    CERTMARK_CERTIFIER_PHONE: env.CERTMARK_CERTIFIER_PHONE,
+    CERTMARK_CERTIFIER_URL: env.CERTMARK_CERTIFIER_URL,
+    CERTMARK_INQUIRY_REPLY_DAYS: env.CERTMARK_INQUIRY_REPLY_DAYS,
   });
   if (!config.databaseUrl) throw new ConfigError('the Worker needs a Hyperdrive binding named HYPERDRIVE or DATABASE_URL');
   if (!env.PUBLIC_BASE_URL) throw new ConfigError('the Worker needs PUBLIC_BASE_URL, the issuer of the embed tokens');

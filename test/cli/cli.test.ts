@@ -164,6 +164,24 @@ describe('certmark revoke (Art. 17)', () => {
   });
 });
 
+describe('Arts. 7, 19: delegated bodies and scoped tokens from the command line', () => {
+  it('names a body, issues its delegate token and assigns it one service, which is all the token then reaches', async () => {
+    const mine = await certifiedService();
+    const other = await certifiedService();
+    const body = (await cli(['delegate', 'add', '--name-ja', '委託審査株式会社', '--scope-ja', '書類審査', '--json'])).json();
+    const issued = (await cli(['staff-token', 'issue', '--name', '委託先', '--role', 'delegate', '--delegate', body.id, '--json'])).json();
+    expect(issued).toMatchObject({ role: 'delegate', delegate: body.id });
+    expect((await cli(['staff-token', 'assign', issued.id, mine.number])).code).toBe(0);
+    const as = { CERTMARK_URL: url, CERTMARK_TOKEN: issued.token };
+    expect((await cli(['status', mine.number], as)).code).toBe(0);
+    const denied = await cli(['status', other.number], as);
+    expect(denied.code).toBe(1);
+    expect(denied.err).toContain('403');
+    expect((await cli(['staff-token', 'unassign', issued.id, mine.number])).code).toBe(0);
+    expect((await cli(['status', mine.number], as)).code).toBe(1);
+  });
+});
+
 describe('settings and failures', () => {
   it('reads the token from {DATA_DIR}/admin-token when CERTMARK_TOKEN is not set', async () => {
     await writeFile(join(dir, 'admin-token'), `${ADMIN_TOKEN}\n`, { mode: 0o600 });

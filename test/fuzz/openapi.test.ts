@@ -80,7 +80,12 @@ it('the served document lists the operations (each is fuzzed below)', () => {
 it.each(operations.map((op) => [operationId(op), op] as const))(
   '%s',
   async (_, op) => {
-    if (names(op, 'service')) world.fresh = await freshServices(t, world.vendors[0]!.value);
+    if (names(op, 'service'))
+      world.fresh = await freshServices(
+        t,
+        world.vendors[0]!.value,
+        world.scopedTokenIds.map((s) => s.value),
+      );
     if (names(op, 'case')) world.cases = await freshCases(world);
     // The inquiry desk allows five per client in ten minutes (all of app.request is one client): time passes.
     const paced = op.path === '/api/v1/inquiries';

@@ -293,8 +293,17 @@ function hintsFor(op: Operation, world: World): SchemaContext['hint'] {
   const cursors = weighted<unknown>([3, ours], [1, fc.string({ maxLength: 20 })]);
 
   return (name, schema) => {
+    // a dead letter's resend: addresses that are addresses, now and then
+    if (name === 'recipients') return weighted<unknown>([3, fc.constant(['fuzz-resend@clinic.example.jp'])], [1, fc.constant(null)]);
     if (schema.type === 'array' || schema.type === 'object') return undefined;
+    // The transparency log's indexes and sizes: mostly inside the tree the seeded world made (issue 16).
+    if (op.path.startsWith('/api/v1/log/') && ['start', 'end', 'index', 'size', 'from', 'to'].includes(name ?? '')) {
+      return weighted<unknown>([4, fc.integer({ min: 0, max: 40 })], [1, fc.integer({ min: -5, max: 10 ** 7 })]);
+    }
     switch (name) {
+      case 'service':
+        // a body's service (an assignment, Arts. 7, 19): one of the fresh services
+        return weighted<unknown>([4, fc.constantFrom(...world.fresh.services)], [1, fc.uuid()]);
       case 'vendorId':
         return weighted<unknown>([4, fc.constantFrom(...world.vendors)], [1, fc.uuid()]);
       case 'investigationId':
@@ -365,6 +374,11 @@ function hintsFor(op: Operation, world: World): SchemaContext['hint'] {
 /** The seeded objects a path parameter may name. */
 function poolFor(op: Operation, name: string, world: World): Seeded[] {
   const fresh = world.fresh;
+  if (op.path.includes('/assignments')) {
+    if (name === 'token') return world.scopedTokenIds;
+    const assigned = [...(fresh.byState.applied ?? []), ...(fresh.byState.renewal_pending ?? [])];
+    if (name === 'service') return [...assigned, ...fresh.services];
+  }
   if (op.path.includes('/staff-tokens/')) return world.staffTokenIds;
   if (op.path.includes('/crawler-keys/')) return world.crawlerKeyIds;
   switch (name) {
@@ -393,6 +407,10 @@ function poolFor(op: Operation, name: string, world: World): Seeded[] {
       return fresh.investigations.map((e) => e.investigation);
     case 'improvement':
       return fresh.improvements.map((e) => e.improvement);
+    case 'delegate':
+      return world.delegates;
+    case 'notice':
+      return world.notices;
   }
   return [];
 }
@@ -464,17 +482,19 @@ function headersFor(op: Operation, world: World): fc.Arbitrary<[string, Text][]>
   );
   const bearer = (s: Seeded): Text => new Seeded(`Bearer ${s.value}`, `Bearer + ${s.label}`);
   const auth: fc.Arbitrary<Text | null> =
-    op.auth === 'staff'
-      ? weighted<Text | null>(
-          [20, fc.constant(bearer(tokens.admin))],
-          [2, fc.constantFrom(bearer(tokens.reviewer), bearer(tokens.auditor))],
-          [1, fc.constantFrom<Text>(new Seeded(`bearer   ${tokens.admin.value}`, 'lower-case bearer, admin token'), bearer(tokens.crawler))],
-          [2, bad],
-          [1, fc.constant(null)],
-        )
-      : op.auth === 'crawler'
-        ? weighted<Text | null>([20, fc.constant(bearer(tokens.crawler))], [1, fc.constant(bearer(tokens.admin))], [2, bad], [1, fc.constant(null)])
-        : weighted<Text | null>([10, fc.constant(null)], [1, fc.constant(bearer(tokens.admin))], [1, bad]);
+    op.auth === 'staff' && op.path.endsWith('/opinions')
+      ? weighted<Text | null>([20, fc.constant(bearer(tokens.committee))], [2, fc.constant(bearer(tokens.admin))], [2, bad])
+      : op.auth === 'staff'
+        ? weighted<Text | null>(
+            [20, fc.constant(bearer(tokens.admin))],
+            [2, fc.constantFrom(bearer(tokens.reviewer), bearer(tokens.auditor))],
+            [1, fc.constantFrom<Text>(new Seeded(`bearer   ${tokens.admin.value}`, 'lower-case bearer, admin token'), bearer(tokens.crawler))],
+            [2, bad],
+            [1, fc.constant(null)],
+          )
+        : op.auth === 'crawler'
+          ? weighted<Text | null>([20, fc.constant(bearer(tokens.crawler))], [1, fc.constant(bearer(tokens.admin))], [2, bad], [1, fc.constant(null)])
+          : weighted<Text | null>([10, fc.constant(null)], [1, fc.constant(bearer(tokens.admin))], [1, bad]);
 
   const wantsKey = op.parameters.some((p) => p.in === 'header' && p.name === 'idempotency-key');
   const idempotencyKey: fc.Arbitrary<Text | null> = wantsKey

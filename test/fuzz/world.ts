@@ -5,6 +5,7 @@ import { lapse, revoke, terminate } from '../../src/domain/lifecycle/closure';
 import type { LifecycleContext } from '../../src/domain/lifecycle/context';
 import { publishImprovement, reportEmergency, requestImprovement, requestInvestigation } from '../../src/domain/lifecycle/oversight';
 import { fileRenewal } from '../../src/domain/lifecycle/renewal';
+import { assignService } from '../../src/access/scope';
 import { ADMIN_TOKEN, type TestApp } from '../support/app';
 import { markPng, recolouredPng } from '../sightings/support';
 import { Seeded } from './values';
@@ -56,7 +57,13 @@ export interface World {
   imageShas: Seeded[];
   inquiries: Seeded[];
   images: { mark: Buffer; recoloured: Buffer };
-  tokens: { admin: Seeded; reviewer: Seeded; auditor: Seeded; crawler: Seeded };
+  tokens: { admin: Seeded; reviewer: Seeded; auditor: Seeded; crawler: Seeded; committee: Seeded };
+  /** Delegate and committee token ids (Arts. 7, 19): the fresh applications and renewals are assigned to them. */
+  scopedTokenIds: Seeded[];
+  /** Delegated bodies (Art. 19.2). */
+  delegates: Seeded[];
+  /** Written notices: one sent or pending, one dead letter. */
+  notices: Seeded[];
   fresh: FreshServices;
 }
 
@@ -79,6 +86,8 @@ export const STATES_FOR: Record<string, string[]> = {
   investigations: ['certified'],
   improvements: ['certified'],
   tokens: ['certified'],
+  opinions: ['applied', 'renewal_pending'],
+  assignments: ['applied', 'renewal_pending'],
 };
 
 export const lifecycleOf = (t: TestApp): LifecycleContext => ({ db: t.database.db, clock: t.clock, actor: 'fuzz-seed' });
@@ -102,7 +111,7 @@ async function certifiedAt(t: TestApp, vendorId: string, daysAgo: number, origin
 }
 
 /** Services in every state, made now: the ones the next operation works on. */
-export async function freshServices(t: TestApp, vendorId: string): Promise<FreshServices> {
+export async function freshServices(t: TestApp, vendorId: string, assignTo: readonly string[] = []): Promise<FreshServices> {
   const ctx = lifecycleOf(t);
   const services: Seeded[] = [];
   const byState: Record<string, Seeded[]> = {};
@@ -158,6 +167,13 @@ export async function freshServices(t: TestApp, vendorId: string): Promise<Fresh
   const lapsed = await certifiedAt(t, vendorId, 10);
   await lapse(ctx, lapsed.id, { cause: 'merger', note: '合併' });
   add('lapsed', lapsed);
+
+  // Arts. 7, 19: the applications and renewals awaiting a decision are assigned to the scoped tokens
+  for (const token of assignTo)
+    for (const service of [applied.id, pending.id]) {
+      // a token the fuzzer revoked (or whose delegation it ended) is assigned nothing more
+      await assignService({ db: t.database.db, clock: t.clock, actor: 'fuzz-seed' }, token, service).catch(() => undefined);
+    }
 
   return {
     services,
@@ -235,6 +251,28 @@ export async function seedWorld(t: TestApp): Promise<World> {
   await revoke(ctx, doomed.id, { ground: 2, reason: '不正使用', notice: '通知', noticeSentBy: 'post' });
 
   const images = { mark: await markPng('colour', 128), recoloured: await recolouredPng(128) };
+
+  // Arts. 7, 19: delegated bodies, a delegate and a committee member
+  const body = async (nameJa: string) => (await ok(api('POST', '/api/v1/admin/delegates', { nameJa, scopeJa: '書類審査' }), 201)).id as string;
+  const delegates = [await body('ファズ委託先'), await body('ファズ委託先（終了予定）')];
+  const delegate = (await ok(api('POST', '/api/v1/admin/staff-tokens', { name: 'fuzz delegate', role: 'delegate', delegate: delegates[0] }), 201)) as {
+    id: string;
+    token: string;
+  };
+  const committee = await staff('committee');
+
+  // Written notices: a decision notified through the API, and a dead letter (a vendor with no address)
+  const notified = async (noticeEmails: string[]) => {
+    const vendorId = (await ok(api('POST', '/api/v1/admin/vendors', { nameJa: '通知先', noticeEmails }), 201)).id;
+    const id = (await ok(api('POST', '/api/v1/admin/services', { vendorId, nameJa: '通知カルテ', origins: [] }), 201)).id;
+    await ok(
+      api('POST', `/api/v1/admin/services/${id}/applications`, { documents: ['申請書'], feePaid: true, items: [{ key: 'a', labelJa: 'a', valueJa: 'a' }] }),
+      201,
+    );
+    await ok(api('POST', `/api/v1/admin/services/${id}/decision`, { outcome: 'certify', notice: '認定' }), 200);
+    return ((await ok(api('GET', `/api/v1/admin/services/${id}/notices`), 200)).notices as { id: string }[])[0]!.id;
+  };
+  const notices = [new Seeded(await notified(['fuzz@clinic.example.jp']), 'notice'), new Seeded(await notified([]), 'dead letter')];
   const inquiry = await ok(
     t.json('POST', '/api/v1/inquiries', { name: '患者', email: 'patient@example.jp', subject: '質問', body: 'マークについて' }, {}),
     201,
@@ -262,8 +300,13 @@ export async function seedWorld(t: TestApp): Promise<World> {
       reviewer: new Seeded(reviewer.token, 'reviewer token'),
       auditor: new Seeded(auditor.token, 'auditor token'),
       crawler: new Seeded(crawler.key, 'crawler key'),
+      committee: new Seeded(committee.token, 'committee token'),
     },
-    fresh: await freshServices(t, vendorIds[0]!),
+    scopedTokenIds: [new Seeded(committee.id, 'committee token id'), new Seeded(delegate.id, 'delegate token id')],
+    // the body the fuzzer may end; the delegate token's own stays (its end would revoke the token)
+    delegates: [new Seeded(delegates[1]!, 'delegated body')],
+    notices,
+    fresh: await freshServices(t, vendorIds[0]!, [committee.id, delegate.id]),
   };
   world.cases = await freshCases(world);
   return world;

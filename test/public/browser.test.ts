@@ -143,7 +143,9 @@ describe('the verification page in Chromium, each status, ja and en, with and wi
             else
               expect(text).toContain(
                 registered
-                  ? 'clinic-vendor.example から来られました。このサイトは、このサービスの認定マークを表示できるサイトとして登録されています。'
+                  ? ['certified', 'renewal_pending', 'extended'].includes(status)
+                    ? 'clinic-vendor.example から来られました。このサイトは、このサービスの認定マークを表示できるサイトとして登録されています。'
+                    : 'clinic-vendor.example から来られました。このサイトは、この認定が有効だった間に登録されていたサイトです。'
                   : 'このサービスの登録サイトではありません',
               );
           }

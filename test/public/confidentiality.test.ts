@@ -190,6 +190,11 @@ async function everyPublicAnswer(): Promise<{ path: string; status: number; body
       await req(`/verify/${n}?lang=${lang}`, { headers: { Referer: 'https://elsewhere.example/' } });
     }
     await req(`/verify/${n}/qr.svg`);
+    // Watching a vendor (issue 18): the service's feed and calendar, both languages.
+    for (const lang of ['ja', 'en']) {
+      await req(`/verify/${n}/feed.atom?lang=${lang}`);
+      await req(`/verify/${n}/calendar.ics?lang=${lang}`);
+    }
     await req(`/api/v1/services/${n}`);
     await req(`/inquiry?service=${n}&topic=misuse`);
   }
@@ -212,6 +217,8 @@ async function everyPublicAnswer(): Promise<{ path: string; status: number; body
     }
   }
   for (const n of numbers) await req(`/qr/${n}.svg`);
+  for (const path of ['/docs', '/inquiry?topic=counterfeit&service=MD-9999-9999', '/verify/MD-9999-9999/feed.atom', '/verify/MD-9999-9999/calendar.ics'])
+    await req(path);
   for (const path of ['/.well-known/jwks.json', '/openapi.json', '/widget.js', '/api/v1/badge/not-a-token', '/mark/not-a-token.svg']) await req(path);
   await req('/registry.atom');
   await req('/registry.atom?lang=en');
@@ -226,6 +233,23 @@ async function everyPublicAnswer(): Promise<{ path: string; status: number; body
   await req('/api/v1/inquiries', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"name":"x"}' });
   await req('/api/v1/inquiries', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'name=x' });
   await req('/no/such/page');
+  // The transparency log, every endpoint. The entries are base64: each page is read decoded too.
+  await t.deps.log!.sequence();
+  await req('/.well-known/certmark/checkpoint');
+  await req('/.well-known/certmark/log-key');
+  const size = (await t.deps.log!.checkpoint())!.size;
+  for (let start = 0; start < size; start += 1000) {
+    const path = `/api/v1/log/entries?start=${start}&end=${Math.min(size, start + 1000)}`;
+    const res = await t.app.request(path);
+    const body = await res.text();
+    const decoded =
+      res.status === 200 ? (JSON.parse(body) as { entries: { entry: string }[] }).entries.map((e) => Buffer.from(e.entry, 'base64').toString('utf8')) : [];
+    out.push({ path, status: res.status, body: `${body}\n\n${decoded.join('\n')}` });
+  }
+  for (const index of [0, size - 1]) await req(`/api/v1/log/proof/inclusion?index=${index}&size=${size}`);
+  await req(`/api/v1/log/proof/consistency?from=1&to=${size}`);
+  await req('/api/v1/log/entries?start=0&end=99999999');
+  await req('/api/v1/log/proof/inclusion?index=x&size=1');
   return out;
 }
 
@@ -238,6 +262,10 @@ describe('confidentiality canary (Arts. 11.2, 16.2, 20)', () => {
   it('finds no canary in any public page, JSON, CSV, feed, search result or error answer', async () => {
     const answers = await everyPublicAnswer();
     expect(answers.length).toBeGreaterThan(100);
+    // The per-service feed and calendar were really read, for every service asked about (issue 18).
+    const watched = answers.filter((a) => /\/verify\/MD-\d{4}-\d{4}\/(feed\.atom|calendar\.ics)/.test(a.path) && a.status === 200);
+    expect(watched).toHaveLength(numbers.length * 4);
+    expect(watched.every((a) => a.body.includes('<feed') || a.body.includes('BEGIN:VCALENDAR'))).toBe(true);
     expect(answers.filter((a) => a.status >= 500)).toEqual([]);
     const leaks = answers
       .filter((a) => a.body.includes(TAG))
@@ -262,5 +290,12 @@ describe('confidentiality canary (Arts. 11.2, 16.2, 20)', () => {
     expect(revoked).toMatchObject({ status: 'revoked', revocation: { reason: '調査に応じなかった' } });
     const refused = (await (await t.app.request(`/api/v1/services/${numbers[3]}`)).json()) as { status: string };
     expect(refused.status).toBe('expired');
+    // the log shows the public revocation, decoded from its entry
+    await t.deps.log!.sequence();
+    const size = (await t.deps.log!.checkpoint())!.size;
+    const page = (await (await t.app.request(`/api/v1/log/entries?start=0&end=${Math.min(size, 1000)}`)).json()) as { entries: { entry: string }[] };
+    const decoded = page.entries.map((e) => Buffer.from(e.entry, 'base64').toString('utf8')).join('\n');
+    expect(decoded).toContain('調査に応じなかった');
+    expect(decoded).toContain(numbers[2]);
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { testApp, type TestApp } from '../support/app';
+import { BASE, testApp, type TestApp } from '../support/app';
 import { NOW } from './world';
 
 let t: TestApp;
@@ -55,9 +55,13 @@ describe('POST /api/v1/inquiries (Art. 18)', () => {
     t = await testApp({ now: NOW });
     const res = await postForm({ ...INQUIRY, organisation: '', serviceNumber: '', lang: 'en' });
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe('/inquiry/received?lang=en');
-    const page = await (await t.app.request('/inquiry/received?lang=en')).text();
+    const location = res.headers.get('location')!;
+    expect(location).toMatch(/^\/inquiry\/received\?ref=20260401-[0-9A-F]{6}&lang=en$/);
+    const page = await (await t.app.request(location)).text();
     expect(page).toContain('Your inquiry has been received');
+    // issue 18: the reference number and when an answer comes
+    expect(page).toContain(`Reference number: <strong class="number">${new URL(location, BASE).searchParams.get('ref')}</strong>`);
+    expect(page).toContain('within 5 business days');
     for (const v of [INQUIRY.name, INQUIRY.email, INQUIRY.subject, INQUIRY.body]) expect(page).not.toContain(v);
     const row = await t.database.db.selectFrom('inquiries').selectAll().executeTakeFirstOrThrow();
     expect(row.organisation).toBeNull();
@@ -87,15 +91,43 @@ describe('POST /api/v1/inquiries (Art. 18)', () => {
     expect(await t.database.db.selectFrom('inquiries').select('id').execute()).toHaveLength(0);
   });
 
-  it('answers an invalid form post with an HTML page naming the fields, never the values', async () => {
+  it('answers an invalid form post with the form again: the error beside its field, the input back in the controls only, escaped', async () => {
     t = await testApp({ now: NOW });
     const res = await postForm({ ...INQUIRY, email: 'nope<b>bold</b>', lang: 'ja' });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toContain('text/html');
+    expect(res.headers.get('cache-control')).toBe('no-store');
     const page = await res.text();
-    expect(page).toContain('メールアドレス');
-    expect(page).not.toContain('nope');
-    expect(page).not.toContain(INQUIRY.body);
+    // the form itself, not a page that says "go back"
+    expect(page).toContain('<form class="inquiry" method="post" action="/api/v1/inquiries?lang=ja">');
+    expect(page).not.toContain('前のページに戻って');
+    expect(page).toContain('<a href="#email">メールアドレス</a>: メールアドレスを正しい形式で入力してください');
+    expect(page).toMatch(/<input id="email"[^>]*value="nope&lt;b&gt;bold&lt;\/b&gt;" aria-invalid="true" aria-describedby="email-error"\/>/);
+    expect(page).toContain('<p id="email-error" class="field-error">');
+    expect(page).not.toContain('<b>bold</b>');
+    // the valid fields keep what was typed (in the controls), and are not marked
+    expect(page).toContain(`>${INQUIRY.body}</textarea>`);
+    expect(page).toMatch(/<input id="name"[^>]*value="山田 花子"\/>/);
+    expect(await t.database.db.selectFrom('inquiries').select('id').execute()).toHaveLength(0);
+  });
+
+  it('answers an invalid English form post in English, each field at fault marked', async () => {
+    t = await testApp({ now: NOW });
+    const res = await postForm({ ...INQUIRY, name: '   ', subject: '', email: 'a@b', lang: 'en' });
+    expect(res.status).toBe(400);
+    const page = await res.text();
+    expect(page).toContain('<html lang="en">');
+    for (const f of ['name', 'email', 'subject']) expect(page).toContain(`id="${f}-error"`);
+    expect(page).not.toContain('id="body-error"');
+  });
+
+  it('gives JSON callers the reference number and the reply time', async () => {
+    t = await testApp({ now: NOW });
+    const res = await postJson(INQUIRY, '10.3.3.3');
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as { id: string; reference: string; replyWithinBusinessDays: number };
+    expect(body.reference).toBe(`20260401-${body.id.replace(/-/g, '').slice(0, 6).toUpperCase()}`);
+    expect(body.replyWithinBusinessDays).toBe(5);
   });
 
   it('limits each client to five inquiries in ten minutes (429 with Retry-After), others unaffected', async () => {

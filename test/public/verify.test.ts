@@ -28,7 +28,9 @@ describe('GET /verify/{number} (Art. 10.4)', () => {
       expect(html).not.toContain('script%3E');
       expect(html).not.toContain('<script>');
     }
-    expect((await page(`/verify/${'M'.repeat(65)}`)).res.status).toBe(400);
+    // issue 18: a malformed number of any length gets the unknown-number page; only a path past 1,000 characters is refused
+    expect((await page(`/verify/${'M'.repeat(65)}`)).res.status).toBe(404);
+    expect((await page(`/verify/${'M'.repeat(1001)}`)).res.status).toBe(400);
   });
 
   it('is in Japanese by default and in English with ?lang=en or Accept-Language: en', async () => {
@@ -103,8 +105,13 @@ describe('GET /verify/{number} (Art. 10.4)', () => {
 
   it('warns that a registered site may not show the mark once the certification is not valid', async () => {
     const { html } = await page(`/verify/${w.revoked.number}?lang=en`, { Referer: 'https://vendor.example/' });
-    expect(html).toContain('registered for this service');
-    expect(html).toContain('no site may display the mark');
+    expect(html).toContain('You came from vendor.example: registered for this service while the certification was valid.');
+    expect(html).toContain('the mark must not be displayed on any site');
+    // issue 18: nothing on a dead certification's page says a site "may display" the mark
+    expect(html).not.toMatch(/may display/);
+    const ja = (await page(`/verify/${w.revoked.number}`, { Referer: 'https://vendor.example/' })).html;
+    expect(ja).toContain('vendor.example から来られました。このサイトは、この認定が有効だった間に登録されていたサイトです。');
+    expect(ja).not.toContain('表示できるサイトとして登録されています');
   });
 
   it('shows the registered origins, the dates in JST, the check time and the report link', async () => {
@@ -116,9 +123,12 @@ describe('GET /verify/{number} (Art. 10.4)', () => {
     expect(html).toContain('不正使用の疑いを報告する');
   });
 
-  it('carries JSON-LD, a Link header and a <link> to the JSON', async () => {
+  it('carries JSON-LD, a Link header to the JSON and the service feed, and a <link> to the JSON', async () => {
     const { res, html } = await page(`/verify/${w.certified.number}`);
-    expect(res.headers.get('link')).toBe(`<${BASE}/api/v1/services/${w.certified.number}>; rel="alternate"; type="application/json"`);
+    expect(res.headers.get('link')).toBe(
+      `<${BASE}/api/v1/services/${w.certified.number}>; rel="alternate"; type="application/json", ` +
+        `<${BASE}/verify/${w.certified.number}/feed.atom>; rel="alternate"; type="application/atom+xml"`,
+    );
     expect(html).toContain(`<link rel="alternate" type="application/json" href="/api/v1/services/${w.certified.number}"`);
     const ld = JSON.parse(/<script type="application\/ld\+json">(.*?)<\/script>/.exec(html)![1]!);
     expect(ld).toMatchObject({

@@ -29,14 +29,17 @@ async function show(status: BadgeCase, o: { lang?: string; on?: Vendor } = {}) {
 }
 
 describe('a valid certification (Art. 10.3, 10.4)', () => {
-  it('shows the official mark beside the service name, number and valid-through date, all one link to the verification page', async () => {
+  it('shows the official mark beside the service name, the scheme, number and valid-through date, all one link to the verification page', async () => {
     const { page, errors, close, s, look } = await show('certified');
     expect(look.mark).toMatchObject({ src: `${certmark.base}/mark/${s.token}.svg`, alt: TEXT.ja.mark, loaded: true, rect: { width: 56, height: 56 } });
     expect(look.text).toContain(s.number);
-    expect(look.text).toMatch(/テストカルテ\d+ \| MD-\d{4}-\d{4} \| 有効期限 \d{4}-\d{2}-\d{2}/);
+    // issue 18: the scheme named, and the date written as the pages write it
+    expect(look.text).toMatch(/テストカルテ\d+ \| 医療情報ASP・SaaS 情報開示認定 \| MD-\d{4}-\d{4} \| \d{4}年\d{1,2}月\d{1,2}日まで有効/);
     expect(look.links).toHaveLength(1);
     expect(look.links[0]!.href).toBe(`${certmark.base}/verify/${s.number}`);
-    expect(await linkNames(page)).toContainEqual(expect.stringMatching(new RegExp(`^認定マーク テストカルテ\\d+ ${s.number} 有効期限 \\d{4}-\\d{2}-\\d{2}$`)));
+    expect(await linkNames(page)).toContainEqual(
+      expect.stringMatching(new RegExp(`^認定マーク テストカルテ\\d+ ${TEXT.ja.scheme} ${s.number} \\d{4}年\\d{1,2}月\\d{1,2}日まで有効$`)),
+    );
     expect(errors).toEqual([]);
     await screenshotBadge(page, look, 'valid');
     await close();
@@ -64,15 +67,36 @@ describe('a valid certification (Art. 10.3, 10.4)', () => {
     const card = await inBadge<string>(page, 0, 'function () { return this.querySelector(".c").textContent; }');
     expect(card).toContain('株式会社テストメディカル');
     expect(card).toContain('認定中');
+    expect(card).toContain(TEXT.ja.scheme);
+    expect(card).toMatch(/確認日時 \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}（日本時間）/);
     await close();
   });
 
   it('speaks English on an English page and links to the English verification page', async () => {
     const { page, close, s, look } = await show('certified', { lang: 'en' });
     expect(look.lang).toBe('en');
-    expect(look.text).toMatch(/^Test Karte \d+ \| MD-\d{4}-\d{4} \| Valid through \d{4}-\d{2}-\d{2}$/);
+    expect(look.text).toMatch(/^Test Karte \d+ \| Medical ASP\/SaaS disclosure certification \| MD-\d{4}-\d{4} \| Valid through \d{1,2} [A-Z][a-z]+ \d{4}$/);
+    expect(await linkNames(page)).toContainEqual(expect.stringContaining(`Certification mark Test Karte`));
+    expect(await linkNames(page)).toContainEqual(expect.stringContaining(TEXT.en.scheme));
     expect(look.links[0]!.href).toBe(`${certmark.base}/verify/${s.number}?lang=en`);
     await screenshotBadge(page, look, 'valid-en');
+    await close();
+  });
+
+  it('names the scheme in the English details card, dated the way the English pages are', async () => {
+    const { page, close, look } = await show('renewal_pending', { lang: 'en' });
+    await page.mouse.move(look.host.x + 30, look.host.y + 30);
+    const card = await inBadge<string>(page, 0, 'function () { return this.querySelector(".c").textContent; }');
+    expect(card).toContain(TEXT.en.scheme);
+    expect(card).toContain(`Status ${TEXT.en.states.renewal_pending}`);
+    expect(card).toMatch(/Checked \d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2} JST/);
+    await close();
+  });
+
+  it("names the scheme and the pages' term in an English notice", async () => {
+    const { close, look } = await show('revoked', { lang: 'en' });
+    expect(look.mark).toBeNull();
+    expect(look.text).toContain(`${TEXT.en.states.revoked} (${TEXT.en.scheme})`);
     await close();
   });
 });
@@ -84,6 +108,7 @@ describe('a certification that is not valid (Art. 10.1, 10.6, 10.8)', () => {
       const { page, close, s, look, requests } = await show(status);
       expect(look.mark).toBeNull();
       expect(look.text).toContain(TEXT.ja.states[status]);
+      expect(look.text).toContain(TEXT.ja.scheme);
       expect(look.text).toContain(s.number);
       expect(look.links.map((l) => l.href)).toEqual([`${certmark.base}/verify/${s.number}`]);
       expect(await linkNames(page)).toEqual([`${TEXT.ja.verify} (${s.number})`]);

@@ -86,7 +86,10 @@ export function defineBadge(scriptBase: string | null): void {
       if (!f.showMark || !f.markUrl) {
         // Art. 10.1, 10.6, 10.8: outside validity the badge never draws the mark.
         const s = f.status === 'certified' || f.status === 'renewal_pending' ? 'hidden' : f.status;
-        return show(notice(f, t.states[s], verify, lang));
+        // One term per status, the pages' own (src/views/vocabulary.ts), named with the scheme.
+        return show(
+          notice(f, s === 'hidden' ? t.states.hidden : lang === 'ja' ? `${t.states[s]}（${t.scheme}）` : `${t.states[s]} (${t.scheme})`, verify, lang),
+        );
       }
       const view = valid(f, f.markUrl, t, lang);
       show(view);

@@ -20,10 +20,10 @@ const CSS =
   `font:12px/1.35 system-ui,-apple-system,"Hiragino Sans","Yu Gothic UI","Noto Sans CJK JP",sans-serif}` +
   `.x{background:#f4f4f4;border-color:#8c8c8c;color:#333;padding-left:10px}` +
   `a{color:#0b57a4;text-decoration:underline;cursor:pointer}a:focus-visible{outline:2px solid #0b57a4;outline-offset:2px}` +
-  `.l{display:flex;align-items:center;gap:8px;width:100%;height:100%;color:inherit;text-decoration:none;border-radius:4px}` +
+  `.l{display:flex;align-items:center;gap:6px;width:100%;height:100%;color:inherit;text-decoration:none;border-radius:4px}` +
   `.m{display:block;flex:none;width:${MARK}px;height:${MARK}px;margin:0;padding:0;border:0;max-width:none;max-height:none}` +
   `.t{display:flex;flex-direction:column;min-width:0}.t>*{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}` +
-  `.n{font-weight:700;font-size:13px}.x .t>:nth-child(2){font-size:11.5px}.s{color:#555}.r{margin-left:8px}` +
+  `.l .t{line-height:1.2}.l .s{font-size:11px}.l .k{font-size:10.5px}.n{font-weight:700;font-size:13px}.x .t>:nth-child(2){font-size:11.5px}.s{color:#555}.r{margin-left:8px}` +
   `.c{display:none;position:absolute;left:0;top:calc(100% + 4px);z-index:2147483647;width:max-content;max-width:300px;padding:8px 10px;` +
   `background:#fff;color:#222;border:1px solid #999;border-radius:6px;box-shadow:0 2px 8px #0003;white-space:normal}` +
   `.b:hover .c,.b:focus-within .c{display:block}.c b{font-weight:700}`;

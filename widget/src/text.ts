@@ -1,10 +1,13 @@
 /** Every word the badge shows, in Japanese and English. Japanese unless the page says otherwise. */
+import { formatDate, SCHEME, STATUS_TERMS } from '../../src/views/vocabulary';
+
 export type Lang = 'ja' | 'en';
 
 export const TEXT = {
   ja: {
     mark: '認定マーク',
-    through: (d: string) => `有効期限 ${d}`,
+    scheme: SCHEME.ja,
+    through: (d: string) => `${formatDate(d, 'ja')}まで有効`,
     verify: '認定の確認ページへ',
     report: '不正表示を報告',
     notHere: 'このサイトでの表示は確認できません',
@@ -16,19 +19,15 @@ export const TEXT = {
     status: '状態',
     checked: '確認日時',
     states: {
-      certified: '認定中',
-      renewal_pending: '認定中（更新手続中）',
-      expired: 'この認定は有効期限が切れています',
-      revoked: 'この認定は取り消されています',
-      terminated: 'この認定は終了しています',
-      lapsed: 'この認定は失効しています',
+      ...STATUS_TERMS.ja,
       unknown: '認定を確認できません',
       hidden: '現在この認定マークは表示できません',
     },
   },
   en: {
     mark: 'Certification mark',
-    through: (d: string) => `Valid through ${d}`,
+    scheme: SCHEME.en,
+    through: (d: string) => `Valid through ${formatDate(d, 'en')}`,
     verify: 'Open the verification page',
     report: 'Report misuse',
     notHere: 'This display cannot be confirmed on this site',
@@ -40,12 +39,7 @@ export const TEXT = {
     status: 'Status',
     checked: 'Checked',
     states: {
-      certified: 'Certified',
-      renewal_pending: 'Certified (renewal pending)',
-      expired: 'This certification has expired',
-      revoked: 'This certification has been revoked',
-      terminated: 'This certification has ended',
-      lapsed: 'This certification has lapsed',
+      ...STATUS_TERMS.en,
       unknown: 'This certification cannot be confirmed',
       hidden: 'The certification mark cannot be shown now',
     },

@@ -2,6 +2,7 @@
 import type { BadgeFacts } from './api';
 import { MARK } from './style';
 import type { Lang, Text } from './text';
+import { formatInstant } from '../../src/views/vocabulary';
 
 type Kid = Node | string | null;
 
@@ -52,19 +53,24 @@ export function valid(f: BadgeFacts, markUrl: string, t: Text, lang: Lang): HTML
         referrerpolicy: 'strict-origin',
         draggable: 'false',
       }),
-      h('span', { class: 't' }, h('span', { class: 'n' }, name), h('span', { class: 's' }, f.number), through && h('span', { class: 's' }, through)),
+      h(
+        'span',
+        { class: 't' },
+        h('span', { class: 'n' }, name),
+        h('span', { class: 's k' }, t.scheme),
+        h('span', { class: 's' }, f.number),
+        through && h('span', { class: 's' }, through),
+      ),
     ),
     h(
       'div',
       { class: 'c', id: 'c', role: 'tooltip' },
       h('div', {}, h('b', {}, name)),
+      h('div', {}, t.scheme),
       line(t.vendor, nameOf(f.vendorName, lang)),
       line(t.status, t.states[f.status === 'renewal_pending' ? 'renewal_pending' : 'certified']),
       through && h('div', {}, through),
-      line(
-        t.checked,
-        `${new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Tokyo' }).format(new Date(f.checkedAt))} JST`,
-      ),
+      line(t.checked, formatInstant(new Date(f.checkedAt), lang)),
       h('div', { class: 's' }, t.verify),
     ),
   );

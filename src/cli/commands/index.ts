@@ -1,5 +1,7 @@
 import type { Command } from '../command';
 import { apply } from './apply';
+import { auditLog } from './audit';
+import { witnessAdd } from './witness-add';
 import { certify } from './certify';
 import { crawl } from './crawl';
 import { crawlerKeyCreate, crawlerKeyList, crawlerKeyRevoke } from './crawler-key-create';
@@ -14,7 +16,7 @@ import { revoke } from './revoke';
 import { service } from './service';
 import { serviceAdd } from './service-add';
 import { services } from './services';
-import { staffTokenIssue, staffTokenList, staffTokenRevoke } from './staff-token';
+import { delegateAdd, staffTokenAssign, staffTokenIssue, staffTokenList, staffTokenRevoke, staffTokenUnassign } from './staff-token';
 import { status } from './status';
 import { terminate } from './terminate';
 import { keyRotate, tokenIssue, tokenList, tokenRetire } from './token-issue';
@@ -50,10 +52,15 @@ export const commands: readonly Command[] = [
   staffTokenIssue,
   staffTokenList,
   staffTokenRevoke,
+  staffTokenAssign,
+  staffTokenUnassign,
+  delegateAdd,
   crawlerKeyCreate,
   crawlerKeyList,
   crawlerKeyRevoke,
   crawl,
   migrate,
   verifyChain,
+  auditLog,
+  witnessAdd,
 ];

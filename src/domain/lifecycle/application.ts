@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../canonical-json';
 import { checkContinuity, offeringRevocations } from './offering';
 import { disclosureDigests } from '../disclosure';
 import { inTransaction } from '../../db/database';
@@ -19,7 +21,17 @@ export function certificationNumber(serial: number, firstCertifiedOn: CalendarDa
   return `${NUMBER_PREFIX}-${String(serial).padStart(4, '0')}-${firstCertifiedOn.slice(2, 4)}${firstCertifiedOn.slice(5, 7)}`;
 }
 
-export async function registerVendor(ctx: LifecycleContext, input: { nameJa: string; nameEn: string | null; contact: Record<string, unknown> }) {
+export interface VendorInput {
+  nameJa: string;
+  nameEn: string | null;
+  contact: Record<string, unknown>;
+  /** Where written notices go (several allowed); none: notices wait as dead letters until staff add one. */
+  noticeEmails?: string[];
+  /** The language of its notices: Japanese unless the vendor chose English. */
+  language?: 'ja' | 'en';
+}
+
+export async function registerVendor(ctx: LifecycleContext, input: VendorInput) {
   return inTransaction(ctx.db, async (tx) => {
     const id = newId(ctx);
     const at = ctx.clock.now();
@@ -27,6 +39,18 @@ export async function registerVendor(ctx: LifecycleContext, input: { nameJa: str
     await appendEvents(tx, null, ctx.actor, at, [{ type: 'vendor.registered', payload: { vendorId: id } }]);
     ctx.signal?.throwIfAborted();
     return { id };
+  });
+}
+
+/** Where a vendor's written notices go, and in which language; on the chain as a fingerprint (the addresses are confidential). */
+export async function changeVendorNoticeSettings(ctx: LifecycleContext, vendorId: string, input: { noticeEmails: string[]; language: 'ja' | 'en' }) {
+  return inTransaction(ctx.db, async (tx) => {
+    if (!(await services.updateVendorNoticeSettings(tx, vendorId, input))) throw new AppError('not_found', `no vendor ${vendorId}`, { field: 'vendor' });
+    const fingerprint = createHash('sha256')
+      .update(canonicalJson([vendorId, input.noticeEmails, input.language]))
+      .digest('hex');
+    await appendEvents(tx, null, ctx.actor, ctx.clock.now(), [{ type: 'vendor.notice_settings_changed', payload: { vendorId, fingerprint } }]);
+    ctx.signal?.throwIfAborted();
   });
 }
 
@@ -196,5 +220,17 @@ export async function decide(ctx: LifecycleContext, serviceId: string, input: De
         return { number: number!, certifiedOn, validThrough: through };
       },
     };
+  });
+}
+
+/**
+ * Art. 7, 6.2: a committee member's opinion on the application or renewal awaiting a decision. Kept on the
+ * chain as the member's event, beside the decision; never public (Art. 20).
+ */
+export async function giveOpinion(ctx: LifecycleContext, serviceId: string, input: { opinion: string }) {
+  return onService(ctx, serviceId, (v) => {
+    const renewal = v.state.application === null && v.state.renewal !== null && !v.state.closure;
+    if (!renewal) requireStatus(v, ['applied'], 'Art. 7', 'a committee opinion');
+    return { events: [{ type: 'committee.opinion_given', payload: { kind: renewal ? 'renewal' : 'initial', opinion: input.opinion } }] };
   });
 }

@@ -1,6 +1,11 @@
 import { AppError } from '../../errors';
 import type { CalendarDate } from '../calendar';
-import { enteredDay, onService, requireStatus, type LifecycleContext } from './context';
+import type { Certifier } from '../../config';
+import { revocationLetterPdf } from '../../notices/pdf';
+import { insertNoticeFile } from '../../repositories/notices';
+import { findVendor } from '../../repositories/services';
+import { ja } from '../../views/messages-ja';
+import { enteredDay, onService, requireStatus, type LifecycleContext, type ServiceView } from './context';
 import type { LapseCause, RevocationGround, NoticeDelivery } from './events';
 
 const IN_FORCE = ['certified', 'renewal_pending'] as const;
@@ -29,14 +34,37 @@ export async function revoke(
     throw new AppError('invalid', 'a revocation needs one of the grounds of Art. 17.1, (1) to (9)', { field: 'ground', article: 'Art. 17.1' });
   }
   if (!input.reason.trim()) throw new AppError('invalid', 'a revocation needs its reason (Art. 17.1, 17.3)', { field: 'reason', article: 'Art. 17.1' });
-  return onService(ctx, serviceId, (v) => {
+  return onService(ctx, serviceId, async (v) => {
     requireStatus(v, [...IN_FORCE, 'expired'], 'Art. 17.1', 'a revocation');
+    // Art. 17.2: with notices on, the written notice is a PDF letter, stored and named in the event by its hash
+    const letter = ctx.notices ? await revocationLetter(v, input.ground, input.reason, notice, ctx.notices.certifier) : undefined;
     return {
       events: [
-        { type: 'service.revoked', article: `Art. 17.1(${input.ground})`, payload: { ground: input.ground, reason: input.reason, notice, noticeSentBy } },
+        {
+          type: 'service.revoked',
+          article: `Art. 17.1(${input.ground})`,
+          payload: { ground: input.ground, reason: input.reason, notice, noticeSentBy, ...(letter ? { letter } : {}) },
+        },
       ],
     };
   });
+}
+
+async function revocationLetter(v: ServiceView, ground: RevocationGround, reason: string, text: string | null, certifier: Certifier) {
+  const vendor = await findVendor(v.tx, v.service.vendor_id);
+  const pdf = await revocationLetterPdf({
+    number: v.service.number,
+    service: { nameJa: v.service.name_ja },
+    vendor: { nameJa: vendor?.name_ja ?? '' },
+    ground,
+    groundText: ja.grounds[ground],
+    reason,
+    text,
+    revokedAt: v.now,
+    certifier,
+  });
+  await insertNoticeFile(v.tx, { sha256: pdf.sha256, contentType: pdf.contentType, bytes: pdf.bytes });
+  return { name: pdf.name, sha256: pdf.sha256 };
 }
 
 /** Art. 13.2: the vendor ended the service; Art. 13.3: the certificate comes with the notice. */

@@ -7,6 +7,8 @@ import { appendEvents, serviceEvents } from '../../repositories/events';
 import { lockService } from '../../repositories/services';
 import { isEnteredDate, jstDate, type CalendarDate } from '../calendar';
 import type { LifecycleEvent, NewLifecycleEvent } from './events';
+import type { NoticeSettings } from '../../notices/compose';
+import { queueNotices } from '../../notices/outbox';
 import { foldEvents, statusOf, type ServiceState, type Status } from './state';
 
 /** What every lifecycle operation needs: the database, the clock and who is acting. */
@@ -17,6 +19,8 @@ export interface LifecycleContext {
   newId?: () => string;
   /** Aborted when the request's deadline passed: the transaction then rolls back instead of committing. */
   signal?: AbortSignal;
+  /** Who signs written notices and where they link; without it (domain tests) no notice is written. */
+  notices?: NoticeSettings;
 }
 
 export const newId = (ctx: LifecycleContext) => (ctx.newId ?? randomUUID)();
@@ -56,6 +60,7 @@ export async function onService<T = void>(
     const decision = await decide(view);
     const written = await appendEvents(tx, serviceId, ctx.actor, now, decision.events);
     const result = decision.project ? await decision.project(tx, written) : undefined;
+    if (ctx.notices) await queueNotices(tx, serviceId, written, ctx.notices, now); // the outbox: same transaction
     ctx.signal?.throwIfAborted(); // answered 503 already: commit nothing
     return { result, events: written };
   });

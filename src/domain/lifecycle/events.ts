@@ -18,6 +18,8 @@ export interface SelfDeclaration {
 /** Every lifecycle event, by type, with its payload and the article it records. */
 export interface EventPayloads {
   'vendor.registered': { vendorId: string };
+  /** Where its written notices go changed: the SHA-256 of the addresses and language (they are confidential, Art. 20). */
+  'vendor.notice_settings_changed': { vendorId: string; fingerprint: string };
   /** `continues`: the earlier service of the vendor this offering continues (Art. 8), when staff linked one. */
   'service.registered': { vendorId: string; continues?: string | null };
   'service.applied': { kind: 'initial'; appliedOn: CalendarDate; documents: string[]; feePaid: true };
@@ -52,7 +54,18 @@ export interface EventPayloads {
    * Art. 17.2: `notice` is the text of the written notice when one was produced, else null; `noticeSentBy` says
    * how it went out (absent on events before it was recorded, whose `notice` is what staff entered).
    */
-  'service.revoked': { ground: RevocationGround; reason: string; notice: string | null; noticeSentBy?: NoticeDelivery };
+  'service.revoked': {
+    ground: RevocationGround;
+    reason: string;
+    notice: string | null;
+    noticeSentBy?: NoticeDelivery;
+    /** The written notice as a PDF letter (src/notices/pdf.ts), by its SHA-256; absent when no notice was produced. */
+    letter?: { name: string; sha256: string };
+  };
+  /** A written notice reached the vendor's mail server (Art. 17.2: the revocation letter's delivery). */
+  'notice.delivered': { noticeId: string; kind: string; messageId: string; attachments: string[] };
+  /** Art. 7: a committee member's opinion on the pending application (`initial`) or renewal. Never public. */
+  'committee.opinion_given': { kind: 'initial' | 'renewal'; opinion: string };
   // Records kept beside the lifecycle (src/repositories/records.ts): each write of one is on the chain with the
   // record's id and a fingerprint of what was written, never a secret.
   'staff_token.issued': RecordPayload;
@@ -67,6 +80,10 @@ export interface EventPayloads {
   'case.closed': RecordPayload;
   'inquiry.received': RecordPayload;
   'inquiry.status_changed': RecordPayload;
+  'delegate.named': RecordPayload;
+  'delegate.ended': RecordPayload;
+  'staff_assignment.made': RecordPayload;
+  'staff_assignment.ended': RecordPayload;
 }
 
 /** A record's id and the SHA-256 of its canonical contents after the write (src/repositories/records.ts). */
@@ -79,6 +96,7 @@ export type EventType = keyof EventPayloads;
 
 export const EVENT_ARTICLES: Record<EventType, string | null> = {
   'vendor.registered': null,
+  'vendor.notice_settings_changed': null,
   'service.registered': null,
   'service.applied': 'Art. 4',
   'service.certified': 'Art. 6.1',
@@ -99,6 +117,8 @@ export const EVENT_ARTICLES: Record<EventType, string | null> = {
   'improvement.published': 'Art. 16.2',
   'improvement.completed': 'Art. 16.1',
   'service.revoked': 'Art. 17.1',
+  'committee.opinion_given': 'Art. 7',
+  'notice.delivered': 'Art. 17.2',
   'staff_token.issued': null,
   'staff_token.revoked': null,
   'crawler_key.made': null,
@@ -111,6 +131,10 @@ export const EVENT_ARTICLES: Record<EventType, string | null> = {
   'case.closed': 'Art. 10',
   'inquiry.received': 'Art. 18',
   'inquiry.status_changed': 'Art. 18',
+  'delegate.named': 'Art. 19.2',
+  'delegate.ended': 'Art. 19.2',
+  'staff_assignment.made': null,
+  'staff_assignment.ended': null,
 };
 
 /** An event as the domain sees it: what happened to a service, when, and by whom. */

@@ -50,13 +50,14 @@ export type StaffServiceSummary = ReturnType<typeof summaryOf>;
 export async function staffServiceList(
   db: Db,
   now: Date,
-  filter: { status?: Status | undefined; q?: string | undefined } = {},
+  filter: { status?: Status | undefined; q?: string | undefined; scope?: ReadonlySet<string> | null } = {},
 ): Promise<StaffServiceSummary[]> {
   const [rows, vendors, events] = await Promise.all([services.listServices(db), services.listVendors(db), allServiceEvents(db)]);
   const vendorName = new Map(vendors.map((v) => [v.id, v.name_ja]));
   const q = filter.q?.toLowerCase();
   return rows
     .map((r) => summaryOf(r, vendorName.get(r.vendor_id) ?? '', foldEvents(events.get(r.id) ?? [], now), now))
+    .filter((s) => !filter.scope || filter.scope.has(s.id)) // Arts. 7, 19: a scoped role lists its services only
     .filter((s) => !filter.status || s.status === filter.status)
     .filter((s) => !q || [s.number, s.nameJa, s.nameEn, s.vendorNameJa, s.id].some((f) => f?.toLowerCase().includes(q)));
 }
@@ -118,7 +119,7 @@ export async function staffServiceView(db: Db, clock: Clock, staffId: string, se
     ...summaryOf(service, vendor.name_ja, state, now),
     createdAt: iso(service.created_at),
     checkedAt: iso(now),
-    vendor: { id: vendor.id, nameJa: vendor.name_ja, nameEn: vendor.name_en, createdAt: iso(vendor.created_at), contact: vendor.contact },
+    vendor: vendorWithContact(vendor),
     periods: periods.map((p) => ({ seq: p.seq, kind: p.kind, certifiedOn: p.certified_on, validThrough: p.valid_through })),
     renewalWindow: period && !state.closure ? renewalWindow(period.validThrough) : null,
     application: applied ? { appliedOn: applied.payload.appliedOn, documents: applied.payload.documents } : null,
@@ -164,6 +165,12 @@ export async function staffServiceView(db: Db, clock: Clock, staffId: string, se
 
 const vendorOut = (v: VendorRow) => ({ id: v.id, nameJa: v.name_ja, nameEn: v.name_en, createdAt: new Date(v.created_at).toISOString() });
 
+/** A vendor with its contact people and where its notices go: confidential (Art. 20). */
+function vendorWithContact(v: VendorRow) {
+  const noticeEmails = typeof v.notice_emails === 'string' ? (JSON.parse(v.notice_emails) as string[]) : v.notice_emails;
+  return { ...vendorOut(v), contact: v.contact, noticeEmails, language: v.language };
+}
+
 /** Every vendor, without contact details. */
 export async function vendorList(db: Db) {
   return (await services.listVendors(db)).map(vendorOut);
@@ -174,7 +181,7 @@ export async function staffVendorView(reader: StaffReader, id: string) {
   const vendor = await services.findVendor(reader.db, id);
   if (!vendor) throw new AppError('not_found', `no vendor ${id}`, { field: 'vendor' });
   await auditConfidentialRead(reader, `vendor:${vendor.id}`, ['vendor contact']);
-  return { ...vendorOut(vendor), contact: vendor.contact };
+  return vendorWithContact(vendor);
 }
 
 /** A service's number and status now (the answer of every lifecycle operation). */

@@ -147,7 +147,14 @@ export function caseRoutes() {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const filter = { status: q.status ?? null, finding: q.finding ?? null, service: q.service ?? null, limit: q.limit, before: parseCursor(q.cursor) };
+      const filter = {
+        status: q.status ?? null,
+        finding: q.finding ?? null,
+        service: q.service ?? null,
+        scope: c.get('staff').scope,
+        limit: q.limit,
+        before: parseCursor(q.cursor),
+      };
       const rows = await casesForStaff(staffReader(c), filter, new URL(c.req.url).search);
       return c.json({ cases: rows.map(caseOut), nextCursor: rows.length === q.limit ? cursorOf(rows.at(-1)!) : null }, 200);
     },

@@ -6,6 +6,8 @@ import { staffAuth } from '../../http/staff-auth';
 import { inquiryAdminRoutes } from '../public/inquiries-admin';
 import { caseRoutes } from './cases';
 import { crawlerKeyRoutes } from './crawler-keys';
+import { delegationRoutes } from './delegation';
+import { noticeRoutes } from './notices';
 import { eventRoutes } from './events';
 import { lifecycleRoutes } from './lifecycle';
 import { oversightRoutes } from './oversight';
@@ -33,7 +35,7 @@ export function adminRoutes() {
   r.openAPIRegistry.registerComponent('securitySchemes', 'staffToken', {
     type: 'http',
     scheme: 'bearer',
-    description: 'a staff token (roles admin, reviewer, auditor)',
+    description: 'a staff token (roles admin, reviewer, auditor; delegate and committee reach only their assigned services)',
   });
   r.route('/', vendorRoutes());
   r.route('/', serviceRoutes());
@@ -42,6 +44,8 @@ export function adminRoutes() {
   r.route('/', eventRoutes());
   r.route('/', auditLogRoutes());
   r.route('/', staffTokenRoutes());
+  r.route('/', delegationRoutes());
+  r.route('/', noticeRoutes());
   r.route('/', crawlerKeyRoutes());
   r.route('/', caseRoutes());
   r.route('/', adminTokenRoutes());

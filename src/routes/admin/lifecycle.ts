@@ -1,9 +1,10 @@
-import { apply, decide } from '../../domain/lifecycle/application';
+import { apply, decide, giveOpinion } from '../../domain/lifecycle/application';
 import { changeDisclosure, changeOrigins } from '../../domain/lifecycle/changes';
 import { lapse, returnCertificate, revoke, terminate } from '../../domain/lifecycle/closure';
 import type { RevocationGround } from '../../domain/lifecycle/events';
 import { extend, fileRenewal } from '../../domain/lifecycle/renewal';
 import { newRouter } from '../../http/router';
+import { OpinionRequest } from './access-schemas';
 import { operation } from './operation';
 import {
   ApplicationRequest,
@@ -68,6 +69,18 @@ export function lifecycleRoutes() {
 
   operation(r, { path: 'lapse', summary: 'Art. 9.2: transfer, merger, split or inheritance ended the certification', body: LapseRequest }, (ctx, id, input) =>
     lapse(ctx, id, input),
+  );
+
+  operation(
+    r,
+    {
+      path: 'opinions',
+      summary: 'Art. 7: a committee member’s opinion on the application or renewal awaiting a decision (committee only)',
+      body: OpinionRequest,
+      status: 201,
+      roles: ['committee'],
+    },
+    (ctx, id, input) => giveOpinion(ctx, id, input),
   );
 
   operation(

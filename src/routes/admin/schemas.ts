@@ -7,7 +7,7 @@ import { STATUSES } from '../../domain/lifecycle/state';
 
 /** PostgreSQL text cannot hold NUL: refused here as bad input, never a failed insert (a 500). */
 const NO_NUL = /^[^\u0000]*$/;
-const text = (max: number) =>
+export const text = (max: number) =>
   z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).regex(NO_NUL, 'must not contain NUL characters');
 /** An id in a path, a query or a body: no control characters (a NUL never reaches the database). */
 export const id = () =>
@@ -16,7 +16,7 @@ export const id = () =>
     .min(1)
     .max(100)
     .regex(/^[^\u0000-\u001f\u007f]+$/, 'must not contain control characters');
-const optionalText = (max: number) => text(max).nullable().default(null);
+export const optionalText = (max: number) => text(max).nullable().default(null);
 
 export const CalendarDate = z
   .string()
@@ -102,6 +102,12 @@ export const NewVendor = z
       .refine((c) => !JSON.stringify(c).includes('\\u0000'), 'must not contain NUL characters')
       .refine((c) => JSON.stringify(c).length <= 20_000, 'must be at most 20,000 characters as JSON')
       .default({}),
+    noticeEmails: z
+      .array(z.email('must be an e-mail address').max(254))
+      .max(10, 'at most 10 addresses')
+      .default([])
+      .openapi({ description: 'where written notices go (Arts. 6.4, 15.1, 16.1, 17.2 …)' }),
+    language: z.enum(['ja', 'en']).default('ja').openapi({ description: 'the language of its notices' }),
   })
   .openapi('NewVendor');
 
@@ -201,7 +207,16 @@ export const ImprovementRequest = z
   .openapi('Improvement');
 export const ImprovementCompletionRequest = z.object({ note: text(2000) }).openapi('ImprovementCompletion');
 
-export const StaffTokenRequest = z.object({ name: text(100), role: z.enum(['admin', 'reviewer', 'auditor']) }).openapi('NewStaffToken');
+/** Arts. 7, 19: `delegate` and `committee` tokens reach only the services assigned to them. */
+export const StaffRole = z.enum(['admin', 'reviewer', 'auditor', 'delegate', 'committee']);
+
+export const StaffTokenRequest = z
+  .object({
+    name: text(100),
+    role: StaffRole,
+    delegate: id().nullable().default(null).openapi({ description: 'Art. 19: the delegated body a delegate token works for (required for delegates only)' }),
+  })
+  .openapi('NewStaffToken');
 
 // Responses
 
@@ -211,7 +226,17 @@ const Json = z.record(z.string(), z.unknown());
 export const Created = z.object({ id: z.string() }).openapi('Created');
 
 export const Vendor = z.object({ id: z.string(), nameJa: z.string(), nameEn: z.string().nullable(), createdAt: z.string() }).openapi('Vendor');
-export const VendorWithContact = Vendor.extend({ contact: Json }).openapi('VendorWithContact');
+export const VendorWithContact = Vendor.extend({ contact: Json, noticeEmails: z.array(z.string()), language: z.enum(['ja', 'en']) }).openapi(
+  'VendorWithContact',
+);
+
+/** Where a vendor's written notices go, and in which language. */
+export const NoticeSettingsRequest = z
+  .object({
+    noticeEmails: z.array(z.email('must be an e-mail address').max(254)).max(10, 'at most 10 addresses'),
+    language: z.enum(['ja', 'en']),
+  })
+  .openapi('VendorNoticeSettings');
 
 export const ServiceSummary = z
   .object({
@@ -299,7 +324,7 @@ export const ChainReport = z
   .openapi('ChainCheck');
 
 export const StaffTokenOut = z
-  .object({ id: z.string(), name: z.string(), role: z.enum(['admin', 'reviewer', 'auditor']), createdAt: z.string(), revokedAt: z.string().nullable() })
+  .object({ id: z.string(), name: z.string(), role: StaffRole, delegate: z.string().nullable(), createdAt: z.string(), revokedAt: z.string().nullable() })
   .openapi('StaffToken');
 export const IssuedStaffToken = StaffTokenOut.extend({ token: z.string().openapi({ description: 'shown once; stored only as a hash' }) }).openapi(
   'IssuedStaffToken',

@@ -35,7 +35,7 @@ export function serviceRoutes() {
     async (c) => {
       const { status, q } = c.req.valid('query');
       const deps = c.get('deps');
-      return c.json({ services: await staffServiceList(deps.database.db, deps.clock.now(), { status, q }) }, 200);
+      return c.json({ services: await staffServiceList(deps.database.db, deps.clock.now(), { status, q, scope: c.get('staff').scope }) }, 200);
     },
   );
 

@@ -1,6 +1,7 @@
 import type { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import { noticeSettingsOf } from '../../notices/compose';
 import type { StaffReader } from '../../domain/confidential';
 import type { LifecycleContext } from '../../domain/lifecycle/context';
 import type { LifecycleEvent } from '../../domain/lifecycle/events';
@@ -23,7 +24,10 @@ export function jsonOk<T extends z.ZodType>(schema: T, description: string) {
 }
 
 /** The error answers every staff route may give, for the OpenAPI document. */
-export const problems = errorResponses(400, [401, 'no valid staff bearer token'], 403, [404, 'unknown service or other id'], 409);
+export const problems = errorResponses(400, [401, 'no valid staff bearer token'], 403, [404, 'unknown service or other id'], 409, [
+  422,
+  'names something the register does not hold for it',
+]);
 
 /** Checks the role before the body is validated: a reviewer's revocation is refused whatever it says. */
 export const roleGuard = (...roles: StaffRole[]) =>
@@ -37,7 +41,13 @@ export const security = [{ staffToken: [] as string[] }];
 /** Who acts, on what database and clock: every event records the staff token's id as the actor. */
 export function lifecycleContext(c: Context<AppEnv>): LifecycleContext {
   const deps = c.get('deps');
-  return { db: deps.database.db, clock: deps.clock, actor: `staff:${c.get('staff').id}`, signal: c.get('signal') };
+  return {
+    db: deps.database.db,
+    clock: deps.clock,
+    actor: `staff:${c.get('staff').id}`,
+    signal: c.get('signal'),
+    notices: noticeSettingsOf(deps.config, deps.mark),
+  };
 }
 
 /** Who reads confidential material (Art. 20: every such read is audited below the routes). */

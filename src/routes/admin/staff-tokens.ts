@@ -34,11 +34,11 @@ export function staffTokenRoutes() {
       middleware: admin,
       summary: 'Issue a staff token (admin only); the secret is in this answer only',
       request: jsonBody(StaffTokenRequest),
-      responses: { 201: jsonOk(IssuedStaffToken, 'issued'), 400: problems[400], 401: problems[401], 403: problems[403] },
+      responses: { 201: jsonOk(IssuedStaffToken, 'issued'), 400: problems[400], 401: problems[401], 403: problems[403], 422: problems[422] },
     }),
     async (c) => {
-      const { name, role } = c.req.valid('json');
-      const issued = (await issueStaffToken(accessContext(c), { name, role }))!; // a new secret never collides
+      const { name, role, delegate } = c.req.valid('json');
+      const issued = (await issueStaffToken(accessContext(c), { name, role, delegate }))!; // a new secret never collides
       requestLogger(c).info({ staffTokenId: issued.id, role, by: c.get('staff').id }, 'staff token issued');
       return c.json(issued, 201);
     },

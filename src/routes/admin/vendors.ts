@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { registerVendor } from '../../domain/lifecycle/application';
+import { changeVendorNoticeSettings, registerVendor } from '../../domain/lifecycle/application';
 import { staffVendorView, vendorList } from '../../domain/lifecycle/staff-view';
 import { newRouter } from '../../http/router';
-import { Created, IdParam, NewVendor, Vendor, VendorWithContact } from './schemas';
+import { Created, IdParam, NewVendor, NoticeSettingsRequest, Vendor, VendorWithContact } from './schemas';
 import { jsonBody, jsonOk, lifecycleContext, problems, security, staffReader, TAG } from './shared';
 
 const VendorParam = IdParam('vendor', 'the vendor id');
@@ -35,7 +35,7 @@ export function vendorRoutes() {
     }),
     async (c) => {
       const input = c.req.valid('json');
-      const { id } = await registerVendor(lifecycleContext(c), { nameJa: input.nameJa, nameEn: input.nameEn, contact: input.contact });
+      const { id } = await registerVendor(lifecycleContext(c), input);
       return c.json({ id }, 201);
     },
   );
@@ -53,6 +53,23 @@ export function vendorRoutes() {
     async (c) => {
       const { vendor: id } = c.req.valid('param') as { vendor: string };
       return c.json(await staffVendorView(staffReader(c), id), 200);
+    },
+  );
+
+  r.openapi(
+    createRoute({
+      method: 'put',
+      path: '/vendors/{vendor}/notice-settings',
+      tags: [TAG],
+      security,
+      summary: 'Where the vendor’s written notices go (several addresses allowed) and their language',
+      request: { params: VendorParam, ...jsonBody(NoticeSettingsRequest) },
+      responses: { 204: { description: 'changed' }, 400: problems[400], 401: problems[401], 403: problems[403], 404: problems[404] },
+    }),
+    async (c) => {
+      const { vendor: id } = c.req.valid('param') as { vendor: string };
+      await changeVendorNoticeSettings(lifecycleContext(c), id, c.req.valid('json'));
+      return c.body(null, 204);
     },
   );
 

@@ -1,7 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { newRouter } from '../../http/router';
 import { searchRegistry, STATUS_FILTERS } from '../../publication/registry';
-import { registryAtom } from '../../views/atom';
+import { registryAtom, serviceAtom } from '../../views/atom';
+import { serviceCalendar } from '../../views/ical';
+import { NumberParam } from './schemas';
+import { serviceOr404 } from './verify';
 import { registryCsv } from '../../views/csv';
 import { pickLang } from '../../views/i18n';
 import type { PublicContext } from './context';
@@ -31,6 +34,30 @@ const atomRoute = createRoute({
   },
 });
 
+const serviceAtomRoute = createRoute({
+  method: 'get',
+  path: '/verify/{number}/feed.atom',
+  tags: ['public'],
+  summary: "One service's public events as an Atom feed (certification, renewals, extensions, changes, improvement requests, the end): to watch a vendor",
+  request: { params: NumberParam, query: z.object({ lang: LangQuery }) },
+  responses: {
+    200: { description: 'Atom', content: { 'application/atom+xml': { schema: z.string() } } },
+    404: { description: 'unknown number', content: problemContent },
+  },
+});
+
+const calendarRoute = createRoute({
+  method: 'get',
+  path: '/verify/{number}/calendar.ics',
+  tags: ['public'],
+  summary: "One service's validity period and renewal filing window (Art. 9.1, 12.1) as iCalendar (RFC 5545) all-day events",
+  request: { params: NumberParam, query: z.object({ lang: LangQuery }) },
+  responses: {
+    200: { description: 'iCalendar', content: { 'text/calendar': { schema: z.string() } } },
+    404: { description: 'unknown number', content: problemContent },
+  },
+});
+
 export function feedRoutes(ctx: PublicContext) {
   const r = newRouter();
   r.onError(publicProblem);
@@ -50,6 +77,27 @@ export function feedRoutes(ctx: PublicContext) {
     const snapshot = await ctx.publication.snapshot();
     return c.body(registryAtom(snapshot.changes.slice(0, FEED_SIZE), ctx.base, lang, ctx.deps.clock.now()), 200, {
       'Content-Type': 'application/atom+xml; charset=utf-8',
+      'Cache-Control': 'no-cache',
+      'Access-Control-Allow-Origin': '*',
+      Vary: 'Accept-Language',
+    }) as never;
+  });
+  r.openapi(serviceAtomRoute, async (c) => {
+    const s = await serviceOr404(ctx, c.req.valid('param').number);
+    const lang = pickLang(c.req.valid('query').lang, c.req.header('accept-language'));
+    return c.body(serviceAtom(s, ctx.base, lang, ctx.deps.clock.now()), 200, {
+      'Content-Type': 'application/atom+xml; charset=utf-8',
+      'Cache-Control': 'no-cache',
+      'Access-Control-Allow-Origin': '*',
+      Vary: 'Accept-Language',
+    }) as never;
+  });
+  r.openapi(calendarRoute, async (c) => {
+    const s = await serviceOr404(ctx, c.req.valid('param').number);
+    const lang = pickLang(c.req.valid('query').lang, c.req.header('accept-language'));
+    return c.body(serviceCalendar(s, ctx.base, lang, ctx.deps.clock.now()), 200, {
+      'Content-Type': 'text/calendar; charset=utf-8',
+      'Content-Disposition': `attachment; filename="${s.number}.ics"`,
       'Cache-Control': 'no-cache',
       'Access-Control-Allow-Origin': '*',
       Vary: 'Accept-Language',

@@ -58,7 +58,7 @@ export async function htmlError(err: Error, c: Context<AppEnv>): Promise<Respons
   const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
   const retryAfter = known ? retryAfterOf(known) : null;
   if (retryAfter !== null) headers['Retry-After'] = String(retryAfter);
-  return htmlPage(c, <ErrorPage lang={langOf(c)} status={status} fields={fields} />, status, headers);
+  return htmlPage(c, <ErrorPage lang={langOf(c)} status={status} fields={fields} certifier={c.var.deps.config.certifier} />, status, headers);
 }
 
 /**

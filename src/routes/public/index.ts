@@ -16,7 +16,7 @@ export function publicRoutes(deps: AppDeps) {
   const ctx = publicContext(deps);
   const inquiries = inquiryRoutes(ctx);
   const r = newRouter();
-  r.route('/', assetRoutes(deps.siteCss));
+  r.route('/', assetRoutes(deps.siteCss, deps.config.certifier.logoFile));
   r.route('/', verifyRoutes(ctx));
   r.route('/', registryRoutes(ctx));
   r.route('/', feedRoutes(ctx));

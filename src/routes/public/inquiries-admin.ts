@@ -8,10 +8,13 @@ import { problemContent } from '../../http/openapi';
 
 const Status = z.enum(['new', 'answered', 'closed']);
 
-const Summary = z.object({ id: z.string(), receivedAt: z.string(), status: Status, serviceNumber: z.string().nullable() }).openapi('InquirySummary');
+const Summary = z
+  .object({ id: z.string(), reference: z.string(), receivedAt: z.string(), status: Status, serviceNumber: z.string().nullable() })
+  .openapi('InquirySummary');
 const Full = z
   .object({
     id: z.string(),
+    reference: z.string(),
     receivedAt: z.string(),
     status: Status,
     name: z.string(),

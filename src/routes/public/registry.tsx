@@ -48,7 +48,16 @@ export function registryRoutes(ctx: PublicContext) {
     const [snapshot, bodies] = await Promise.all([ctx.publication.snapshot(), ctx.publication.delegates()]);
     const page = searchRegistry(snapshot, { q, status, after, limit: PAGE_SIZE });
     const view = (
-      <RegistryPageView lang={lang} q={q} status={status} page={page} paged={after !== null} sections={registrySections(snapshot)} delegates={bodies} />
+      <RegistryPageView
+        lang={lang}
+        q={q}
+        status={status}
+        page={page}
+        paged={after !== null}
+        sections={registrySections(snapshot)}
+        delegates={bodies}
+        certifier={ctx.deps.config.certifier}
+      />
     );
     return htmlPage(c, view, 200, { 'Cache-Control': 'no-cache', Vary: 'Accept-Language', 'Content-Language': lang }) as never;
   });

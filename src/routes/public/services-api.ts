@@ -29,7 +29,7 @@ const oneRoute = createRoute({
   method: 'get',
   path: '/api/v1/services/{number}',
   tags: ['public'],
-  summary: "The verification page's facts as JSON (CONTRACT.md)",
+  summary: "The verification page's facts as JSON (docs/CONTRACT.md)",
   request: { params: NumberParam },
   responses: {
     200: { description: 'the service', content: { 'application/json': { schema: PublicServiceSchema } } },

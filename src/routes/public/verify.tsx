@@ -9,20 +9,35 @@ import { renderPage } from '../../views/layout';
 import { VerifyPage } from '../../views/verify-page';
 import { CheckedAt, RefererNotice } from '../../views/verify-parts';
 import type { PublicContext } from './context';
-import { LangQuery, htmlError } from './html';
+import { LangQuery, htmlError, htmlPage } from './html';
+import { UnknownNumberPage } from '../../views/unknown-number-page';
 import { memo, slottedPages } from './page-cache';
 import { NumberParam } from './schemas';
-import { qrPath } from '../../urls';
+import { qrPath, serviceFeedPath } from '../../urls';
+import { insertLogSection } from '../../views/log-section';
 
 const verifyRoute = createRoute({
   method: 'get',
   path: '/verify/{number}',
   tags: ['public'],
   summary: 'The verification page (Art. 10.4): HTML, Japanese by default, English with ?lang=en or Accept-Language: en',
-  request: { params: NumberParam, query: z.object({ lang: LangQuery }) },
+  // Any path segment: a malformed number of any length gets the unknown-number page too (issue 18).
+  request: {
+    params: z.object({
+      number: z
+        .string()
+        .min(1)
+        .max(1000)
+        .openapi({ param: { name: 'number', in: 'path' }, example: 'MD-0042-2411', description: 'the certification number' }),
+    }),
+    query: z.object({ lang: LangQuery }),
+  },
   responses: {
     200: { description: 'the page', content: { 'text/html': { schema: z.string() } } },
-    404: { description: 'unknown number, or a service never certified', content: { 'text/html': { schema: z.string() } } },
+    404: {
+      description: 'unknown or malformed number, or a service never certified: the page says a mark pointing here may be counterfeit and how to report it',
+      content: { 'text/html': { schema: z.string() } },
+    },
   },
 });
 
@@ -50,7 +65,7 @@ export function verifyRoutes(ctx: PublicContext) {
   r.onError(htmlError);
   const pages = slottedPages(async (s, lang, slots) => {
     const markSvg = s.markServed ? ctx.officialMark(lang) : null;
-    return renderPage(<VerifyPage service={s} lang={lang} slots={slots} markSvg={markSvg} base={ctx.base} />);
+    return renderPage(<VerifyPage service={s} lang={lang} slots={slots} markSvg={markSvg} base={ctx.base} certifier={ctx.deps.config.certifier} />);
   });
 
   // The check time, to the second: the same fragment for every request within it.
@@ -75,8 +90,13 @@ export function verifyRoutes(ctx: PublicContext) {
 
   r.openapi(verifyRoute, async (c) => {
     const { number } = c.req.valid('param');
-    const s = await serviceOr404(ctx, number);
     const lang = pickLang(c.req.valid('query').lang, c.req.header('accept-language'));
+    const s = NUMBER_PATTERN.test(number) ? await ctx.publication.service(number) : null;
+    if (!s) {
+      // The page a counterfeit mark leads to: 404, saying so and how to report it (issue 18).
+      const page = <UnknownNumberPage lang={lang} number={NUMBER_PATTERN.test(number) ? number : null} certifier={ctx.deps.config.certifier} />;
+      return htmlPage(c, page, 404, { 'Cache-Control': 'no-cache', Vary: 'Accept-Language', 'Content-Language': lang }) as never;
+    }
     // Our own pages (by the configured base or by the host the request came to) are not "another site".
     const own = originOf(c.req.url);
     const referer = c.req.header('referer');
@@ -86,9 +106,11 @@ export function verifyRoutes(ctx: PublicContext) {
       checkedAt: checkedAt(`${lang}|${Math.floor(now.getTime() / 1000)}`),
       referer: verdict.kind === 'none' ? '' : refererNotice(s, lang, verdict),
     });
-    return c.body(html as Uint8Array<ArrayBuffer>, 200, {
+    // Each public event's log index, per request: the log follows the registry by a few seconds (issue 16).
+    const withLog = ctx.deps.log ? insertLogSection(html, s.history, await ctx.deps.log.publicIndex(s.number), lang) : html;
+    return c.body(withLog as Uint8Array<ArrayBuffer>, 200, {
       'Content-Type': 'text/html; charset=utf-8',
-      Link: `<${ctx.base}/api/v1/services/${s.number}>; rel="alternate"; type="application/json"`,
+      Link: `<${ctx.base}/api/v1/services/${s.number}>; rel="alternate"; type="application/json", <${ctx.base}${serviceFeedPath(s.number)}${lang === 'en' ? '?lang=en' : ''}>; rel="alternate"; type="application/atom+xml"`,
       'Cache-Control': 'no-cache',
       Vary: 'Accept-Language, Referer',
       'Content-Language': lang,
