@@ -67,6 +67,8 @@ export interface CertmarkOptions {
   env?: Record<string, string>;
   /** Use this DATA_DIR (kept on stop, so a restart finds the same embedded database); a temp folder when absent. */
   dataDir?: string;
+  /** How long the start may take before it counts as failed (90 s; a test beside a full suite on 2 cores needs more). */
+  readyTimeoutMs?: number;
 }
 
 export interface CertmarkProcess extends Running {
@@ -104,7 +106,7 @@ export async function startCertmark(options: CertmarkOptions = {}): Promise<Cert
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
-  await waitReady(`${url}/readyz`, child, () => output);
+  await waitReady(`${url}/readyz`, child, () => output, options.readyTimeoutMs);
   return {
     url,
     child,

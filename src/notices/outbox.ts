@@ -13,8 +13,22 @@ import { certificatePdf } from './pdf';
 import { messageIdOf, NOTICES_CHANNEL, noticeId } from './ids';
 import { queueStaffNotices } from './staff-notices';
 
+/** The event types that cause a notice (compose.ts) or a notice to staff (an emergency). */
+const NOTIFIED = new Set<LifecycleEvent['type']>([
+  'service.certified',
+  'service.refused',
+  'investigation.requested',
+  'improvement.requested',
+  'service.revoked',
+  'service.terminated',
+  'service.lapsed',
+  'certificate.returned',
+  'emergency.reported',
+]);
+
 /** Writes the notices `written` causes for the service's vendor. A vendor without an address gets a dead letter staff see. */
 export async function queueNotices(tx: Tx, serviceId: string, written: readonly LifecycleEvent[], settings: NoticeSettings, now: Date): Promise<void> {
+  if (!written.some((e) => NOTIFIED.has(e.type))) return; // most operations notify nobody: no read
   const r = await noticeRecipientOf(tx, serviceId);
   if (!r) return;
   const recipients = Array.isArray(r.notice_emails) ? r.notice_emails : (JSON.parse(String(r.notice_emails)) as string[]);

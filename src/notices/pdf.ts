@@ -12,14 +12,14 @@ import type { Certifier } from '../config';
 import { qrPng } from '../mark/qr';
 import { formatDate } from '../views/format';
 
-const require = createRequire(import.meta.url);
-const FONT_FILES = {
-  regular: require.resolve('@expo-google-fonts/noto-sans-jp/400Regular/NotoSansJP_400Regular.ttf'),
-  bold: require.resolve('@expo-google-fonts/noto-sans-jp/700Bold/NotoSansJP_700Bold.ttf'),
-};
 let fonts: Promise<{ regular: Buffer; bold: Buffer }> | null = null;
+/** Read on the first PDF (and resolved then: the Workers bundle imports this module but never makes a PDF). */
 const loadFonts = () => {
-  fonts ??= Promise.all([readFile(FONT_FILES.regular), readFile(FONT_FILES.bold)]).then(([regular, bold]) => ({ regular, bold }));
+  if (!fonts) {
+    const require = createRequire(import.meta.url);
+    const file = (weight: string) => require.resolve(`@expo-google-fonts/noto-sans-jp/${weight}/NotoSansJP_${weight}.ttf`);
+    fonts = Promise.all([readFile(file('400Regular')), readFile(file('700Bold'))]).then(([regular, bold]) => ({ regular, bold }));
+  }
   return fonts;
 };
 

@@ -107,7 +107,7 @@ export async function issueEmbedToken(ctx: TokenContext, serviceRef: string, inp
   });
   const signer = ctx.keys.currentSigner();
   const now = ctx.clock.now();
-  const jti = randomBytes(16).toString('base64url');
+  const jti = newJti();
   const token = await signToken(signer, { iss: ctx.base, sub: service.number, origins, iat: Math.floor(now.getTime() / 1000), jti });
   if (token.length > MAX_TOKEN_LENGTH) throw new AppError('invalid', 'the origins make the token too long: use fewer or shorter origins', { field: 'origins' });
   await inTransaction(ctx.db, async (tx) => {
@@ -143,4 +143,15 @@ export async function retireEmbedToken(ctx: Pick<TokenContext, 'db' | 'clock' | 
 /** Every live token with its service's number (staff overview). */
 export async function liveEmbedTokenViews(db: Db): Promise<EmbedTokenView[]> {
   return (await tokens.liveEmbedTokens(db)).map((row) => toView({ ...row, retired_at: null }, row.number ?? ''));
+}
+
+/**
+ * 128 random bits, base64url, never with a leading `-`: a command line would read `certmark token retire -x…`
+ * as an option (one jti in 64 did, and the command said "unknown option").
+ */
+export function newJti(): string {
+  for (;;) {
+    const jti = randomBytes(16).toString('base64url');
+    if (!jti.startsWith('-')) return jti;
+  }
 }

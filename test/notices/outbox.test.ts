@@ -12,6 +12,7 @@ import { apply, decide, registerService, registerVendor } from '../../src/domain
 import { requestInvestigation } from '../../src/domain/lifecycle/oversight';
 import type { LifecycleContext } from '../../src/domain/lifecycle/context';
 import { noticeSettingsOf } from '../../src/notices/compose';
+import { runReminders } from '../../src/notices/reminders';
 import { deliverDue, fileMailer, MAX_ATTEMPTS, smtpMailer, type DeliveryDeps } from '../../src/notices/delivery';
 import { application as appForm, ok, problem } from '../admin/fixtures';
 import { testApp, type TestApp } from '../support/app';
@@ -427,5 +428,29 @@ describe.runIf(TEST_DATABASE_URL)('two server processes on PostgreSQL', () => {
     const ids = sink.received.filter((m) => m.to_.includes('twice@clinic-vendor.example.jp')).map((m) => m.messageId);
     expect(ids).toHaveLength(40);
     expect(new Set(ids).size).toBe(40);
+  });
+
+  it('write and send each reminder exactly once', async () => {
+    const ctx: LifecycleContext = { db: t.database.db, clock: t.clock, actor: 'test', notices: noticeSettingsOf(t.config, t.deps.mark) };
+    const vendor = await registerVendor(ctx, { nameJa: '並行リマインド', nameEn: null, contact: {}, noticeEmails: ['remind-once@clinic-vendor.example.jp'] });
+    for (let i = 0; i < 5; i++) {
+      const s = await registerService(ctx, { vendorId: vendor.id, nameJa: `並行更新${i}`, nameEn: null, origins: [], continues: null });
+      await apply(ctx, s.id, { documents: ['申請書'], feePaid: true, items: [] });
+      await decide(ctx, s.id, { outcome: 'certify', notice: '認定', reason: null, committeeOpinion: null, decidedOn: null });
+    }
+    const second = openPostgres({ url: TEST_DATABASE_URL!, schema: t.database.schema ?? undefined, max: 3 });
+    const back = t.clock.now();
+    try {
+      t.clock.set(new Date(back.getTime() + (2 * 365 - 80) * 86_400_000)); // past the 90-day reminder of every one
+      const settings = noticeSettingsOf(t.config, t.deps.mark);
+      await Promise.all([runReminders(t.database.db, t.clock, settings), runReminders(second.db, t.clock, settings), runReminders(t.database.db, t.clock, settings)]);
+      await Promise.all([drain(delivery()), drain(delivery({ db: second.db }))]);
+    } finally {
+      t.clock.set(back);
+      await second.close();
+    }
+    const got = sink.received.filter((m) => m.to_.includes('remind-once@clinic-vendor.example.jp') && m.subject?.startsWith('【更新のご案内】'));
+    expect(got).toHaveLength(5);
+    expect(new Set(got.map((m) => m.messageId)).size).toBe(5);
   });
 });

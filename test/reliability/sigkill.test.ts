@@ -172,7 +172,9 @@ let running: CertmarkProcess | null = null;
 /** Runs the kill loop against the database `options` name, then checks the ledger against `open()`. */
 async function killLoop(options: CertmarkOptions, open: () => Promise<Database>) {
   const env = { CERTMARK_DEMO: '0', LOG_LEVEL: 'error' };
-  const start = async () => (running = await startCertmark({ ...options, demo: false, env }));
+  // A start beside the rest of the suite on 2 cores (a new embedded database, tsx compiling the server) once took
+  // over 90 s: the bound is generous, the figures SIGKILL_VERBOSE prints are the measure.
+  const start = async () => (running = await startCertmark({ ...options, demo: false, env, readyTimeoutMs: 300_000 }));
   const first = await start();
   const made = await first.admin('POST', '/api/v1/admin/crawler-keys', { name: 'sigkill test' });
   expect(made.status).toBe(201);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main';
 import { ADMIN_TOKEN, testApp, type TestApp } from '../support/app';
 import { certifiedWithToken, get, SITE } from './support';
+import { newJti } from '../../src/tokens/issue';
 
 /** `certmark token issue {number} --origin {origin}…` prints the token and the embed snippet (CONTRACT.md). */
 describe('certmark token issue | list | retire, key rotate', () => {
@@ -51,6 +52,13 @@ describe('certmark token issue | list | retire, key rotate', () => {
     const r = await cli(['token', 'issue', s.number, '--origin', 'clinic.example.jp']);
     expect(r.code).toBe(1);
     expect(r.err).toContain('origins.0');
+  });
+
+  it('makes jtis a command line reads as an argument, never as an option (no leading -)', () => {
+    const jtis = Array.from({ length: 5000 }, newJti);
+    expect(jtis.filter((j) => j.startsWith('-'))).toEqual([]);
+    expect(new Set(jtis).size).toBe(5000);
+    expect(jtis.every((j) => /^[A-Za-z0-9_-]{22}$/.test(j))).toBe(true);
   });
 
   it('lists and retires tokens, and rotates the signing key', async () => {
