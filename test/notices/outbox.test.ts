@@ -443,7 +443,11 @@ describe.runIf(TEST_DATABASE_URL)('two server processes on PostgreSQL', () => {
     try {
       t.clock.set(new Date(back.getTime() + (2 * 365 - 80) * 86_400_000)); // past the 90-day reminder of every one
       const settings = noticeSettingsOf(t.config, t.deps.mark);
-      await Promise.all([runReminders(t.database.db, t.clock, settings), runReminders(second.db, t.clock, settings), runReminders(t.database.db, t.clock, settings)]);
+      await Promise.all([
+        runReminders(t.database.db, t.clock, settings),
+        runReminders(second.db, t.clock, settings),
+        runReminders(t.database.db, t.clock, settings),
+      ]);
       await Promise.all([drain(delivery()), drain(delivery({ db: second.db }))]);
     } finally {
       t.clock.set(back);
