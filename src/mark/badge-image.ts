@@ -5,8 +5,9 @@
  * a notice instead: never the mark (Art. 10.1, 10.6, 10.8).
  */
 import sharp from 'sharp';
-import { escapeXml, NOTICE_TEXT, type NoticeLang, type NoticeReason } from './notice';
 import { LRUCache } from 'lru-cache';
+import { formatDate, formatInstant, SCHEME } from '../views/vocabulary';
+import { escapeXml, NOTICE_TEXT, type NoticeLang, type NoticeReason } from './notice';
 
 export const BADGE_SIZE = { width: 460, height: 120 } as const;
 /** Room for text right of the mark. */
@@ -21,10 +22,21 @@ export interface BadgeFacts {
   checkedAt: Date;
 }
 
-/** `2026-04-01 12:34 JST`. */
-export function jstMinute(instant: Date): string {
-  return `${new Date(instant.getTime() + 9 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')} JST`;
-}
+/** The badge's own lines in the pages' words and date style (issue 18: one date style per language). */
+const WORDS = {
+  ja: {
+    number: (n: string) => `認定番号 ${n}`,
+    through: (d: string | null) => (d ? `有効期限 ${formatDate(d, 'ja')}` : '有効期限 —'),
+    checked: (at: Date) => `確認 ${formatInstant(at, 'ja')}`,
+    label: (name: string, n: string, through: string, checked: string) => `${SCHEME.ja}：${name}（${n}）${through}、${checked}`,
+  },
+  en: {
+    number: (n: string) => `Certification No. ${n}`,
+    through: (d: string | null) => (d ? `Valid through ${formatDate(d, 'en')}` : 'Valid through —'),
+    checked: (at: Date) => `Checked ${formatInstant(at, 'en')}`,
+    label: (name: string, n: string, through: string, checked: string) => `${SCHEME.en}: ${name} (${n}), ${through}, ${checked}`,
+  },
+} as const;
 
 /** Estimated advance of a character in ems: CJK and full-width ones are square, Latin about half. */
 const advance = (ch: string) => (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 1 : 0.6);
@@ -64,29 +76,30 @@ function frame(label: string, body: string, stroke: string, fill: string): strin
   ].join('');
 }
 
-/** The badge while the mark is served: the mark beside name, number, valid-through and the checked minute. */
+/**
+ * The badge while the mark is served: the mark beside the service's name, the scheme it is certified under, its
+ * number, valid-through and the checked minute, in the reader's language.
+ */
 export function validBadgeSvg(master: Buffer | string, f: BadgeFacts, lang: NoticeLang = 'ja'): string {
-  const checked = jstMinute(f.checkedAt);
-  const through = f.validThrough ?? '—';
-  const label =
-    lang === 'en'
-      ? `Certified: ${f.name.en ?? f.name.ja} (${f.number}), valid through ${through}, checked ${checked}`
-      : `認定サービス：${f.name.ja}（${f.number}）有効期限 ${through}、確認 ${checked}`;
+  const w = WORDS[lang];
+  const name = lang === 'en' ? (f.name.en ?? f.name.ja) : f.name.ja;
+  const through = w.through(f.validThrough);
+  const checked = w.checked(f.checkedAt);
   const body = [
     nestMaster(master, 12, 12, 96),
-    line(34, 17, '#1a1a1a', fit(lang === 'en' ? (f.name.en ?? f.name.ja) : f.name.ja, 17, TEXT_WIDTH), 'bold'),
-    line(54, 12, '#444444', fit(lang === 'en' ? f.name.ja : (f.name.en ?? ''), 12, TEXT_WIDTH)),
-    line(74, 13, '#1a1a1a', `認定番号 No. ${f.number}`),
-    line(93, 13, '#1a1a1a', `有効期限 valid through ${through}`),
-    line(111, 11, '#555555', `確認 checked ${checked}`),
+    line(32, 17, '#1a1a1a', fit(name, 17, TEXT_WIDTH), 'bold'),
+    line(52, 12, '#444444', fit(SCHEME[lang], 12, TEXT_WIDTH)),
+    line(72, 13, '#1a1a1a', w.number(f.number)),
+    line(91, 13, '#1a1a1a', fit(through, 13, TEXT_WIDTH)),
+    line(110, 11, '#555555', fit(checked, 11, TEXT_WIDTH)),
   ].join('');
-  return frame(label, body, '#8c8c8c', '#ffffff');
+  return frame(w.label(name, f.number, through, checked), body, '#8c8c8c', '#ffffff');
 }
 
 /** The badge when the mark must not be shown: a grey frame with the reason, never the mark. */
 export function noticeBadgeSvg(reason: NoticeReason, f: BadgeFacts | null, checkedAt: Date, lang: NoticeLang = 'ja'): string {
   const text = NOTICE_TEXT[reason] ?? NOTICE_TEXT.unknown;
-  const checked = jstMinute(checkedAt);
+  const checked = WORDS[lang].checked(checkedAt);
   const first = lang === 'en' ? text.en : text.ja;
   const second = lang === 'en' ? text.ja : text.en;
   const who = f ? `${fit(lang === 'en' ? (f.name.en ?? f.name.ja) : f.name.ja, 13, BADGE_SIZE.width - 40 - 13 * 8)}  ${f.number}` : '';
@@ -94,7 +107,7 @@ export function noticeBadgeSvg(reason: NoticeReason, f: BadgeFacts | null, check
     `<text x="20" y="34" font-family="${escapeXml(FONTS)}" font-size="17" font-weight="bold" fill="#333333">${escapeXml(first)}</text>`,
     `<text x="20" y="56" font-family="${escapeXml(FONTS)}" font-size="13" fill="#555555">${escapeXml(second)}</text>`,
     who ? `<text x="20" y="82" font-family="${escapeXml(FONTS)}" font-size="13" fill="#333333">${escapeXml(who)}</text>` : '',
-    `<text x="20" y="106" font-family="${escapeXml(FONTS)}" font-size="11" fill="#555555">${escapeXml(`確認 checked ${checked}`)}</text>`,
+    `<text x="20" y="106" font-family="${escapeXml(FONTS)}" font-size="11" fill="#555555">${escapeXml(checked)}</text>`,
   ].join('');
   return frame(`${first} / ${second}${who ? ` (${who})` : ''}, ${checked}`, body, '#8c8c8c', '#f4f4f4');
 }

@@ -17,17 +17,24 @@ describe('GET /badge/{token}.svg|.png (self-dating badge image)', () => {
     await t.close();
   });
 
-  it('draws the mark whole beside the service name, its number, "valid through" and the checked minute in JST', async () => {
+  it('draws the mark whole beside the service name, the scheme, its number, "valid through" and the checked minute in JST, in the pages\' date style', async () => {
     const s = await certifiedWithToken(t, { nameJa: '診療クラウド', nameEn: 'Clinic Cloud' });
     const r = await get(t, `/badge/${s.token}.svg`, { Origin: SITE });
     expect(r.status).toBe(200);
     const svg = (await bytesOf(r)).toString();
     expect(svg).toContain(MARK_PATH);
     expect(svg).toContain('診療クラウド');
-    expect(svg).toContain('Clinic Cloud');
-    expect(svg).toContain(s.number);
-    expect(svg).toContain('valid through 2028-04-01');
-    expect(svg).toContain('2026-04-01 12:04 JST');
+    expect(svg).toContain('医療情報ASP・SaaS 情報開示認定');
+    expect(svg).toContain(`認定番号 ${s.number}`);
+    expect(svg).toContain('有効期限 2028年4月1日');
+    expect(svg).toContain('確認 2026年4月1日 12:04（日本時間）');
+    expect(svg).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    const en = (await bytesOf(await get(t, `/badge/${s.token}.svg?lang=en`, { Origin: SITE }))).toString();
+    expect(en).toContain('Clinic Cloud');
+    expect(en).toContain('Medical ASP/SaaS disclosure certification');
+    expect(en).toContain('Valid through 1 April 2028');
+    expect(en).toContain('Checked 1 April 2026, 12:04 JST');
+    expect(en).not.toMatch(/\d{4}-\d{2}-\d{2}/);
     expect(r.headers.get('cache-control')).toBe('public, max-age=60');
     expect(r.headers.get('certification-status')).toBe('certified');
     expect(r.headers.get('vary')).toBe('Origin, Referer');

@@ -37,7 +37,13 @@ export async function testApp(options: { now?: string; config?: Partial<Config>;
   const auth = (token = ADMIN_TOKEN) => ({ Authorization: `Bearer ${token}` });
   const json = (method: string, path: string, body?: unknown, headers: Record<string, string> = auth()) =>
     app.request(path, { method, headers: { 'Content-Type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { app, deps, database, clock, config, auth, json, close: () => database.close() };
+  return { app, deps, database, clock, config, auth, json, close: once(() => database.close()) };
 }
 
 export type TestApp = Awaited<ReturnType<typeof testApp>>;
+
+/** The app closes once: an afterEach may close an app its test already closed, or one a failed setup left. */
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let closing: Promise<void> | null = null;
+  return () => (closing ??= fn());
+}

@@ -25,7 +25,7 @@ const TokenOut = z
     markUrl: z.string(),
     badgeUrl: z.string(),
     badgeImageUrl: z.string(),
-    snippet: z.string().openapi({ description: 'the embed snippet of CONTRACT.md' }),
+    snippet: z.string().openapi({ description: 'the embed snippet (docs/CONTRACT.md, "The embed snippet")' }),
   })
   .openapi('EmbedToken');
 
