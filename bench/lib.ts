@@ -94,6 +94,9 @@ export async function startCertmark(options: CertmarkOptions = {}): Promise<Cert
     CERTMARK_KEY_SECRET: KEY_SECRET,
     CERTMARK_DEMO: options.demo === false ? '0' : '1',
     LOG_LEVEL: 'warn',
+    // one admin revokes at once, as the tests and benches that revoke through a server expect (Art. 17 four eyes
+    // is the default on PostgreSQL; test/admin/revocation-approval.test.ts covers it)
+    CERTMARK_REVOCATION_APPROVALS: '1',
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...options.env,
   };

@@ -6,6 +6,10 @@ import * as recordsOnChain from './20261202_0004_records_on_chain';
 import * as staffScopes from './20261202_0005_staff_scopes';
 import * as transparencyLog from './20261202_0006_transparency_log';
 import * as notices from './20261202_0007_notices';
+import * as staffAccounts from './20261203_0008_staff_accounts';
+import * as backOffice from './20261203_0009_back_office';
+import * as originProofs from './20261203_0010_origin_proofs';
+import * as filingDocuments from './20261203_0011_filing_documents';
 
 /**
  * Every migration, listed by name so bundlers (the Workers build) include them.
@@ -19,4 +23,8 @@ export const migrations: Record<string, Migration> = {
   '20261202_0005_staff_scopes': staffScopes,
   '20261202_0006_transparency_log': transparencyLog,
   '20261202_0007_notices': notices,
+  '20261203_0008_staff_accounts': staffAccounts,
+  '20261203_0009_back_office': backOffice,
+  '20261203_0010_origin_proofs': originProofs,
+  '20261203_0011_filing_documents': filingDocuments,
 };

@@ -6,6 +6,7 @@ import { jsonBodyGuard } from './http/json-guard';
 import { htmlError, wantsPage } from './routes/public/html';
 import { newRouter } from './http/router';
 import { adminRoutes } from './routes/admin/index';
+import { consoleRoutes } from './routes/console/index';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { publicRoutes } from './routes/public/index';
@@ -42,6 +43,7 @@ export function createApp(deps: AppDeps) {
   if (deps.surface === 'public') return app;
   app.route('/', sightingRoutes(deps));
   app.route('/api/v1/admin', adminRoutes());
+  app.route('/staff', consoleRoutes()); // the staff console (issue 14): not on the public surface
   app.route('/', docsRoutes(app, deps));
   return app;
 }

@@ -56,6 +56,23 @@ const EnvSchema = z.object({
   CERTMARK_CERTIFIER_URL: z.url().optional(),
   /** Art. 18: the business days within which the inquiry desk usually replies, as the receipt says. */
   CERTMARK_INQUIRY_REPLY_DAYS: z.coerce.number().int().min(1).max(60).default(5),
+  /** Art. 17 (issue 14): how many admins a revocation needs; 2 = one proposes, another approves. */
+  CERTMARK_REVOCATION_APPROVALS: z.enum(['1', '2'], 'must be 1 or 2').optional(),
+  /**
+   * Tests only: origins (`http://127.0.0.1:4010`, comma-separated) the site checks may fetch although they are not
+   * https or not public (issue 15). Never set in production: it opens the SSRF rules for exactly these origins.
+   */
+  CERTMARK_TEST_FETCH_ALLOW: z
+    .string()
+    .max(2000)
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url().regex(/^https?:\/\/[^/]+$/, 'must be origins (scheme://host:port), comma-separated')).max(20))
+    .optional(),
   /** An SVG or PNG file: the body's logo, served at /assets/certifier-logo. */
   CERTMARK_CERTIFIER_LOGO: z
     .string()
@@ -108,6 +125,10 @@ export interface Config {
   certifier: Certifier;
   /** Written notices: SMTP, or .eml files in {dataDir}/outbox when smtpUrl is null. */
   mail: { smtpUrl: string | null; from: string; staff: string[] };
+  /** What certmark fetches (src/net/safe-fetch.ts): the test-only allow-list, empty in production. */
+  fetch: { allow: string[] };
+  /** Art. 17: admins a revocation needs: 1 revokes at once; 2 makes a proposal another admin approves. */
+  revocationApprovals: 1 | 2;
 }
 
 export class ConfigError extends Error {}
@@ -142,6 +163,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       from: e.MAIL_FROM ?? `certmark <notices@${new URL(e.PUBLIC_BASE_URL ?? 'http://localhost').hostname}>`,
       staff: e.CERTMARK_STAFF_EMAILS ?? [],
     },
+    fetch: { allow: e.CERTMARK_TEST_FETCH_ALLOW ?? [] },
+    // Four eyes by default where the body runs for real (PostgreSQL); one admin on the embedded demo database.
+    revocationApprovals: e.CERTMARK_REVOCATION_APPROVALS === undefined ? (databaseUrl === null ? 1 : 2) : e.CERTMARK_REVOCATION_APPROVALS === '1' ? 1 : 2,
   };
 }
 

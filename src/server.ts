@@ -8,8 +8,10 @@ import { DataDirLockedError } from './db/lock';
 import { createLogger } from './logger';
 import { prepareDeps } from './deps';
 import { demoBadgeUrls } from './demo/seed';
+import { demoConsoleInvite } from './demo/console-invite';
 import { KeySecretError } from './keys/secret';
 import { startNotices } from './notices/runner';
+import { startSiteChecks } from './origins/runner';
 
 /** The Node shell: parse config once, open the database, bootstrap, serve. */
 async function main() {
@@ -24,7 +26,10 @@ async function main() {
   deps.log?.start(database);
   // Written notices go out after the commit that wrote them (src/notices/).
   const notices = startNotices(config, database, clock, logger, deps.mark);
+  // Proved sites are checked again a year after they last passed (Art. 10.2, src/origins/).
+  const siteChecks = startSiteChecks(config, database, clock, logger, deps.mark);
   const demoBadges = config.demo ? await demoBadgeUrls(database.db, config.publicBaseUrl, clock.now()) : [];
+  const demoInvite = config.demo ? await demoConsoleInvite(database.db, clock, config.publicBaseUrl) : null;
   // Slow clients: the headers must arrive within 10 s and the whole request within its deadline (Node's defaults
   // are 60 s and 300 s).
   const serverOptions = { headersTimeout: 10_000, requestTimeout: Math.max(config.deadlines.writeMs, 10_000) };
@@ -35,6 +40,8 @@ async function main() {
       `certmark is running on ${base} (${database.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})`,
       `  registry:      ${base}/registry`,
       `  API docs:      ${base}/docs`,
+      `  staff console: ${base}/staff/`,
+      ...(demoInvite ? [`  demo admin:    enrol at ${demoInvite}  (one-time link, 24 h; a new one at each start until used)`] : []),
       `  services JSON: ${base}/api/v1/services`,
       `  notices:       ${notices.describe}${config.mail.smtpUrl ? '' : ' (no SMTP_URL set)'}`,
       ...demoBadges
@@ -62,6 +69,7 @@ async function main() {
     server.close();
     await deps.log?.stop();
     await notices.stop();
+    await siteChecks.stop();
     await database.close();
     process.exit(0);
   };

@@ -35,7 +35,55 @@ export interface ServiceOriginTable {
   service_id: string;
   origin: string;
   added_at: Instant;
+  /** How the site was verified (issue 15): `staff` (named in the written application), `http-01` or `dns-01`. */
+  verified_by: Generated<string>;
+  /** The proof that verified it, when the vendor proved it. */
+  proof_id: string | null;
 }
+
+/** A challenge for one origin of one service (Art. 10.2 two-sided, issue 15), checked now and re-checked yearly. */
+export interface OriginProofTable {
+  id: string;
+  service_id: string;
+  origin: string;
+  method: 'http-01' | 'dns-01';
+  token: string;
+  requested_by: string;
+  requested_at: Instant;
+  /** A pending challenge not met by then is expired. */
+  expires_at: Instant;
+  status: 'pending' | 'valid' | 'failing' | 'lapsed' | 'expired' | 'withdrawn';
+  verified_at: Instant | null;
+  /** When the yearly re-check is due. */
+  revalidate_at: Instant | null;
+  /** The first failed re-check: the vendor was told then, and the origin goes at the end of the grace period. */
+  failing_since: Instant | null;
+  checked_at: Instant | null;
+  problem: string | null;
+  checks: Generated<number>;
+}
+export type OriginProofRow = Selectable<OriginProofTable>;
+
+/** A filed document (Art. 4 and later filings), stored once by its SHA-256. Confidential (Art. 20). */
+export interface DocumentTable {
+  sha256: string;
+  content_type: string;
+  size: number;
+  bytes: Buffer;
+  stored_at: Instant;
+}
+
+/** Which service a document was filed for, as what, by whom and when. */
+export interface ServiceDocumentTable {
+  id: string;
+  service_id: string;
+  sha256: string;
+  name: string;
+  purpose: 'application' | 'renewal' | 'change' | 'termination' | 'emergency' | 'answer' | 'other';
+  filed_by: string;
+  filed_at: Instant;
+}
+export type ServiceDocumentRow = Selectable<ServiceDocumentTable>;
 
 /** One row per certification period (Art. 9.1); written in the transaction of the decision event. */
 export interface PeriodTable {
@@ -97,10 +145,74 @@ export interface StaffTokenTable {
 /** Art. 7, 19: the services a `delegate` or `committee` token is assigned to. */
 export interface StaffAssignmentTable {
   id: string;
-  staff_token_id: string;
+  /** Exactly one of staff_token_id and staff_account_id names who holds the assignment. */
+  staff_token_id: string | null;
+  staff_account_id: ColumnType<string | null, string | null | undefined, string | null>;
   service_id: string;
   assigned_at: Instant;
   ended_at: Instant | null;
+}
+
+/** The staff console's people (issue 14): the same roles as staff tokens; enrolled through a one-time invitation. */
+export interface StaffAccountTable {
+  id: string;
+  email: string;
+  name: string;
+  role: 'admin' | 'reviewer' | 'auditor' | 'delegate' | 'committee';
+  delegate_id: string | null;
+  created_at: Instant;
+  enrolled_at: Instant | null;
+  disabled_at: Instant | null;
+}
+
+export interface StaffInviteTable {
+  id: string;
+  account_id: string;
+  token_hash: string;
+  created_by: string;
+  created_at: Instant;
+  expires_at: Instant;
+  used_at: Instant | null;
+}
+
+export interface StaffPasskeyTable {
+  id: string;
+  account_id: string;
+  public_key: Buffer;
+  counter: ColumnType<string | number, number, number>;
+  transports: JSONColumnType<string[], string, string>;
+  created_at: Instant;
+  last_used_at: Instant | null;
+}
+
+export interface StaffPasswordTable {
+  account_id: string;
+  password_hash: string;
+  totp_secret: string;
+  totp_last_step: ColumnType<string | number | null, number | null, number | null>;
+  created_at: Instant;
+}
+
+export interface StaffSessionTable {
+  id_hash: string;
+  account_id: string | null;
+  csrf_token: string;
+  challenge: string | null;
+  created_at: Instant;
+  last_seen_at: Instant;
+  expires_at: Instant;
+  ended_at: Instant | null;
+}
+
+/** Sign-ins, failures, lockouts, sign-outs, invitations and enrolments of staff accounts: append-only. */
+export interface StaffSignInTable {
+  id: Generated<number>;
+  account_id: string | null;
+  email: string;
+  kind: 'enrolled' | 'signed_in' | 'failed' | 'locked' | 'signed_out' | 'invited' | 'disabled';
+  method: string | null;
+  detail: string | null;
+  at: Instant;
 }
 
 /** A written notice in the outbox (src/notices/). */
@@ -239,6 +351,52 @@ export interface MisuseCaseTable {
   closed_at: Instant | null;
   close_reason: string | null;
   action: Json<Record<string, unknown>> | null;
+  /** What the case waits for (issue 14): a request of Art. 15 or 16 until its due date, or a revocation proposal's decision. */
+  awaiting: ColumnType<'investigation' | 'improvement' | 'revocation' | null, 'investigation' | 'improvement' | 'revocation' | null | undefined>;
+  /** The end of the due day (JST) of the request awaited: a sighting after it reopens the case. */
+  awaiting_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  reopen_count: ColumnType<number, number | undefined>;
+  /** The sighting that last reopened the case. */
+  reopened_sighting_id: ColumnType<string | null, string | null | undefined>;
+}
+
+/** One action on a misuse case, with the events it caused (issue 14): its history. Confidential (Art. 20). */
+export interface CaseActionTable {
+  id: string;
+  /** The order the actions were recorded in. */
+  seq: Generated<number>;
+  case_id: string;
+  at: Instant;
+  actor: string;
+  kind:
+    | 'dismissed'
+    | 'investigation'
+    | 'improvement'
+    | 'revocation_proposal'
+    | 'reopened'
+    | 'revocation_approved'
+    | 'revocation_rejected'
+    | 'revocation_withdrawn';
+  details: Json<Record<string, unknown>>;
+  event_ids: Json<number[]>;
+}
+
+/** Art. 17 with two admins: a revocation one proposes and another approves. Confidential until revoked. */
+export interface RevocationProposalTable {
+  id: string;
+  service_id: string;
+  case_id: string | null;
+  ground: number;
+  reason: string;
+  notice: string | null;
+  notice_sent_by: 'post' | 'email' | 'hand' | 'not_sent';
+  proposed_by: string;
+  proposed_at: Instant;
+  status: 'pending' | 'approved' | 'rejected' | 'withdrawn';
+  decided_by: string | null;
+  decided_at: Instant | null;
+  decision_note: string | null;
+  revocation_event_id: number | null;
 }
 
 /** Art. 18: the inquiry desk. Confidential to staff. */
@@ -252,18 +410,34 @@ export interface InquiryTable {
   subject: string;
   body: string;
   status: 'new' | 'answered' | 'closed';
+  /** Art. 18: the answer, who gave it and when (issue 14). */
+  answer: ColumnType<string | null, string | null | undefined>;
+  answered_by: ColumnType<string | null, string | null | undefined>;
+  answered_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  closed_by: ColumnType<string | null, string | null | undefined>;
+  closed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  close_note: ColumnType<string | null, string | null | undefined>;
 }
 
 export interface DB extends LogTables {
   vendors: VendorTable;
   services: ServiceTable;
   service_origins: ServiceOriginTable;
+  origin_proofs: OriginProofTable;
+  documents: DocumentTable;
+  service_documents: ServiceDocumentTable;
   periods: PeriodTable;
   disclosure_items: DisclosureItemTable;
   events: EventTable;
   event_chain_head: EventChainHeadTable;
   staff_tokens: StaffTokenTable;
   staff_assignments: StaffAssignmentTable;
+  staff_accounts: StaffAccountTable;
+  staff_invites: StaffInviteTable;
+  staff_passkeys: StaffPasskeyTable;
+  staff_passwords: StaffPasswordTable;
+  staff_sessions: StaffSessionTable;
+  staff_sign_ins: StaffSignInTable;
   notices: NoticeTable;
   notice_files: NoticeFileTable;
   audit_log: AuditLogTable;
@@ -276,6 +450,8 @@ export interface DB extends LogTables {
   idempotency_keys: IdempotencyKeyTable;
   misuse_cases: MisuseCaseTable;
   inquiries: InquiryTable;
+  case_actions: CaseActionTable;
+  revocation_proposals: RevocationProposalTable;
   /** One-off data steps a migration asked the next start to run (src/repositories/records.ts). */
   pending_adoptions: { name: string };
 }
@@ -287,3 +463,5 @@ export type EventRow = Selectable<EventTable>;
 export type NewEvent = Insertable<EventTable>;
 export type DisclosureItemRow = Selectable<DisclosureItemTable>;
 export type StaffTokenRow = Selectable<StaffTokenTable>;
+export type StaffAccountRow = Selectable<StaffAccountTable>;
+export type StaffSessionRow = Selectable<StaffSessionTable>;

@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import type { Database } from '../db/database';
 import type { MarkMatcher } from '../detection/image';
 import type { MarkRenderer } from '../mark/render';
+import type { ChallengeCheckDeps } from '../origins/challenge';
 import type { StandingDeps } from '../standing/deps';
 import type { TransparencyLog } from '../transparency/log';
 
@@ -31,6 +32,8 @@ export interface AppDeps extends StandingDeps {
   log?: TransparencyLog;
   /** Skip the per-request log line (benchmarks). */
   quietRequests?: boolean;
+  /** How the site challenges are checked (Art. 10.2, issue 15): the system's resolvers unless a shell stands in. */
+  siteCheck?: ChallengeCheckDeps;
   /**
    * `public`: only what the public and vendor pages read (registry, verification, mark, badge, QR, JWKS,
    * widget, inquiries): the Workers build, where the staff API, sightings and image checks do not run.

@@ -20,7 +20,8 @@ import { insertNotices, noticeRecipientsOfAll } from '../repositories/notices';
 import { verifyUrl } from '../urls';
 import { formatDate } from '../views/format';
 import type { NoticeLanguage, NoticeSettings } from './compose';
-import { messageIdOf, NOTICES_CHANNEL, noticeId } from './ids';
+import { NOTICES_CHANNEL } from './ids';
+import { plainNoticeRow } from './plain';
 
 /** One reminder that is due today. */
 export interface DueReminder {
@@ -156,7 +157,6 @@ export async function runReminders(db: Db, clock: Clock, settings: NoticeSetting
     const [events, recipients] = await Promise.all([allServiceEvents(tx), noticeRecipientsOfAll(tx)]);
     const rows = [];
     for (const r of recipients) {
-      const parsed = typeof r.notice_emails === 'string' ? (JSON.parse(r.notice_emails) as string[]) : r.notice_emails;
       const due = remindersDue(
         r.id,
         events.get(r.id) ?? [],
@@ -165,31 +165,7 @@ export async function runReminders(db: Db, clock: Clock, settings: NoticeSetting
         { nameJa: r.name_ja, nameEn: r.name_en, number: r.number, language: r.language },
         settings,
       );
-      for (const m of due) {
-        const id = noticeId(m.cause);
-        const vendor = r.language === 'en' ? (r.vendor_name_en ?? r.vendor_name_ja) : r.vendor_name_ja;
-        const head = r.language === 'en' ? `To ${vendor}` : `${vendor} 御中`;
-        const sign = r.language === 'en' ? settings.certifier.name.en : settings.certifier.name.ja;
-        rows.push({
-          id,
-          cause: m.cause,
-          kind: m.kind,
-          service_id: r.id,
-          event_id: null,
-          recipients: JSON.stringify(parsed),
-          language: r.language,
-          subject: m.subject,
-          body: [head, '', ...m.lines, '', '--', sign, settings.certifier.email, ''].join('\n'),
-          attachments: JSON.stringify([]),
-          pending_attachment: null,
-          message_id: messageIdOf(id, settings.publicBaseUrl),
-          created_at: now,
-          status: parsed.length > 0 ? ('pending' as const) : ('dead' as const),
-          next_attempt_at: now,
-          last_error: parsed.length > 0 ? null : 'the vendor has no address for notices',
-          sent_at: null,
-        });
-      }
+      for (const m of due) rows.push(plainNoticeRow(r, m, settings, now));
     }
     const before = await tx
       .selectFrom('notices')

@@ -4,7 +4,7 @@ import type { Clock } from '../clock';
 import { inTransaction, type Db } from '../db/database';
 import { auditConfidentialRead, type StaffReader } from '../domain/confidential';
 import { AppError } from '../errors';
-import { findInquiry, insertInquiry, listInquiries } from '../repositories/inquiries';
+import { findInquiry, insertInquiry, listInquiries, lockInquiry, updateInquiry, type InquiryRow } from '../repositories/inquiries';
 import { queueStaffNotices, type StaffNoticeSettings } from '../notices/staff-notices';
 
 /** What a reader sends to the inquiry desk (Art. 18). Confidential to staff once received (Art. 20). */
@@ -100,6 +100,64 @@ export async function inquiryForStaff(reader: StaffReader, id: string) {
   const row = await findInquiry(reader.db, id);
   if (!row) throw new AppError('not_found', 'inquiry not found');
   await auditConfidentialRead(reader, id, ['inquiry']);
+  return inquiryOut(row);
+}
+
+export type InquiryForStaff = ReturnType<typeof inquiryOut>;
+
+/** Who acts on the inquiry desk, when (the staff token or account as `staff:{id}`). */
+export interface DeskContext {
+  db: Db;
+  clock: Clock;
+  actor: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * Art. 18: the answer given to the inquirer, recorded with who gave it and when: new → answered. The text is
+ * what staff sent (certmark does not send it). Returns the inquiry after it and the event on the chain.
+ */
+export async function answerInquiry(ctx: DeskContext, id: string, answer: string): Promise<{ inquiry: InquiryForStaff; eventIds: number[] }> {
+  const text = clean(answer);
+  if (!text) throw new AppError('invalid', 'an answer needs its text', { field: 'answer' });
+  return inquiryStep(ctx, id, (row, at) => {
+    if (row.status !== 'new') throw new AppError('conflict', `the inquiry is already ${row.status}`, { article: 'Art. 18', extra: { status: row.status } });
+    return { set: { status: 'answered', answer: text, answered_by: ctx.actor, answered_at: at }, event: 'inquiry.answered' };
+  });
+}
+
+/** Art. 18: the inquiry closed: answered, or closed unanswered with the reason (a duplicate, spam). */
+export async function closeInquiry(ctx: DeskContext, id: string, note: string | null): Promise<{ inquiry: InquiryForStaff; eventIds: number[] }> {
+  const why = note === null ? null : clean(note) || null;
+  return inquiryStep(ctx, id, (row, at) => {
+    if (row.status === 'closed') throw new AppError('conflict', 'the inquiry is already closed', { article: 'Art. 18', extra: { status: row.status } });
+    if (row.status === 'new' && why === null) {
+      throw new AppError('invalid', 'an inquiry closed without an answer needs the reason (note)', { field: 'note', article: 'Art. 18' });
+    }
+    return { set: { status: 'closed', closed_by: ctx.actor, closed_at: at, close_note: why }, event: 'inquiry.closed' };
+  });
+}
+
+async function inquiryStep(
+  ctx: DeskContext,
+  id: string,
+  decide: (row: InquiryRow, at: Date) => { set: Parameters<typeof updateInquiry>[2]; event: 'inquiry.answered' | 'inquiry.closed' },
+) {
+  return inTransaction(ctx.db, async (tx) => {
+    const row = await lockInquiry(tx, id);
+    if (!row) throw new AppError('not_found', 'inquiry not found', { field: 'id' });
+    const at = ctx.clock.now();
+    const step = decide(row, at);
+    await updateInquiry(tx, id, step.set);
+    const eventId = await recordOnChain(tx, 'inquiry', step.event, id, ctx.actor, at);
+    ctx.signal?.throwIfAborted();
+    return { inquiry: inquiryOut((await lockInquiry(tx, id))!), eventIds: [eventId] };
+  });
+}
+
+const isoOrNull = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+
+function inquiryOut(row: InquiryRow) {
   return {
     id: row.id,
     reference: inquiryReference({ id: row.id, receivedAt: new Date(row.received_at) }),
@@ -111,5 +169,11 @@ export async function inquiryForStaff(reader: StaffReader, id: string) {
     serviceNumber: row.service_number,
     subject: row.subject,
     body: row.body,
+    answer: row.answer,
+    answeredBy: row.answered_by,
+    answeredAt: isoOrNull(row.answered_at),
+    closedBy: row.closed_by,
+    closedAt: isoOrNull(row.closed_at),
+    closeNote: row.close_note,
   };
 }

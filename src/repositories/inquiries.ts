@@ -1,11 +1,11 @@
-import type { Db } from '../db/database';
+import type { Db, Tx } from '../db/database';
 import type { InquiryTable } from '../db/schema';
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 
 /** Art. 18: the inquiry desk. Every row is confidential to staff (Art. 20). */
 export type InquiryRow = Selectable<InquiryTable>;
 
-export async function insertInquiry(db: Db, row: InquiryRow): Promise<void> {
+export async function insertInquiry(db: Db, row: Insertable<InquiryTable>): Promise<void> {
   await db.insertInto('inquiries').values(row).execute();
 }
 
@@ -33,4 +33,13 @@ export async function listInquiries(
 
 export async function findInquiry(db: Db, id: string): Promise<InquiryRow | undefined> {
   return db.selectFrom('inquiries').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Locks the inquiry: two staff answering at once are serialised. */
+export async function lockInquiry(tx: Tx, id: string): Promise<InquiryRow | undefined> {
+  return tx.selectFrom('inquiries').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function updateInquiry(tx: Tx, id: string, set: Updateable<InquiryTable>): Promise<void> {
+  await tx.updateTable('inquiries').set(set).where('id', '=', id).execute();
 }

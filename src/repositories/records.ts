@@ -54,13 +54,42 @@ export const RECORD_KINDS = {
     table: 'misuse_cases',
     key: 'id',
     columns: ['id', 'case_key', 'service_id', 'page_url', 'page_origin', 'finding', 'status', 'closed_at', 'close_reason', 'action'],
-    events: ['case.opened', 'case.closed'],
+    added: ['awaiting', 'awaiting_until'],
+    events: ['case.opened', 'case.closed', 'case.updated', 'case.reopened'],
+  },
+  case_action: {
+    table: 'case_actions',
+    key: 'id',
+    columns: ['id', 'case_id', 'at', 'actor', 'kind', 'details', 'event_ids'],
+    events: ['case_action.recorded'],
+  },
+  revocation_proposal: {
+    table: 'revocation_proposals',
+    key: 'id',
+    columns: [
+      'id',
+      'service_id',
+      'case_id',
+      'ground',
+      'reason',
+      'notice',
+      'notice_sent_by',
+      'proposed_by',
+      'proposed_at',
+      'status',
+      'decided_by',
+      'decided_at',
+      'decision_note',
+      'revocation_event_id',
+    ],
+    events: ['revocation.proposed', 'revocation.approved', 'revocation.rejected', 'revocation.withdrawn'],
   },
   inquiry: {
     table: 'inquiries',
     key: 'id',
     columns: ['id', 'received_at', 'name', 'email', 'organisation', 'service_number', 'subject', 'body', 'status'],
-    events: ['inquiry.received', 'inquiry.status_changed'],
+    added: ['answer', 'answered_by', 'answered_at', 'closed_by', 'closed_at', 'close_note'],
+    events: ['inquiry.received', 'inquiry.status_changed', 'inquiry.answered', 'inquiry.closed'],
   },
   delegate: {
     table: 'delegates',
@@ -72,7 +101,46 @@ export const RECORD_KINDS = {
     table: 'staff_assignments',
     key: 'id',
     columns: ['id', 'staff_token_id', 'service_id', 'assigned_at', 'ended_at'],
+    added: ['staff_account_id'],
     events: ['staff_assignment.made', 'staff_assignment.ended'],
+  },
+  staff_account: {
+    table: 'staff_accounts',
+    key: 'id',
+    columns: ['id', 'email', 'name', 'role', 'delegate_id', 'created_at', 'enrolled_at', 'disabled_at'],
+    events: ['staff_account.invited', 'staff_account.enrolled', 'staff_account.disabled'],
+  },
+  origin_proof: {
+    table: 'origin_proofs',
+    key: 'id',
+    columns: [
+      'id',
+      'service_id',
+      'origin',
+      'method',
+      'token',
+      'requested_by',
+      'requested_at',
+      'expires_at',
+      'status',
+      'verified_at',
+      'revalidate_at',
+      'failing_since',
+    ],
+    events: [
+      'origin_proof.requested',
+      'origin_proof.verified',
+      'origin_proof.failing',
+      'origin_proof.lapsed',
+      'origin_proof.expired',
+      'origin_proof.withdrawn',
+    ],
+  },
+  service_document: {
+    table: 'service_documents',
+    key: 'id',
+    columns: ['id', 'service_id', 'sha256', 'name', 'purpose', 'filed_by', 'filed_at'],
+    events: ['document.filed'],
   },
 } as const satisfies Record<string, RecordKind>;
 
@@ -103,8 +171,8 @@ function normalise(v: unknown): unknown {
 }
 
 /** After writing a record in `tx`: reads it back and appends `type` with its id and fingerprint. */
-export async function recordOnChain<K extends RecordKindName>(tx: Tx, kind: K, type: RecordEvent<K>, key: string, actor: string, at: Date): Promise<void> {
-  await recordsOnChain(tx, kind, type, [key], actor, at);
+export async function recordOnChain<K extends RecordKindName>(tx: Tx, kind: K, type: RecordEvent<K>, key: string, actor: string, at: Date): Promise<number> {
+  return (await recordsOnChain(tx, kind, type, [key], actor, at))[0]!;
 }
 
 /** Many records of one kind at once (the cases a sighting batch opened): one read, one append. */
@@ -115,8 +183,8 @@ export async function recordsOnChain<K extends RecordKindName>(
   keys: readonly string[],
   actor: string,
   at: Date,
-): Promise<void> {
-  if (keys.length === 0) return;
+): Promise<number[]> {
+  if (keys.length === 0) return [];
   const k = RECORD_KINDS[kind];
   const rows = (await tx
     .selectFrom(k.table)
@@ -130,7 +198,7 @@ export async function recordsOnChain<K extends RecordKindName>(
     const payload: RecordPayload = { record: key, fingerprint: recordFingerprint(kind, row) };
     return { type, payload } as never;
   });
-  await appendEvents(tx, null, actor, at, events);
+  return (await appendEvents(tx, null, actor, at, events)).map((e) => e.id);
 }
 
 export interface RecordProblem {

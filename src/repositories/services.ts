@@ -127,13 +127,19 @@ export async function origins(db: Db, serviceId: string): Promise<string[]> {
   return rows.map((r) => r.origin);
 }
 
+/** The origins become `list`: those that stay keep when and how they were verified (issue 15); new ones are staff's. */
 export async function replaceOrigins(tx: Tx, serviceId: string, list: readonly string[], at: Date) {
-  await tx.deleteFrom('service_origins').where('service_id', '=', serviceId).execute();
   const unique = [...new Set(list)]; // (service, origin) is the key: a repeat must not fail the operation
+  await tx
+    .deleteFrom('service_origins')
+    .where('service_id', '=', serviceId)
+    .$if(unique.length > 0, (q) => q.where('origin', 'not in', unique))
+    .execute();
   if (unique.length > 0) {
     await tx
       .insertInto('service_origins')
       .values(unique.map((origin) => ({ service_id: serviceId, origin, added_at: at })))
+      .onConflict((oc) => oc.columns(['service_id', 'origin']).doNothing())
       .execute();
   }
 }

@@ -48,7 +48,8 @@ export type NewSighting = Omit<SightingRow, 'findings' | 'evidence'> & { finding
 /**
  * The finished work of many sightings in one statement (group commit): the sightings, their cases (one row per
  * case, tallied beforehand, in key order so concurrent writers lock cases in the same order) and the stored
- * answers of their Idempotency-Keys. One statement is atomic by itself. Returns the ids of the cases it opened.
+ * answers of their Idempotency-Keys. One statement is atomic by itself. Returns the ids of the cases it opened,
+ * and the cases it reopened.
  */
 export async function writeReceived(
   db: Db,
@@ -57,7 +58,7 @@ export async function writeReceived(
     cases: readonly FindingTally[];
     answers: readonly { crawlerKeyId: string; key: string; status: number; body: Record<string, unknown> }[];
   },
-): Promise<string[]> {
+): Promise<{ opened: string[]; reopened: ReopenedCase[] }> {
   const iso = (d: Date | string) => new Date(d).toISOString();
   const sightings = JSON.stringify(w.sightings.map((s) => ({ ...s, seen_at: iso(s.seen_at), created_at: iso(s.created_at) })));
   const cases = JSON.stringify(
@@ -76,15 +77,38 @@ export async function writeReceived(
         sightings_count = misuse_cases.sightings_count + excluded.sightings_count,
         first_seen_at = least(misuse_cases.first_seen_at, excluded.first_seen_at),
         last_seen_at = greatest(misuse_cases.last_seen_at, excluded.last_seen_at),
-        last_sighting_id = excluded.last_sighting_id
-      returning id, (xmax = 0) as opened
+        last_sighting_id = excluded.last_sighting_id,
+        awaiting = case when ${REOPENS} then null else misuse_cases.awaiting end,
+        awaiting_until = case when ${REOPENS} then null else misuse_cases.awaiting_until end,
+        reopen_count = misuse_cases.reopen_count + case when ${REOPENS} then 1 else 0 end,
+        reopened_sighting_id = case when ${REOPENS} then excluded.last_sighting_id else misuse_cases.reopened_sighting_id end
+      returning id, (xmax = 0) as opened, reopen_count, last_seen_at,
+        (xmax <> 0 and reopened_sighting_id is not null and reopened_sighting_id = last_sighting_id) as reopened
     ), k as (
       update idempotency_keys as k set state = 'done', response_status = v.status, response_body = v.body
       from jsonb_to_recordset(${answers}::jsonb) as v(crawler_key_id text, key text, status integer, body jsonb)
       where k.crawler_key_id = v.crawler_key_id and k.key = v.key
     )
-    select id from c where opened`.execute(db);
-  return (r.rows as { id: string }[]).map((row) => row.id);
+    select id, opened, reopened, reopen_count, last_seen_at from c where opened or reopened`.execute(db);
+  const rows = r.rows as { id: string; opened: boolean; reopened: boolean; reopen_count: number; last_seen_at: Date | string }[];
+  return {
+    opened: rows.filter((row) => row.opened).map((row) => row.id),
+    reopened: rows
+      .filter((row) => !row.opened && row.reopened)
+      .map((row) => ({ id: row.id, reopenCount: Number(row.reopen_count), lastSeenAt: new Date(row.last_seen_at) })),
+  };
+}
+
+/**
+ * Issue 14: an open case waiting for a request (Art. 15, 16) reopens when its finding is seen on the page again
+ * after the request's due day ended; a dismissed case does not (staff judged that page), it only counts.
+ */
+const REOPENS = sql`(misuse_cases.status = 'open' and misuse_cases.awaiting_until is not null and excluded.last_seen_at >= misuse_cases.awaiting_until)`;
+
+export interface ReopenedCase {
+  id: string;
+  reopenCount: number;
+  lastSeenAt: Date;
 }
 
 /** The sightings behind one case (same service, page and finding), newest first. */

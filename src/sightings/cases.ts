@@ -1,45 +1,93 @@
 /**
- * What staff do with a misuse case (DOMAIN.md, "Misuse detection"): close it as dismissed, with a reason, or act
- * on it: an investigation request (Art. 15), an improvement request (Art. 16), or a proposal to revoke under
- * Art. 17.1(3) (misuse of the mark against Art. 10.2–10.6). The proposal is recorded on the case; revoking
- * stays a separate act of an admin. Each is one transaction with the case locked.
+ * What staff do with a misuse case (DOMAIN.md, "Misuse detection"; issue 14). A case is a review item, and each
+ * action on it is an event in its history naming the events it caused: dismiss it with a reason (closes it), or
+ * act: an investigation request (Art. 15), an improvement request (Art. 16), or a revocation proposal under
+ * Art. 17.1(3) (misuse of the mark against Art. 10.2–10.6), which a second admin approves or rejects
+ * (revocation-proposals.ts). The case stays open while a request is outstanding and may be escalated later; a
+ * sighting after the request's due date reopens it for review (repositories/sightings.ts). Each action is one
+ * transaction with the case locked.
  */
 import { inTransaction, type Db } from '../db/database';
 import { auditConfidentialRead, type StaffReader } from '../domain/confidential';
 import { resolveService } from '../domain/lifecycle/staff-view';
-import type { CalendarDate } from '../domain/calendar';
-import type { LifecycleContext } from '../domain/lifecycle/context';
+import { addDays, startOfJstDay, type CalendarDate } from '../domain/calendar';
+import { newId, type LifecycleContext } from '../domain/lifecycle/context';
+import type { NoticeDelivery } from '../domain/lifecycle/events';
 import { requestImprovement, requestInvestigation } from '../domain/lifecycle/oversight';
+import { proposeRevocation, revocationProposals, type ProposalOut } from '../domain/lifecycle/revocation-proposals';
 import { AppError, notFound } from '../errors';
-import { closeCase, findCase, listCases, lockCase, type CaseFilter, type CaseRow, type CaseView } from '../repositories/cases';
+import {
+  caseActions,
+  findCase,
+  listCases,
+  lockCase,
+  recordCaseAction,
+  type CaseActionRow,
+  type CaseFilter,
+  type CaseRow,
+  type CaseView,
+} from '../repositories/cases';
 import { findImage, sightingsOfCase, type SightingRow } from '../repositories/sightings';
-import { recordOnChain } from '../repositories/records';
 
 export type CaseAction =
   | { kind: 'investigation'; subject: string; dueOn: CalendarDate }
   /** `investigationId` names the investigation it follows (Art. 16.1); without it, one is opened for the case's finding. */
-  | { kind: 'improvement'; content: string; dueOn: CalendarDate; publish: boolean; investigationId?: string }
-  | { kind: 'revocation_proposal'; reason: string };
+  | { kind: 'improvement'; content: string; dueOn: CalendarDate; publish: boolean; investigationId?: string | undefined }
+  /** The written notice (Art. 17.2) to be sent when the revocation is approved, as `POST …/revocation` takes it. */
+  | { kind: 'revocation_proposal'; reason: string; notice?: string | null | undefined; noticeSentBy?: NoticeDelivery | undefined };
 
 /** The article each action is taken under. */
 export const ACTION_ARTICLES = { investigation: 'Art. 15.1', improvement: 'Art. 16.1', revocation_proposal: 'Art. 17.1(3)' } as const;
 
+/** What an action on a case answers: the action in the case's history and the ids of the events it caused. */
+export interface CaseActionDone {
+  actionId: string;
+  eventIds: number[];
+  recorded: Record<string, unknown>;
+}
+
 function requireOpen(c: CaseRow | undefined): CaseRow {
   if (!c) throw notFound('case');
   if (c.status !== 'open') throw new AppError('conflict', `the case is already ${c.status}`, { extra: { status: c.status } });
+  if (c.awaiting === 'revocation') {
+    throw new AppError('conflict', 'a revocation proposed on this case awaits a second admin: approve, reject or withdraw it first', {
+      article: 'Art. 17.1',
+      extra: { awaiting: 'revocation' },
+    });
+  }
   return c;
 }
 
-export async function dismissCase(ctx: LifecycleContext, caseId: string, reason: string): Promise<void> {
-  await inTransaction(ctx.db, async (tx) => {
+/** The instant a request's due day (JST) ends: a sighting from then on reopens the case. */
+const endOfDueDay = (dueOn: CalendarDate) => startOfJstDay(addDays(dueOn, 1));
+
+/** Closes the case as dismissed, with the reason. A dismissed case counts later sightings but does not reopen. */
+export async function dismissCase(ctx: LifecycleContext, caseId: string, reason: string): Promise<CaseActionDone> {
+  return inTransaction(ctx.db, async (tx) => {
     requireOpen(await lockCase(tx, caseId));
     const at = ctx.clock.now();
-    await closeCase(tx, caseId, { status: 'dismissed', at, reason, action: null });
-    await recordOnChain(tx, 'case', 'case.closed', caseId, ctx.actor, at);
+    const recorded = { kind: 'dismissed', by: ctx.actor, at: at.toISOString(), reason };
+    const done = await recordCaseAction(tx, {
+      id: newId(ctx),
+      caseId,
+      kind: 'dismissed',
+      details: recorded,
+      eventIds: [],
+      actor: ctx.actor,
+      at,
+      change: { status: 'dismissed', reason, action: null },
+    });
+    ctx.signal?.throwIfAborted();
+    return { ...done, recorded };
   });
 }
 
-export async function actOnCase(ctx: LifecycleContext, caseId: string, action: CaseAction): Promise<Record<string, unknown>> {
+/**
+ * Acts on an open case. The case stays open and waits: for the request's due date (Art. 15, 16), or for the
+ * second admin's decision on the revocation proposed (Art. 17.1(3)). A case waiting for a request may be
+ * escalated (another request, or a revocation proposal).
+ */
+export async function actOnCase(ctx: LifecycleContext, caseId: string, action: CaseAction): Promise<CaseActionDone> {
   return inTransaction(ctx.db, async (tx) => {
     const c = requireOpen(await lockCase(tx, caseId));
     if (c.service_id === null) {
@@ -51,29 +99,62 @@ export async function actOnCase(ctx: LifecycleContext, caseId: string, action: C
     const at = ctx.clock.now();
     const base = { kind: action.kind, article: ACTION_ARTICLES[action.kind], by: ctx.actor, at: at.toISOString(), finding: c.finding, pageUrl: c.page_url };
     let recorded: Record<string, unknown>;
+    let eventIds: number[];
+    let awaiting: { awaiting: 'investigation' | 'improvement' | 'revocation'; awaitingUntil: Date | null };
     switch (action.kind) {
       case 'investigation': {
         // Art. 15.1: explanations or materials about the service's use of the mark (Art. 10)
         const r = await requestInvestigation(inTx, c.service_id, { subject: action.subject, dueOn: action.dueOn });
         recorded = { ...base, investigationId: r.id, dueOn: action.dueOn };
+        eventIds = r.events.map((e) => e.id);
+        awaiting = { awaiting: 'investigation', awaitingUntil: endOfDueDay(action.dueOn) };
         break;
       }
       case 'improvement': {
-        const investigationId =
-          action.investigationId ??
-          (await requestInvestigation(inTx, c.service_id, { subject: `標章の使用 (Art. 10): ${c.finding} on ${c.page_url}`, dueOn: action.dueOn })).id;
+        eventIds = [];
+        let investigationId = action.investigationId;
+        if (!investigationId) {
+          const opened = await requestInvestigation(inTx, c.service_id, {
+            subject: `標章の使用 (Art. 10): ${c.finding} on ${c.page_url}`,
+            dueOn: action.dueOn,
+          });
+          investigationId = opened.id;
+          eventIds.push(...opened.events.map((e) => e.id));
+        }
+        // Art. 16.1: the improvement request follows the investigation
         const r = await requestImprovement(inTx, c.service_id, { investigationId, content: action.content, dueOn: action.dueOn, publish: action.publish });
+        eventIds.push(...r.events.map((e) => e.id));
         recorded = { ...base, improvementId: r.id, investigationId, dueOn: action.dueOn, published: action.publish };
+        awaiting = { awaiting: 'improvement', awaitingUntil: endOfDueDay(action.dueOn) };
         break;
       }
-      case 'revocation_proposal':
-        // Art. 17.1(3): a ground for revocation; the revocation itself is decided and recorded by an admin
-        recorded = { ...base, ground: 3, reason: action.reason };
+      case 'revocation_proposal': {
+        // Art. 17.1(3): a ground for revocation; a second admin decides (revocation-proposals.ts)
+        const r = await proposeRevocation(inTx, c.service_id, {
+          ground: 3,
+          reason: action.reason,
+          notice: action.notice ?? null,
+          ...(action.noticeSentBy ? { noticeSentBy: action.noticeSentBy } : {}),
+          caseId,
+        });
+        recorded = { ...base, ground: 3, reason: action.reason, proposalId: r.proposal.id };
+        eventIds = r.eventIds;
+        awaiting = { awaiting: 'revocation', awaitingUntil: null };
         break;
+      }
     }
-    await closeCase(tx, caseId, { status: 'actioned', at, reason: null, action: recorded });
-    await recordOnChain(tx, 'case', 'case.closed', caseId, ctx.actor, at);
-    return recorded;
+    const done = await recordCaseAction(tx, {
+      id: newId(ctx),
+      caseId,
+      kind: action.kind,
+      details: recorded,
+      eventIds,
+      actor: ctx.actor,
+      at,
+      change: { ...awaiting, action: recorded },
+    });
+    ctx.signal?.throwIfAborted();
+    return { ...done, recorded };
   });
 }
 
@@ -105,12 +186,21 @@ async function caseListService(reader: StaffReader, service: string, scope: Read
   return id;
 }
 
-/** One case with its latest sightings. */
-export async function caseForStaff(reader: StaffReader, caseId: string, sightingsShown: number): Promise<{ found: CaseView; sightings: SightingRow[] }> {
+/** One case with its latest sightings, its history (each action with the events it caused) and its revocation proposals. */
+export async function caseForStaff(
+  reader: StaffReader,
+  caseId: string,
+  sightingsShown: number,
+): Promise<{ found: CaseView; sightings: SightingRow[]; history: CaseActionRow[]; proposals: ProposalOut[] }> {
   const found = await findCase(reader.db, caseId);
   if (!found) throw new AppError('not_found', `no case ${caseId}`, { field: 'case' });
   await auditConfidentialRead(reader, caseId, ['case']);
-  return { found, sightings: await sightingsOfCase(reader.db, found, sightingsShown) };
+  return {
+    found,
+    sightings: await sightingsOfCase(reader.db, found, sightingsShown),
+    history: await caseActions(reader.db, caseId),
+    proposals: await revocationProposals(reader.db, { status: null, serviceId: null, caseId, limit: 20 }),
+  };
 }
 
 /** An image a crawler sent, as stored. */
@@ -121,9 +211,11 @@ export async function sightingImageForStaff(reader: StaffReader, sha256: string)
   return image.bytes;
 }
 
-/** The case as it is after staff acted on it (the writer's own answer). */
-export async function caseAfterAction(db: Db, caseId: string): Promise<CaseView> {
+/** The case as it is after staff acted on it, with its history (the writer's own answer). */
+export async function caseAfterAction(db: Db, caseId: string): Promise<{ found: CaseView; history: CaseActionRow[] }> {
   const found = await findCase(db, caseId);
   if (!found) throw notFound('case');
-  return found;
+  return { found, history: await caseActions(db, caseId) };
 }
+
+export type { CaseActionRow };

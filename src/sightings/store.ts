@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { inTransaction, type Db } from '../db/database';
-import { caseKey, type FindingTally } from '../repositories/cases';
-import { recordsOnChain } from '../repositories/records';
+import { caseKey, findCase, recordCaseAction, type FindingTally } from '../repositories/cases';
+import { recordOnChain, recordsOnChain } from '../repositories/records';
 import { claimIdempotencyKeys, insertImagesOnce, writeReceived, type NewSighting } from '../repositories/sightings';
 import { queueStaffNotices, type StaffNoticeSettings } from '../notices/staff-notices';
 import { microBatcher } from './batch';
@@ -76,10 +76,24 @@ async function writeAll(db: Db, items: readonly FinishedSighting[], newId: () =>
   const images = items.flatMap((i) => (i.image ? [i.image] : []));
   await inTransaction(db, async (tx) => {
     if (images.length > 0) await insertImagesOnce(tx, images);
-    const opened = await writeReceived(tx, work);
+    const { opened, reopened } = await writeReceived(tx, work);
     // A case opened is on the chain (its id and fingerprint); counting sightings on it is not.
     const at = new Date(Math.max(...items.map((i) => new Date(i.sighting.created_at).getTime())));
     await recordsOnChain(tx, 'case', 'case.opened', opened, 'crawler', at);
+    // Issue 14: a case reopened (seen again after its request's due date) is on the chain and in its history.
+    for (const r of reopened) {
+      const changed = await recordOnChain(tx, 'case', 'case.reopened', r.id, 'crawler', at);
+      await recordCaseAction(tx, {
+        id: newId(),
+        caseId: r.id,
+        kind: 'reopened',
+        details: { seenAt: r.lastSeenAt.toISOString(), reopenCount: r.reopenCount },
+        eventIds: [changed],
+        actor: 'crawler',
+        at,
+        change: null,
+      });
+    }
     // staff hear of each new case (DOMAIN.md, "Notices the body sends")
     if (staff) {
       const isNew = new Set(opened);
@@ -92,6 +106,24 @@ async function writeAll(db: Db, items: readonly FinishedSighting[], newId: () =>
           subject: `新しい不正使用の事案: ${c.finding}（${c.pageOrigin}）`,
           lines: [`クローラーの報告から事案が開かれました。`, '', `所見: ${c.finding}`, `ページ: ${c.pageUrl}`, '', `GET /api/v1/admin/cases/${c.id}`],
         }));
+      for (const r of reopened) {
+        const c = await findCase(tx, r.id);
+        if (!c) continue;
+        notices.push({
+          kind: 'staff_case_opened' as const,
+          cause: `case:${r.id}:reopened:${r.reopenCount}`,
+          serviceId: c.service_id,
+          subject: `不正使用の事案の再開: ${c.finding}（${c.page_origin}）`,
+          lines: [
+            `期限後にも同じ所見が確認されたため、事案を再開しました。`,
+            '',
+            `所見: ${c.finding}`,
+            `ページ: ${c.page_url}`,
+            '',
+            `GET /api/v1/admin/cases/${r.id}`,
+          ],
+        });
+      }
       await queueStaffNotices(tx, staff, notices, at);
     }
   });

@@ -102,6 +102,8 @@ beforeAll(async () => {
     improvement: 'some-improvement',
     id: 'some-inquiry',
     notice: 'some-notice',
+    proposal: 'some-proposal',
+    proof: 'some-proof',
   };
 });
 afterAll(async () => t.close());

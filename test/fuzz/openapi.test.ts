@@ -3,7 +3,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { testApp } from '../support/app';
 import { operationId, operationsOf, requestsFor, type FuzzRequest, type Operation } from './requests';
-import { freshCases, freshServices, seedWorld, type World } from './world';
+import { freshCases, freshProposals, freshServices, seedWorld, type World } from './world';
 
 /**
  * Issue 10: every operation of the served /openapi.json, fuzzed with requests built from its own schemas
@@ -87,6 +87,7 @@ it.each(operations.map((op) => [operationId(op), op] as const))(
         world.scopedTokenIds.map((s) => s.value),
       );
     if (names(op, 'case')) world.cases = await freshCases(world);
+    if (names(op, 'proposal')) world.proposals = await freshProposals(world);
     // The inquiry desk allows five per client in ten minutes (all of app.request is one client): time passes.
     const paced = op.path === '/api/v1/inquiries';
     const property = fc.asyncProperty(requestsFor(op, doc, world), async (req) => {

@@ -314,6 +314,17 @@ function hintsFor(op: Operation, world: World): SchemaContext['hint'] {
           [1, fc.webUrl().map((u) => new URL(u).origin)],
           [1, fc.oneof(fc.webUrl(), fc.constantFrom(...ODD_URLS))],
         );
+      case 'content':
+        // a filed document (Art. 4): a PDF in base64 mostly
+        if (op.path.endsWith('/documents')) return weighted<unknown>([3, fc.constant(world.documents.pdfBase64)], [1, fc.base64String({ maxLength: 200 })]);
+        return undefined;
+      case 'origin':
+        // a site to prove (Art. 10.2): an https origin mostly, now and then anything
+        return weighted<unknown>(
+          [4, fc.constantFrom('https://karte.fuzz-vendor.example', 'https://xn--eckwd4c7c.jp', 'https://vendor.example:8443')],
+          [1, fc.webUrl().map((u) => new URL(u).origin)],
+          [1, fc.oneof(fc.webUrl(), fc.constantFrom(...ODD_URLS))],
+        );
       case 'pageUrl':
         return pages;
       case 'linkHref':
@@ -380,12 +391,16 @@ function poolFor(op: Operation, name: string, world: World): Seeded[] {
     if (name === 'service') return [...assigned, ...fresh.services];
   }
   if (op.path.includes('/staff-tokens/')) return world.staffTokenIds;
+  if (op.path.includes('/documents') && name === 'service') return world.documents.services;
+  if (op.path.includes('/documents/') && name === 'sha256') return world.documents.shas;
   if (op.path.includes('/crawler-keys/')) return world.crawlerKeyIds;
   switch (name) {
     case 'service': {
       // Services in the states where this operation succeeds count three times, the others once.
       const preferred = (STATES_FOR[op.path.split('/').at(-1)!] ?? []).flatMap((state) => fresh.byState[state] ?? []);
-      return [...fresh.services, ...preferred, ...preferred];
+      // Art. 16.1: an improvement request names an investigation of its own service; name that service often
+      const investigated = op.path.endsWith('/improvements') ? fresh.investigations.map((i) => i.service) : [];
+      return [...fresh.services, ...preferred, ...preferred, ...investigated, ...investigated, ...investigated];
     }
     case 'vendor':
       return world.vendors;
@@ -397,6 +412,10 @@ function poolFor(op: Operation, name: string, world: World): Seeded[] {
       return world.jtis;
     case 'case':
       return world.cases;
+    case 'proposal':
+      return world.proposals;
+    case 'proof':
+      return world.proofs;
     case 'sha256':
       return world.imageShas;
     case 'id':

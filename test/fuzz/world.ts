@@ -5,7 +5,10 @@ import { lapse, revoke, terminate } from '../../src/domain/lifecycle/closure';
 import type { LifecycleContext } from '../../src/domain/lifecycle/context';
 import { publishImprovement, reportEmergency, requestImprovement, requestInvestigation } from '../../src/domain/lifecycle/oversight';
 import { fileRenewal } from '../../src/domain/lifecycle/renewal';
+import { proposeRevocation } from '../../src/domain/lifecycle/revocation-proposals';
 import { assignService } from '../../src/access/scope';
+import { requestOriginProof } from '../../src/origins/proofs';
+import { fileDocument } from '../../src/documents/filing';
 import { ADMIN_TOKEN, type TestApp } from '../support/app';
 import { markPng, recolouredPng } from '../sightings/support';
 import { Seeded } from './values';
@@ -53,6 +56,14 @@ export interface World {
   crawlerKeyIds: Seeded[];
   /** Open misuse cases (freshCases). */
   cases: Seeded[];
+  /** Pending revocation proposals (freshProposals): one by another admin, one by the fuzzer's own admin token. */
+  proposals: Seeded[];
+  /** Site proofs (Art. 10.2, issue 15): a pending http-01 and dns-01 challenge; checks find no name (no network). */
+  proofs: Seeded[];
+  /** A filed PDF (Art. 4) and the services it was filed for: the documents routes name these. */
+  documents: { services: Seeded[]; shas: Seeded[]; pdfBase64: string };
+  /** The actor of the fuzzer's admin token, which may withdraw its own proposals. */
+  adminActor: string;
   /** Images stored with the cases' sightings. */
   imageShas: Seeded[];
   inquiries: Seeded[];
@@ -217,6 +228,46 @@ export async function freshCases(world: World): Promise<Seeded[]> {
   return mine.map((c) => new Seeded(c.id, `open ${c.finding} case`));
 }
 
+/**
+ * Pending revocation proposals (Art. 17, four eyes) on services certified now: one proposed by another admin
+ * (the fuzzer may approve or reject it), one by the fuzzer's own admin token (it may withdraw it).
+ */
+export async function freshProposals(world: World): Promise<Seeded[]> {
+  const out: Seeded[] = [];
+  for (const actor of ['fuzz-seed', world.adminActor]) {
+    const s = await certifiedAt(world.t, world.vendors[0]!.value, 0);
+    const made = await proposeRevocation({ ...lifecycleOf(world.t), actor }, s.id, {
+      ground: 3,
+      reason: '標章の改変',
+      notice: '取消通知',
+      noticeSentBy: 'post',
+    });
+    out.push(new Seeded(made.proposal.id, actor === 'fuzz-seed' ? "another admin's revocation proposal" : 'own revocation proposal'));
+  }
+  return out;
+}
+
+/** Pending site challenges on the main certified service, one per method. */
+async function freshProofs(world: World): Promise<Seeded[]> {
+  const service = world.fresh.byState.certified?.[0]?.value ?? world.fresh.services[0]!.value;
+  const ctx = { ...lifecycleOf(world.t), check: {} };
+  const out: Seeded[] = [];
+  for (const method of ['http-01', 'dns-01'] as const) {
+    const p = await requestOriginProof(ctx, service, { origin: `https://${method}.fuzz-vendor.example`, method });
+    out.push(new Seeded(p.id, `pending ${method} site proof`));
+  }
+  return out;
+}
+
+/** One small PDF filed for two services (stored once): the documents routes have something to read. */
+async function filedDocuments(world: World): Promise<World['documents']> {
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+  const services = world.fresh.services.slice(0, 2);
+  let sha = '';
+  for (const s of services) sha = (await fileDocument(lifecycleOf(world.t), s.value, { name: '申請書.pdf', purpose: 'application', bytes: pdf })).sha256;
+  return { services, shas: [new Seeded(sha, 'filed document sha256')], pdfBase64: pdf.toString('base64') };
+}
+
 /** The world, made once per file, with a first set of fresh services and cases. */
 export async function seedWorld(t: TestApp): Promise<World> {
   const api = (method: string, path: string, body?: unknown) => t.json(method, path, body);
@@ -292,6 +343,10 @@ export async function seedWorld(t: TestApp): Promise<World> {
     staffTokenIds: [...victims.map((v) => new Seeded(v.id, 'staff token id')), new Seeded(me.id, "the admin's own staff token id")],
     crawlerKeyIds: keyVictims.map((k) => new Seeded(k.id, 'crawler key id')),
     cases: [],
+    proposals: [],
+    proofs: [],
+    documents: { services: [], shas: [], pdfBase64: '' },
+    adminActor: `staff:${me.id}`,
     imageShas: [images.mark, images.recoloured].map((b) => new Seeded(createHash('sha256').update(b).digest('hex'), 'stored image sha256')),
     inquiries: [new Seeded(inquiry.id, 'inquiry id')],
     images,
@@ -309,5 +364,8 @@ export async function seedWorld(t: TestApp): Promise<World> {
     fresh: await freshServices(t, vendorIds[0]!, [committee.id, delegate.id]),
   };
   world.cases = await freshCases(world);
+  world.proposals = await freshProposals(world);
+  world.proofs = await freshProofs(world);
+  world.documents = await filedDocuments(world);
   return world;
 }

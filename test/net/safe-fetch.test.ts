@@ -59,7 +59,13 @@ function noDial() {
 /** A dialer that records the address asked for and connects to the local fixture instead. */
 function fixtureDial() {
   const calls: DialTarget[] = [];
-  return { calls, dial: (t: DialTarget) => (calls.push(t), net.connect({ host: '127.0.0.1', port })) };
+  return {
+    calls,
+    dial: (t: DialTarget) => {
+      calls.push(t);
+      return net.connect({ host: '127.0.0.1', port });
+    },
+  };
 }
 
 describe('the SSRF rules, with the test allow-list off', () => {

@@ -147,7 +147,8 @@ describe('acting on a case', () => {
     );
     expect(res.status).toBe(200);
     const body = (await res.json()) as CaseOut;
-    expect(body).toMatchObject({ status: 'actioned', action: { kind: 'investigation', article: 'Art. 15.1' } });
+    // issue 14: the case stays open, waiting for the request's due date
+    expect(body).toMatchObject({ status: 'open', awaiting: 'investigation', dueOn: '2026-04-30', action: { kind: 'investigation', article: 'Art. 15.1' } });
     const events = await serviceEvents(t.database.db, s.id);
     const requested = events.find((e) => e.type === 'investigation.requested');
     expect(requested?.payload).toMatchObject({ investigationId: body.action!.investigationId, dueOn: '2026-04-30' });
@@ -197,7 +198,12 @@ describe('acting on a case', () => {
     const { s, c } = await noLinkCase();
     const res = await t.json('POST', `/api/v1/admin/cases/${c.id}/actions`, { kind: 'revocation_proposal', reason: 'repeated misuse after two requests' });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'actioned', action: { kind: 'revocation_proposal', ground: 3, article: 'Art. 17.1(3)' } });
+    // issue 14: a proposal another admin decides; the case waits for it
+    expect(await res.json()).toMatchObject({
+      status: 'open',
+      awaiting: 'revocation',
+      action: { kind: 'revocation_proposal', ground: 3, article: 'Art. 17.1(3)' },
+    });
     const events = await serviceEvents(t.database.db, s.id);
     expect(events.some((e) => e.type === 'service.revoked')).toBe(false);
   });

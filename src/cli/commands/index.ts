@@ -13,10 +13,31 @@ import { refuse } from './refuse';
 import { renew } from './renew';
 import { returnCertificate } from './return-certificate';
 import { revoke } from './revoke';
+import { casesDismiss, casesImprove, casesInvestigate, casesList, casesProposeRevocation, casesShow } from './cases';
+import { inquiriesAnswer, inquiriesClose, inquiriesList, inquiriesShow } from './inquiries';
+import {
+  changesFile,
+  changesList,
+  emergenciesList,
+  emergenciesProgress,
+  emergenciesReport,
+  improvementsComplete,
+  improvementsList,
+  improvementsPublish,
+  improvementsRequest,
+  investigationsAnswer,
+  investigationsList,
+  investigationsRequest,
+  originsAdd,
+  originsList,
+  originsRemove,
+} from './oversight';
+import { revocationsApprove, revocationsList, revocationsReject, revocationsShow, revocationsWithdraw } from './revocations';
 import { service } from './service';
 import { serviceAdd } from './service-add';
 import { services } from './services';
 import { delegateAdd, staffTokenAssign, staffTokenIssue, staffTokenList, staffTokenRevoke, staffTokenUnassign } from './staff-token';
+import { staffInvite } from './staff-invite';
 import { status } from './status';
 import { terminate } from './terminate';
 import { keyRotate, tokenIssue, tokenList, tokenRetire } from './token-issue';
@@ -45,6 +66,36 @@ export const commands: readonly Command[] = [
   returnCertificate,
   lapse,
   revoke,
+  revocationsList,
+  revocationsShow,
+  revocationsApprove,
+  revocationsReject,
+  revocationsWithdraw,
+  originsList,
+  originsAdd,
+  originsRemove,
+  changesList,
+  changesFile,
+  emergenciesList,
+  emergenciesReport,
+  emergenciesProgress,
+  investigationsList,
+  investigationsRequest,
+  investigationsAnswer,
+  improvementsList,
+  improvementsRequest,
+  improvementsPublish,
+  improvementsComplete,
+  casesList,
+  casesShow,
+  casesDismiss,
+  casesInvestigate,
+  casesImprove,
+  casesProposeRevocation,
+  inquiriesList,
+  inquiriesShow,
+  inquiriesAnswer,
+  inquiriesClose,
   tokenIssue,
   tokenList,
   tokenRetire,
@@ -54,6 +105,7 @@ export const commands: readonly Command[] = [
   staffTokenRevoke,
   staffTokenAssign,
   staffTokenUnassign,
+  staffInvite,
   delegateAdd,
   crawlerKeyCreate,
   crawlerKeyList,

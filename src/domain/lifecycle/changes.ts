@@ -54,10 +54,13 @@ export async function changeDisclosure(
   });
 }
 
+/** Art. 10.2: the statuses in which the registered sites may change (and a site may be proved, issue 15). */
+export const SITES_MAY_CHANGE: Parameters<typeof requireStatus>[1] = [null, 'refused', ...OPEN];
+
 /** Art. 10.2: the web origins where the service's mark may appear. */
 export async function changeOrigins(ctx: LifecycleContext, serviceId: string, origins: string[]) {
   return onService(ctx, serviceId, (v) => {
-    requireStatus(v, [null, 'refused', ...OPEN], 'Art. 10.2', 'a change of registered sites');
+    requireStatus(v, SITES_MAY_CHANGE, 'Art. 10.2', 'a change of registered sites');
     return {
       events: [{ type: 'service.origins_changed', payload: { origins } }],
       project: async (tx) => services.replaceOrigins(tx, serviceId, origins, v.now),

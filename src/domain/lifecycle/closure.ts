@@ -14,11 +14,42 @@ const IN_FORCE = ['certified', 'renewal_pending'] as const;
  * Art. 17.1: revocation on one of the grounds (1)–(9). Art. 17.2: the written notice is recorded only when one was
  * produced: its text and how it went out. Without one, the event says `not_sent`; nothing claims a notice.
  */
+export interface RevocationInput {
+  ground: RevocationGround;
+  reason: string;
+  notice?: string | null;
+  noticeSentBy?: NoticeDelivery;
+}
+
 export async function revoke(
   ctx: LifecycleContext,
   serviceId: string,
-  input: { ground: RevocationGround; reason: string; notice?: string | null; noticeSentBy?: NoticeDelivery },
+  /** `proposalId`, `caseId`: the approved proposal and the misuse case it came from (issue 14), named in the event. */
+  input: RevocationInput & { proposalId?: string; caseId?: string | null },
 ) {
+  const { notice, noticeSentBy } = checkRevocation(input);
+  return onService(ctx, serviceId, async (v) => {
+    requireStatus(v, [...IN_FORCE, 'expired'], 'Art. 17.1', 'a revocation');
+    // Art. 17.2: with notices on, the written notice is a PDF letter, stored and named in the event by its hash
+    const letter = ctx.notices ? await revocationLetter(v, input.ground, input.reason, notice, ctx.notices.certifier) : undefined;
+    const linked = input.proposalId ? { proposalId: input.proposalId, caseId: input.caseId ?? null } : {};
+    return {
+      events: [
+        {
+          type: 'service.revoked',
+          article: `Art. 17.1(${input.ground})`,
+          payload: { ground: input.ground, reason: input.reason, notice, noticeSentBy, ...(letter ? { letter } : {}), ...linked },
+        },
+      ],
+    };
+  });
+}
+
+/** The statuses a revocation may end (Art. 17.1). */
+export const REVOCABLE = [...IN_FORCE, 'expired'] as const;
+
+/** Art. 17.1, 17.2: what a revocation needs, checked before anything is written (and before a proposal is made). */
+export function checkRevocation(input: RevocationInput): { notice: string | null; noticeSentBy: NoticeDelivery } {
   const noticeSentBy = input.noticeSentBy ?? 'not_sent';
   const notice = input.notice?.trim() ? input.notice : null;
   if (noticeSentBy !== 'not_sent' && notice === null) {
@@ -34,20 +65,7 @@ export async function revoke(
     throw new AppError('invalid', 'a revocation needs one of the grounds of Art. 17.1, (1) to (9)', { field: 'ground', article: 'Art. 17.1' });
   }
   if (!input.reason.trim()) throw new AppError('invalid', 'a revocation needs its reason (Art. 17.1, 17.3)', { field: 'reason', article: 'Art. 17.1' });
-  return onService(ctx, serviceId, async (v) => {
-    requireStatus(v, [...IN_FORCE, 'expired'], 'Art. 17.1', 'a revocation');
-    // Art. 17.2: with notices on, the written notice is a PDF letter, stored and named in the event by its hash
-    const letter = ctx.notices ? await revocationLetter(v, input.ground, input.reason, notice, ctx.notices.certifier) : undefined;
-    return {
-      events: [
-        {
-          type: 'service.revoked',
-          article: `Art. 17.1(${input.ground})`,
-          payload: { ground: input.ground, reason: input.reason, notice, noticeSentBy, ...(letter ? { letter } : {}) },
-        },
-      ],
-    };
-  });
+  return { notice, noticeSentBy };
 }
 
 async function revocationLetter(v: ServiceView, ground: RevocationGround, reason: string, text: string | null, certifier: Certifier) {

@@ -61,6 +61,9 @@ export interface EventPayloads {
     noticeSentBy?: NoticeDelivery;
     /** The written notice as a PDF letter (src/notices/pdf.ts), by its SHA-256; absent when no notice was produced. */
     letter?: { name: string; sha256: string };
+    /** Art. 17 with two admins (issue 14): the proposal approved, and the misuse case it came from. */
+    proposalId?: string;
+    caseId?: string | null;
   };
   /** A written notice reached the vendor's mail server (Art. 17.2: the revocation letter's delivery). */
   'notice.delivered': { noticeId: string; kind: string; messageId: string; attachments: string[] };
@@ -78,12 +81,37 @@ export interface EventPayloads {
   'signing_key.retired': RecordPayload;
   'case.opened': RecordPayload;
   'case.closed': RecordPayload;
+  /** A case now waits for a request or a decision, or waits no more (issue 14). */
+  'case.updated': RecordPayload;
+  /** The finding was seen again after the due date of the request the case waited for. */
+  'case.reopened': RecordPayload;
+  /** One action on a case, with the events it caused (its history). */
+  'case_action.recorded': RecordPayload;
+  'revocation.proposed': RecordPayload;
+  'revocation.approved': RecordPayload;
+  'revocation.rejected': RecordPayload;
+  'revocation.withdrawn': RecordPayload;
   'inquiry.received': RecordPayload;
   'inquiry.status_changed': RecordPayload;
+  'inquiry.answered': RecordPayload;
+  'inquiry.closed': RecordPayload;
   'delegate.named': RecordPayload;
   'delegate.ended': RecordPayload;
   'staff_assignment.made': RecordPayload;
   'staff_assignment.ended': RecordPayload;
+  /** The staff console's accounts (issue 14): invited, enrolled, disabled. */
+  'staff_account.invited': RecordPayload;
+  'staff_account.enrolled': RecordPayload;
+  'staff_account.disabled': RecordPayload;
+  /** Proving a registered site (Art. 10.2 two-sided, issue 15): challenged, proved, failing its yearly re-check, gone. */
+  'origin_proof.requested': RecordPayload;
+  'origin_proof.verified': RecordPayload;
+  'origin_proof.failing': RecordPayload;
+  'origin_proof.lapsed': RecordPayload;
+  'origin_proof.expired': RecordPayload;
+  'origin_proof.withdrawn': RecordPayload;
+  /** A document filed for a service (Art. 4, and with later filings), by its SHA-256; never public. */
+  'document.filed': RecordPayload;
 }
 
 /** A record's id and the SHA-256 of its canonical contents after the write (src/repositories/records.ts). */
@@ -129,12 +157,31 @@ export const EVENT_ARTICLES: Record<EventType, string | null> = {
   'signing_key.retired': null,
   'case.opened': 'Art. 10',
   'case.closed': 'Art. 10',
+  'case.updated': 'Art. 10',
+  'case.reopened': 'Art. 10',
+  'case_action.recorded': 'Art. 10',
+  'revocation.proposed': 'Art. 17.1',
+  'revocation.approved': 'Art. 17.1',
+  'revocation.rejected': 'Art. 17.1',
+  'revocation.withdrawn': 'Art. 17.1',
   'inquiry.received': 'Art. 18',
   'inquiry.status_changed': 'Art. 18',
+  'inquiry.answered': 'Art. 18',
+  'inquiry.closed': 'Art. 18',
   'delegate.named': 'Art. 19.2',
   'delegate.ended': 'Art. 19.2',
+  'staff_account.invited': null,
+  'staff_account.enrolled': null,
+  'staff_account.disabled': null,
   'staff_assignment.made': null,
   'staff_assignment.ended': null,
+  'origin_proof.requested': 'Art. 10.2',
+  'origin_proof.verified': 'Art. 10.2',
+  'origin_proof.failing': 'Art. 10.2',
+  'origin_proof.lapsed': 'Art. 10.2',
+  'origin_proof.expired': 'Art. 10.2',
+  'origin_proof.withdrawn': 'Art. 10.2',
+  'document.filed': null,
 };
 
 /** An event as the domain sees it: what happened to a service, when, and by whom. */

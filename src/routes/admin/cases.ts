@@ -8,11 +8,18 @@ import {
   casesForStaff,
   dismissCase,
   sightingImageForStaff,
+  type CaseActionDone,
+  type CaseActionRow,
   type CaseView,
   type SightingRow,
 } from '../../sightings/cases';
+import type { Db } from '../../db/database';
+import { addDays, jstDate } from '../../domain/calendar';
+import { NOTICE_DELIVERIES } from '../../domain/lifecycle/events';
+import { requireRole } from '../../http/staff-auth';
+import { RevocationProposalOut } from './revocation-schemas';
 import { FINDINGS } from '../../sightings/detect';
-import { CalendarDate, cursorInstant, id, IdParam } from './schemas';
+import { CalendarDate, cursorInstant, id, IdParam, optionalText } from './schemas';
 import { jsonBody, jsonOk, lifecycleContext, problems, roleGuard, security, staffReader, TAG } from './shared';
 
 /** The article each finding is about (DOMAIN.md, "Misuse detection"). */
@@ -47,8 +54,39 @@ const CaseOut = z
     closeReason: z.string().nullable(),
     action: z.record(z.string(), z.unknown()).nullable(),
     seenSinceClosed: z.boolean().openapi({ description: 'the page was seen again with this finding after the case was closed' }),
+    awaiting: z
+      .enum(['investigation', 'improvement', 'revocation'])
+      .nullable()
+      .openapi({ description: 'what the open case waits for: a request until its due date, or a second admin’s decision on a revocation' }),
+    dueOn: z.string().nullable().openapi({ description: 'the due date of the request awaited (JST); a sighting after it reopens the case' }),
+    repeatCount: z.number().int().openapi({ description: 'sightings after the first' }),
+    reopenCount: z.number().int().openapi({ description: 'times the case reopened: seen again after the due date of its request' }),
   })
   .openapi('MisuseCase');
+const HistoryEntry = z
+  .object({
+    id: z.string(),
+    at: z.string(),
+    by: z.string(),
+    kind: z.enum([
+      'dismissed',
+      'investigation',
+      'improvement',
+      'revocation_proposal',
+      'reopened',
+      'revocation_approved',
+      'revocation_rejected',
+      'revocation_withdrawn',
+    ]),
+    details: z.record(z.string(), z.unknown()),
+    eventIds: z.array(z.number().int()).openapi({ description: 'the events this action caused, on the chain' }),
+  })
+  .openapi('CaseHistoryEntry');
+const CaseWithHistory = CaseOut.extend({ history: z.array(HistoryEntry) }).openapi('MisuseCaseWithHistory');
+const CaseActed = CaseWithHistory.extend({
+  actionId: z.string().openapi({ description: 'the entry this action added to the case’s history' }),
+  eventIds: z.array(z.number().int()).openapi({ description: 'the events this action caused' }),
+}).openapi('MisuseCaseActedOn');
 const SightingOut = z
   .object({
     id: z.string(),
@@ -63,10 +101,16 @@ const SightingOut = z
     evidence: z.record(z.string(), z.unknown()),
   })
   .openapi('Sighting');
-const CaseDetail = CaseOut.extend({ sightings: z.array(SightingOut) }).openapi('MisuseCaseWithSightings');
+const CaseDetail = CaseWithHistory.extend({ sightings: z.array(SightingOut), revocationProposals: z.array(RevocationProposalOut) }).openapi(
+  'MisuseCaseWithSightings',
+);
 const CaseList = z.object({ cases: z.array(CaseOut), nextCursor: z.string().nullable() }).openapi('MisuseCases');
 const CaseQuery = z.object({
   status: z.enum(['open', 'dismissed', 'actioned']).optional(),
+  queue: z
+    .enum(['review', 'awaiting'])
+    .optional()
+    .openapi({ description: 'open cases that need a person now (`review`), or that wait for a request or a decision (`awaiting`)' }),
   finding: z.enum(FINDINGS).optional(),
   service: id().optional().openapi({ description: 'a service id or certification number' }),
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -83,7 +127,12 @@ const Action = z
       dueOn: CalendarDate,
       publish: z.boolean().default(false),
     }),
-    z.object({ kind: z.literal('revocation_proposal'), reason: text(5000) }),
+    z.object({
+      kind: z.literal('revocation_proposal'),
+      reason: text(5000),
+      notice: optionalText(5000).openapi({ description: 'Art. 17.2: the text of the written notice to be sent' }),
+      noticeSentBy: z.enum(NOTICE_DELIVERIES).optional(),
+    }),
   ])
   .openapi('CaseAction');
 
@@ -103,7 +152,12 @@ const caseOut = (c: CaseView) => ({
   closeReason: c.close_reason,
   action: c.action,
   seenSinceClosed: c.closed_at !== null && new Date(c.last_seen_at) > new Date(c.closed_at),
+  awaiting: c.awaiting,
+  dueOn: c.awaiting_until === null ? null : addDays(jstDate(new Date(c.awaiting_until)), -1),
+  repeatCount: c.sightings_count - 1,
+  reopenCount: c.reopen_count,
 });
+const historyOut = (h: CaseActionRow) => ({ id: h.id, at: iso(h.at)!, by: h.actor, kind: h.kind, details: h.details, eventIds: h.event_ids });
 const sightingOut = (s: SightingRow) => ({
   id: s.id,
   seenAt: iso(s.seen_at)!,
@@ -130,6 +184,11 @@ function parseCursor(cursor: string | undefined): { lastSeenAt: Date; id: string
   }
 }
 
+async function acted(db: Db, id: string, done: CaseActionDone) {
+  const { found, history } = await caseAfterAction(db, id);
+  return { ...caseOut(found), history: history.map(historyOut), actionId: done.actionId, eventIds: done.eventIds };
+}
+
 /** Misuse cases raised from crawler sightings, for staff (confidential, Art. 20: every read of one is audited). */
 export function caseRoutes() {
   const r = newRouter();
@@ -149,6 +208,7 @@ export function caseRoutes() {
       const q = c.req.valid('query');
       const filter = {
         status: q.status ?? null,
+        awaiting: q.queue === undefined ? null : q.queue === 'awaiting',
         finding: q.finding ?? null,
         service: q.service ?? null,
         scope: c.get('staff').scope,
@@ -172,8 +232,8 @@ export function caseRoutes() {
     }),
     async (c) => {
       const { case: id } = c.req.valid('param') as { case: string };
-      const { found, sightings } = await caseForStaff(staffReader(c), id, SIGHTINGS_SHOWN);
-      return c.json({ ...caseOut(found), sightings: sightings.map(sightingOut) }, 200);
+      const { found, sightings, history, proposals } = await caseForStaff(staffReader(c), id, SIGHTINGS_SHOWN);
+      return c.json({ ...caseOut(found), history: history.map(historyOut), sightings: sightings.map(sightingOut), revocationProposals: proposals }, 200);
     },
   );
 
@@ -214,12 +274,12 @@ export function caseRoutes() {
       middleware: writers,
       summary: 'Close an open case as dismissed, with the reason',
       request: { params: CaseParam, ...jsonBody(Dismissal) },
-      responses: { 200: jsonOk(CaseOut, 'dismissed'), 400: problems[400], 401: problems[401], 403: problems[403], 404: problems[404], 409: problems[409] },
+      responses: { 200: jsonOk(CaseActed, 'dismissed'), 400: problems[400], 401: problems[401], 403: problems[403], 404: problems[404], 409: problems[409] },
     }),
     async (c) => {
       const { case: id } = c.req.valid('param') as { case: string };
-      await dismissCase(lifecycleContext(c), id, c.req.valid('json').reason);
-      return c.json(caseOut(await caseAfterAction(c.get('deps').database.db, id)), 200);
+      const done = await dismissCase(lifecycleContext(c), id, c.req.valid('json').reason);
+      return c.json(await acted(c.get('deps').database.db, id, done), 200);
     },
   );
 
@@ -231,14 +291,25 @@ export function caseRoutes() {
       security,
       middleware: writers,
       summary: 'Act on an open case: an investigation request (Art. 15), an improvement request (Art. 16) or a revocation proposal (Art. 17.1(3))',
-      description: 'A revocation proposal is recorded on the case; the revocation itself is a separate admin act on the service.',
+      description:
+        'The case stays open and waits for the request’s due date (a sighting after it reopens the case) or for the decision on the revocation proposed; it may be escalated meanwhile. A revocation proposal is an admin’s, and another admin approves it (`/revocation-proposals`).',
       request: { params: CaseParam, ...jsonBody(Action) },
-      responses: { 200: jsonOk(CaseOut, 'acted on'), 400: problems[400], 401: problems[401], 403: problems[403], 404: problems[404], 409: problems[409] },
+      responses: {
+        200: jsonOk(CaseActed, 'acted on'),
+        400: problems[400],
+        401: problems[401],
+        403: problems[403],
+        404: problems[404],
+        409: problems[409],
+        422: problems[422],
+      },
     }),
     async (c) => {
       const { case: id } = c.req.valid('param') as { case: string };
-      await actOnCase(lifecycleContext(c), id, c.req.valid('json'));
-      return c.json(caseOut(await caseAfterAction(c.get('deps').database.db, id)), 200);
+      const action = c.req.valid('json');
+      if (action.kind === 'revocation_proposal') requireRole(c, 'admin'); // Art. 17: revocation is the admins'
+      const done = await actOnCase(lifecycleContext(c), id, action);
+      return c.json(await acted(c.get('deps').database.db, id, done), 200);
     },
   );
 

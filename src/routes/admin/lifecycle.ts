@@ -1,7 +1,6 @@
 import { apply, decide, giveOpinion } from '../../domain/lifecycle/application';
 import { changeDisclosure, changeOrigins } from '../../domain/lifecycle/changes';
-import { lapse, returnCertificate, revoke, terminate } from '../../domain/lifecycle/closure';
-import type { RevocationGround } from '../../domain/lifecycle/events';
+import { lapse, returnCertificate, terminate } from '../../domain/lifecycle/closure';
 import { extend, fileRenewal } from '../../domain/lifecycle/renewal';
 import { newRouter } from '../../http/router';
 import { OpinionRequest } from './access-schemas';
@@ -14,7 +13,6 @@ import {
   LapseRequest,
   OriginsRequest,
   RenewalRequest,
-  RevocationRequest,
   TerminationRequest,
 } from './schemas';
 
@@ -83,17 +81,7 @@ export function lifecycleRoutes() {
     (ctx, id, input) => giveOpinion(ctx, id, input),
   );
 
-  operation(
-    r,
-    {
-      path: 'revocation',
-      summary: 'Art. 17.1–17.3: revoke on a ground (1)–(9); the mark stops at once (admin only)',
-      body: RevocationRequest,
-      roles: ['admin'],
-    },
-    (ctx, id, input) =>
-      revoke(ctx, id, { ground: input.ground as RevocationGround, reason: input.reason, notice: input.notice ?? null, noticeSentBy: input.noticeSentBy }),
-  );
+  // Art. 17: the revocation is in revocations.ts (one admin revokes, or two: a proposal and its approval)
 
   return r;
 }

@@ -1,10 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { AppError } from '../../errors';
 import { newRouter } from '../../http/router';
-import { inquiryForStaff, inquirySummaries } from '../../publication/inquiries';
-import { cursorInstant } from '../admin/schemas';
-import { staffReader } from '../admin/shared';
-import { problemContent } from '../../http/openapi';
+import { answerInquiry, closeInquiry, inquiryForStaff, inquirySummaries } from '../../publication/inquiries';
+import { cursorInstant, optionalText, text } from '../admin/schemas';
+import { lifecycleContext, roleGuard, staffReader } from '../admin/shared';
+import { errorResponses, problemContent } from '../../http/openapi';
 
 const Status = z.enum(['new', 'answered', 'closed']);
 
@@ -23,8 +23,51 @@ const Full = z
     serviceNumber: z.string().nullable(),
     subject: z.string(),
     body: z.string(),
+    answer: z.string().nullable().openapi({ description: 'Art. 18: the answer given, as staff recorded it' }),
+    answeredBy: z.string().nullable(),
+    answeredAt: z.string().nullable(),
+    closedBy: z.string().nullable(),
+    closedAt: z.string().nullable(),
+    closeNote: z.string().nullable(),
   })
   .openapi('InquiryForStaff');
+const Stepped = z.object({ inquiry: Full, eventIds: z.array(z.number().int()) }).openapi('InquiryStep');
+const IdParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
+const writers = [roleGuard('admin', 'reviewer')];
+
+const answerRoute = createRoute({
+  method: 'post',
+  path: '/{id}/answer',
+  tags: ['staff: inquiries'],
+  summary: 'Art. 18: record the answer given to the inquirer (who, when, text): new → answered',
+  security: [{ staffToken: [] }],
+  middleware: writers,
+  request: {
+    params: IdParam,
+    body: { content: { 'application/json': { schema: z.object({ answer: text(20000) }).openapi('InquiryAnswer') } }, required: true },
+  },
+  responses: {
+    200: { description: 'answered', content: { 'application/json': { schema: Stepped } } },
+    ...errorResponses(400, 401, 403, 404, 409),
+  },
+});
+
+const closeRoute = createRoute({
+  method: 'post',
+  path: '/{id}/closing',
+  tags: ['staff: inquiries'],
+  summary: 'Art. 18: close the inquiry: answered, or unanswered with the reason (`note`)',
+  security: [{ staffToken: [] }],
+  middleware: writers,
+  request: {
+    params: IdParam,
+    body: { content: { 'application/json': { schema: z.object({ note: optionalText(2000) }).openapi('InquiryClosing') } }, required: true },
+  },
+  responses: {
+    200: { description: 'closed', content: { 'application/json': { schema: Stepped } } },
+    ...errorResponses(400, 401, 403, 404, 409),
+  },
+});
 
 const listRoute = createRoute({
   method: 'get',
@@ -80,5 +123,7 @@ export function inquiryAdminRoutes() {
   r.openapi(oneRoute, async (c) => {
     return c.json(await inquiryForStaff(staffReader(c), c.req.valid('param').id), 200);
   });
+  r.openapi(answerRoute, async (c) => c.json(await answerInquiry(lifecycleContext(c), c.req.valid('param').id, c.req.valid('json').answer), 200));
+  r.openapi(closeRoute, async (c) => c.json(await closeInquiry(lifecycleContext(c), c.req.valid('param').id, c.req.valid('json').note), 200));
   return r;
 }
