@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
-const ENTRY = fileURLToPath(new URL('./client/passkey.ts', import.meta.url));
+/** Resolved when first built, never at import: the Workers bundle imports this module and has no file URLs. */
+const entry = () => fileURLToPath(new URL('./client/passkey.ts', import.meta.url));
 
 export interface ConsoleScript {
   code: string;
@@ -23,7 +24,7 @@ export function consoleScript(): Promise<ConsoleScript | null> {
 async function build(): Promise<ConsoleScript> {
   const esbuild = await import('esbuild');
   const out = await esbuild.build({
-    entryPoints: [ENTRY],
+    entryPoints: [entry()],
     bundle: true,
     write: false,
     minify: true,

@@ -1,4 +1,4 @@
-import type { Kysely, PGliteDialect, PostgresDialect, Transaction } from 'kysely';
+import { sql, type Kysely, type PGliteDialect, type PostgresDialect, type Transaction } from 'kysely';
 import { Migrator, type MigrationProvider } from 'kysely/migration';
 import { migrations } from '../../migrations/index';
 import type { DB } from './schema';
@@ -42,9 +42,22 @@ export function migrator(db: Kysely<any>, schema: string | null = null): Migrato
 }
 
 export async function migrateToLatest(db: Kysely<any>, schema: string | null = null): Promise<string[]> {
+  // Up to date: nothing to do, and no run of Kysely's migrator, whose first step reads the table list of every
+  // schema in the database (slow where a database holds many schemas, and then past a short statement timeout).
+  if (await upToDate(db, schema)) return [];
   const { error, results } = await migrator(db, schema).migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** True when every migration of the index is recorded in the migration table (found through the search path). */
+async function upToDate(db: Kysely<any>, schema: string | null): Promise<boolean> {
+  const table = schema ? `"${schema.replace(/"/g, '""')}".kysely_migration` : 'kysely_migration';
+  const found = await sql<{ t: string | null }>`select to_regclass(${table})::text as t`.execute(db);
+  if (!found.rows[0]?.t) return false;
+  const applied = await sql<{ name: string }>`select name from ${sql.raw(table)}`.execute(db);
+  const names = new Set(applied.rows.map((r) => r.name));
+  return Object.keys(migrations).every((m) => names.has(m));
 }
 
 export { inTransaction, notifyOnCommit, onCommit, onLocalCommit } from './transaction';

@@ -16,7 +16,8 @@ import { authRoutes } from './auth';
 import { guardWrites, langOf, page, signedIn, withSession, type ConsoleEnv } from './context';
 import { screenRoutes } from './screens';
 
-const CSS = new URL('../../../assets/console.css', import.meta.url);
+/** Resolved at the first request, never at import: the Workers bundle imports this module and has no file URLs. */
+const cssFile = () => new URL('../../../assets/console.css', import.meta.url);
 
 export function consoleRoutes() {
   const r = new Hono<ConsoleEnv>();
@@ -24,7 +25,7 @@ export function consoleRoutes() {
   // Assets first: no session is read for them.
   let css: Promise<string> | null = null;
   r.get('/assets/console.css', async (c) => {
-    css ??= readFile(CSS, 'utf8');
+    css ??= readFile(cssFile(), 'utf8');
     return c.body(await css, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=3600' });
   });
   r.get('/assets/console.js', async (c) => {
