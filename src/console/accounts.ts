@@ -229,3 +229,35 @@ export async function assignServiceToAccount(ctx: Pick<ConsoleContext, 'db' | 'c
   });
   return id;
 }
+
+/** Arts. 7, 19: ends an account's assignment of a service; on the chain. */
+export async function endServiceAssignmentOfAccount(
+  ctx: Pick<ConsoleContext, 'db' | 'clock'>,
+  actor: string,
+  accountId: string,
+  serviceId: string,
+): Promise<void> {
+  const at = ctx.clock.now();
+  await inTransaction(ctx.db, async (tx) => {
+    const ended = await accounts.endAccountAssignment(tx, accountId, serviceId, at);
+    if (ended.length === 0) throw new AppError('not_found', 'the service is not assigned to this account', { field: 'service' });
+    await recordsOnChain(tx, 'staff_assignment', 'staff_assignment.ended', ended, actor, at);
+  });
+}
+
+export interface AccountAssignment {
+  serviceId: string;
+  number: string | null;
+  nameJa: string;
+  assignedAt: Date;
+}
+
+/** The services an account is assigned now (Arts. 7, 19). */
+export async function accountAssignments(db: Db, accountId: string): Promise<AccountAssignment[]> {
+  return (await accounts.assignmentsOfAccount(db, accountId)).map((a) => ({
+    serviceId: a.service_id,
+    number: a.number,
+    nameJa: a.name_ja,
+    assignedAt: new Date(a.assigned_at),
+  }));
+}

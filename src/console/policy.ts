@@ -11,6 +11,12 @@ export const INVITE_VALID_MS = 24 * 60 * MINUTE;
 export const LOCKOUT_FAILURES = 5;
 export const LOCKOUT_WINDOW_MS = 15 * MINUTE;
 export const LOCKOUT_MS = 15 * MINUTE;
+/**
+ * Sign-in attempts from one client address (every attempt, passkey or password, right or wrong), whatever account
+ * they name: 60 in 15 minutes, against password spraying across accounts. Kept per process, by the socket's
+ * address (no proxy header is trusted: behind a proxy all clients share it, so the figure is generous).
+ */
+export const SIGN_IN_RATE = { max: 60, windowMs: 15 * MINUTE };
 /** Passwords: at least 12 characters (NIST SP 800-63B asks for 8 with a second factor; the desk asks more). */
 export const PASSWORD_MIN = 12;
 export const PASSWORD_MAX = 256;

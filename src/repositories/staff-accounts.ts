@@ -278,3 +278,28 @@ export async function endAccountAssignments(tx: Tx, accountId: string, at: Date)
     .execute();
   return rows.map((r) => r.id);
 }
+
+/** The live assignments of an account, with the services' numbers and names (the account's console page). */
+export async function assignmentsOfAccount(db: Db, accountId: string) {
+  return db
+    .selectFrom('staff_assignments as a')
+    .innerJoin('services as s', 's.id', 'a.service_id')
+    .select(['a.id', 'a.service_id', 'a.assigned_at', 's.number', 's.name_ja'])
+    .where('a.staff_account_id', '=', accountId)
+    .where('a.ended_at', 'is', null)
+    .orderBy('a.assigned_at')
+    .execute();
+}
+
+/** Ends one live assignment of an account; the ids ended (none when the service was not assigned). */
+export async function endAccountAssignment(tx: Tx, accountId: string, serviceId: string, at: Date): Promise<string[]> {
+  const rows = await tx
+    .updateTable('staff_assignments')
+    .set({ ended_at: at })
+    .where('staff_account_id', '=', accountId)
+    .where('service_id', '=', serviceId)
+    .where('ended_at', 'is', null)
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
+}

@@ -4,7 +4,8 @@ import { createServer, type AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inviteStaff } from '../../src/console/accounts';
+import { makeCrawlerKey } from '../../src/access/crawler-keys';
+import { assignServiceToAccount, inviteStaff } from '../../src/console/accounts';
 import { totpCode } from '../../src/console/factors';
 import { appliedService, certifiedService } from '../admin/fixtures';
 import { testApp, type TestApp } from '../support/app';
@@ -26,6 +27,7 @@ let origin: string;
 let browser: Browser;
 let axeSource: string;
 let admin: Person;
+let delegate: Person;
 let adminSession: string;
 let service: { id: string; number: string };
 
@@ -48,6 +50,10 @@ beforeAll(async () => {
   service = await certifiedService(t);
   await appliedService(t);
   admin = await enrolledPerson(t, 'admin');
+  const named = await t.json('POST', '/api/v1/admin/delegates', { nameJa: '審査支援機構', scopeJa: '書類審査' });
+  delegate = await enrolledPerson(t, 'delegate', { delegate: ((await named.json()) as { id: string }).id });
+  await assignServiceToAccount({ db: t.database.db, clock: t.clock }, 'test', delegate.id, service.id);
+  await makeCrawlerKey({ db: t.database.db, clock: t.clock, actor: 'test' }, { name: 'crawler one' });
   const c = new Client(t);
   expect((await c.signIn(admin)).status).toBe(303);
   adminSession = c.cookies.get(COOKIE)!;
@@ -218,6 +224,8 @@ describe('every console screen: accessible (axe, WCAG 2.2 AA), no CSP or console
     ['the inquiries', () => '/staff/inquiries', true],
     ['the audit log', () => '/staff/audit-log', true],
     ['the staff accounts', () => '/staff/accounts', true],
+    ['a delegate’s account with its assigned service', () => `/staff/accounts/${delegate.id}`, true],
+    ['the crawler keys', () => '/staff/crawler-keys?lang=en', true],
     ['an unknown page', () => '/staff/no-such-page', true],
   ];
   for (const [what, path, signedIn] of screens) {

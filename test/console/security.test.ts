@@ -203,6 +203,23 @@ describe('rate limit and lockout', () => {
   });
 });
 
+describe('sign-in attempts from one address', () => {
+  it('are limited to 60 in 15 minutes whatever accounts they name (password spraying), then allowed again', async () => {
+    t.clock.advance(16 * 60_000); // the attempts of the tests above are out of the window
+    const c = new Client(t);
+    const csrf = Client.csrfOf(await (await c.request('/staff/sign-in')).text());
+    const attempt = (i: number) =>
+      c.request('/staff/sign-in', { form: { _csrf: csrf, email: `person${i}@body.example`, password: 'Spring2026!!', code: '123456' } });
+    for (let i = 0; i < 60; i++) expect((await attempt(i)).status, `attempt ${i + 1}`).toBe(401);
+    const refused = await attempt(60);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await refused.text()).toContain('too many sign-in attempts from this address');
+    t.clock.advance(15 * 60_000 + 1000);
+    expect((await c.signIn(admin)).status).toBe(303);
+  });
+});
+
 describe('enrolment links', () => {
   it('work once, for 24 hours', async () => {
     const ctx = { db: t.database.db, clock: t.clock, baseUrl: t.config.publicBaseUrl };

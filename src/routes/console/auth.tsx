@@ -4,7 +4,9 @@ import QRCode from 'qrcode';
 import { enrolWithPassword, openInvite } from '../../console/accounts';
 import { newTotpSecret, totpUri } from '../../console/factors';
 import { enrolPasskey, LockedOut, passkeyEnrolOptions, passkeySignInOptions, signInWithPasskey, signInWithPassword, signOut } from '../../console/sign-in';
+import { SIGN_IN_RATE } from '../../console/policy';
 import { AppError } from '../../errors';
+import { rateLimiter } from '../../http/rate-limit';
 import { EnrolPage, SignInPage, type Flash } from '../../views/console/auth-pages';
 import { consoleHref } from '../../views/console/layout';
 import { consoleText } from '../../views/console/text';
@@ -22,6 +24,9 @@ async function jsonBody(c: { req: { json(): Promise<unknown> } }): Promise<unkno
 
 export function authRoutes() {
   const r = new Hono<ConsoleEnv>();
+  // every attempt to sign in or enrol counts against the client's address (the account's own lockout is in sign-in.ts)
+  const attempts = rateLimiter<ConsoleEnv>(SIGN_IN_RATE, 'too many sign-in attempts from this address; try again in 15 minutes');
+  for (const path of ['/sign-in', '/passkey/verify', '/enrol/:token', '/enrol/:token/passkey']) r.post(path, attempts);
 
   r.get('/sign-in', async (c) => {
     const lang = langOf(c);

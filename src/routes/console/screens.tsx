@@ -18,6 +18,7 @@ import { AccountsPage } from '../../views/console/accounts-page';
 import { consoleHref } from '../../views/console/layout';
 import { AuditLogPage, CasesPage, DashboardPage, InquiriesPage, ServicesPage, STATUS_FILTERS } from '../../views/console/screens';
 import { ServicePage } from '../../views/console/service-page';
+import { accessRoutes } from './access';
 import { consoleContext, langOf, page, reader, requireInScope, requireRole, session, staff, type ConsoleCtx, type ConsoleEnv } from './context';
 
 const ServicesQuery = z.object({
@@ -182,6 +183,8 @@ export function screenRoutes() {
     await disableStaffAccount(consoleContext(c), `staff:${who.id}`, id);
     return c.redirect(consoleHref('/staff/accounts', lang), 303);
   });
+
+  r.route('/', accessRoutes());
 
   // `/staff/` (the sub-app's '/' is `/staff` only); any other path under /staff/ is unknown
   r.get('/*', (c) => {

@@ -12,7 +12,7 @@ import { messages } from '../../views/i18n';
 import { inquiryReference, REFERENCE_PATTERN } from '../../publication/inquiries';
 import type { PublicContext } from './context';
 import { LangQuery, htmlError, htmlPage, publicProblem } from './html';
-import { rateLimiter, type RateLimit } from './rate-limit';
+import { rateLimiter, type RateLimit } from '../../http/rate-limit';
 import { problemContent } from '../../http/openapi';
 import { noticeSettingsOf } from '../../notices/compose';
 
@@ -153,7 +153,7 @@ export function inquiryRoutes(ctx: PublicContext) {
 
   const api = newRouter();
   api.onError((err, c) => inquiryError(err, c, ctx));
-  const limit = rateLimiter(ctx.deps.clock, INQUIRY_RATE);
+  const limit = rateLimiter(INQUIRY_RATE, 'too many inquiries from this client; try again later');
   const size = bodyLimit({
     maxSize: BODY_LIMIT,
     onError: () => {

@@ -36,7 +36,9 @@ export const AccountsPage: FC<{
         {accounts.map((a) => (
           <tr>
             <td>
-              <bdi>{a.name}</bdi>
+              <a href={consoleHref(`/staff/accounts/${a.id}`, lang)}>
+                <bdi>{a.name}</bdi>
+              </a>
             </td>
             <td class="mono">{a.email}</td>
             <td>{t.roles[a.role]}</td>

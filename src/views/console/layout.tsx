@@ -10,6 +10,7 @@ import type { Staff } from '../../http/env';
 import { href } from '../components';
 import type { Lang } from '../i18n';
 import { titleText } from '../layout';
+import { accessText } from './access-text';
 import { consoleText } from './text';
 
 export const CONSOLE_SCRIPT_PATH = '/staff/assets/console.js';
@@ -51,6 +52,7 @@ function navItems(staff: Staff, lang: Lang): NavItem[] {
     staff.role === 'delegate' || staff.role === 'committee' ? null : { path: '/staff/inquiries', label: t.navInquiries },
     staff.role === 'admin' || staff.role === 'auditor' ? { path: '/staff/audit-log', label: t.navAudit } : null,
     staff.role === 'admin' ? { path: '/staff/accounts', label: t.navAccounts } : null,
+    staff.role === 'admin' ? { path: '/staff/crawler-keys', label: accessText(lang).navCrawlerKeys } : null,
   ];
   return items.filter((i): i is NavItem => i !== null);
 }

@@ -1,9 +1,8 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import type { Clock } from '../../clock';
-import { AppError } from '../../errors';
-import type { AppEnv } from '../../http/env';
+import { AppError } from '../errors';
+import type { AppEnv } from './env';
 import { LRUCache } from 'lru-cache';
 
 export interface RateLimit {
@@ -24,13 +23,12 @@ export function clientKeyOf(c: Context<AppEnv>): string {
 }
 
 /**
- * A sliding-window limiter kept in memory, on the injected clock. Each attempt counts, valid or not, so a
- * client cannot probe the validator for free. Answers 429 with Retry-After.
+ * A sliding-window limiter kept in memory (per process), on the app's injected clock. Each attempt counts, valid
+ * or not, so a client cannot probe the validator for free. Answers 429 with Retry-After and `message`.
  */
-export function rateLimiter(clock: Clock, limit: RateLimit, keyOf: (c: Context<AppEnv>) => string = clientKeyOf) {
+export function rateLimiter<E extends AppEnv>(limit: RateLimit, message: string, keyOf: (c: Context<AppEnv>) => string = clientKeyOf) {
   const hits = new LRUCache<string, number[]>({ max: limit.maxClients ?? 10_000 });
-  const take = (key: string): number | null => {
-    const now = clock.now().getTime();
+  const take = (key: string, now: number): number | null => {
     const recent = (hits.get(key) ?? []).filter((t) => t > now - limit.windowMs);
     if (recent.length >= limit.max) {
       hits.set(key, recent);
@@ -40,11 +38,11 @@ export function rateLimiter(clock: Clock, limit: RateLimit, keyOf: (c: Context<A
     hits.set(key, recent);
     return null;
   };
-  return createMiddleware<AppEnv>(async (c, next) => {
-    const retryAfter = take(keyOf(c));
+  return createMiddleware<E>(async (c, next) => {
+    const retryAfter = take(keyOf(c as never), c.get('deps').clock.now().getTime());
     if (retryAfter !== null) {
       c.header('Retry-After', String(retryAfter));
-      throw new AppError('rate_limited', 'too many inquiries from this client; try again later', { extra: { retryAfter } });
+      throw new AppError('rate_limited', message, { extra: { retryAfter } });
     }
     await next();
   });
