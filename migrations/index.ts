@@ -10,6 +10,7 @@ import * as staffAccounts from './20261203_0008_staff_accounts';
 import * as backOffice from './20261203_0009_back_office';
 import * as originProofs from './20261203_0010_origin_proofs';
 import * as filingDocuments from './20261203_0011_filing_documents';
+import * as vendorPortal from './20261204_0012_vendor_portal';
 
 /**
  * Every migration, listed by name so bundlers (the Workers build) include them.
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '20261203_0009_back_office': backOffice,
   '20261203_0010_origin_proofs': originProofs,
   '20261203_0011_filing_documents': filingDocuments,
+  '20261204_0012_vendor_portal': vendorPortal,
 };

@@ -7,6 +7,7 @@ import { htmlError, wantsPage } from './routes/public/html';
 import { newRouter } from './http/router';
 import { adminRoutes } from './routes/admin/index';
 import { consoleRoutes } from './routes/console/index';
+import { portalRoutes } from './routes/portal/index';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { publicRoutes } from './routes/public/index';
@@ -44,6 +45,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', sightingRoutes(deps));
   app.route('/api/v1/admin', adminRoutes());
   app.route('/staff', consoleRoutes()); // the staff console (issue 14): not on the public surface
+  app.route('/vendor', portalRoutes()); // the vendor portal (issue 15): not on the public surface
   app.route('/', docsRoutes(app, deps));
   return app;
 }

@@ -14,6 +14,7 @@ import { noticesWithStatus, type NoticeView } from '../notices/staff';
 import { inquirySummaries, type InquirySummary } from '../publication/inquiries';
 import { allServiceEvents } from '../repositories/events';
 import { casesForStaff } from '../sightings/cases';
+import { revocationProposalsForStaff } from '../domain/lifecycle/revocation-proposals';
 
 export interface ServiceRef {
   id: string;
@@ -30,6 +31,8 @@ export interface Dashboard {
   improvementsOverdue: (ServiceRef & { dueOn: string })[] | null;
   openCases: { finding: string; count: number }[] | null;
   newInquiries: InquirySummary[] | null;
+  /** Art. 17 (four eyes): revocations proposed and awaiting a second admin; null for scoped roles. */
+  revocationsAwaiting: (ServiceRef & { proposalId: string })[] | null;
   emergencies: (ServiceRef & { kind: string; reportedAt: Date })[];
   deadLetters: NoticeView[] | null;
 }
@@ -93,6 +96,14 @@ export async function dashboard(reader: StaffReader, staff: Staff): Promise<Dash
     investigationsOverdue,
     improvementsOverdue,
     openCases,
+    revocationsAwaiting: scoped
+      ? null
+      : (await revocationProposalsForStaff(reader, { status: 'pending', serviceId: null, limit: LIST_LIMIT }, 'dashboard: revocations awaiting')).map((p) => ({
+          id: p.serviceId,
+          number: p.serviceNumber,
+          nameJa: p.serviceNameJa,
+          proposalId: p.id,
+        })),
     newInquiries: scoped ? null : (await inquirySummaries(reader.db, { limit: LIST_LIMIT, before: null, status: 'new' })).page,
     emergencies,
     deadLetters: scoped ? null : await noticesWithStatus(reader, 'dead', LIST_LIMIT),

@@ -84,7 +84,7 @@ export async function endSession(db: Db, clock: Clock, id: string): Promise<void
 }
 
 /** The CSRF token a form sent against the session's, in constant time. */
-export function csrfMatches(session: Session, sent: unknown): boolean {
+export function csrfMatches(session: Pick<Session, 'csrf'>, sent: unknown): boolean {
   if (typeof sent !== 'string' || sent.length !== session.csrf.length) return false;
   return timingSafeEqual(Buffer.from(sent), Buffer.from(session.csrf));
 }

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
 import type { LogTables } from './schema-log';
+import type { VendorTables } from './schema-vendor';
 
 /** Calendar dates (Asia/Tokyo) are stored as 'YYYY-MM-DD' text: no time zone can shift them. */
 type CalendarDate = string;
@@ -419,7 +420,7 @@ export interface InquiryTable {
   close_note: ColumnType<string | null, string | null | undefined>;
 }
 
-export interface DB extends LogTables {
+export interface DB extends LogTables, VendorTables {
   vendors: VendorTable;
   services: ServiceTable;
   service_origins: ServiceOriginTable;

@@ -5,7 +5,8 @@ import { messageIdOf, noticeId } from './ids';
 
 /** The vendor a notice goes to, as `noticeRecipientsOfAll` and `noticeRecipientOf` read it. */
 export interface PlainNoticeRecipient {
-  id: string;
+  /** The service the notice is about; null for one about a person (a vendor user's sign-in link). */
+  id: string | null;
   notice_emails: unknown;
   language: NoticeLanguage;
   vendor_name_ja: string;

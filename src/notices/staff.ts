@@ -5,6 +5,7 @@
 import { auditConfidentialRead, type StaffReader } from '../domain/confidential';
 import type { LifecycleContext } from '../domain/lifecycle/context';
 import { AppError } from '../errors';
+import { SIGN_IN_LINK_NOTICE } from './ids';
 import { findNotice, noticesByStatus, noticesOfService, requeueDeadNotice, type NoticeRow } from '../repositories/notices';
 
 export interface NoticeView {
@@ -63,13 +64,15 @@ export async function noticeForStaff(reader: StaffReader, id: string): Promise<N
   const n = await findNotice(reader.db, id);
   if (!n) throw new AppError('not_found', `no notice ${id}`, { field: 'notice' });
   await auditConfidentialRead(reader, id, ['notice']);
-  return { ...noticeView(n), body: n.body };
+  // a vendor user's sign-in link is theirs alone: staff see that it was sent, not the link
+  return { ...noticeView(n), body: n.kind === SIGN_IN_LINK_NOTICE ? '(a one-time sign-in link to the vendor portal: not shown)' : n.body };
 }
 
 /** A dead letter goes out again, now, to its recipients or to the ones staff give. */
 export async function resendNotice(ctx: Pick<LifecycleContext, 'db' | 'clock'>, id: string, recipients: string[] | null): Promise<NoticeView> {
   const n = await findNotice(ctx.db, id);
   if (!n) throw new AppError('not_found', `no notice ${id}`, { field: 'notice' });
+  if (n.kind === SIGN_IN_LINK_NOTICE) throw new AppError('conflict', 'a sign-in link is not sent again: the person asks for a new one', { field: 'notice' });
   const to = recipients ?? parsed<string[]>(n.recipients);
   if (to.length === 0) throw new AppError('invalid', 'the notice has no recipient: give `recipients`', { field: 'recipients' });
   if (!(await requeueDeadNotice(ctx.db, id, ctx.clock.now(), recipients))) {

@@ -110,6 +110,12 @@ export const RECORD_KINDS = {
     columns: ['id', 'email', 'name', 'role', 'delegate_id', 'created_at', 'enrolled_at', 'disabled_at'],
     events: ['staff_account.invited', 'staff_account.enrolled', 'staff_account.disabled'],
   },
+  vendor_user: {
+    table: 'vendor_users',
+    key: 'id',
+    columns: ['id', 'vendor_id', 'email', 'name', 'role', 'created_by', 'created_at', 'disabled_at'],
+    events: ['vendor_user.invited', 'vendor_user.disabled'],
+  },
   origin_proof: {
     table: 'origin_proofs',
     key: 'id',

@@ -29,7 +29,13 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 }
 
 /** The app on a database of its own, with a clock the test moves. No network: requests go through app.request. */
-export async function testApp(options: { now?: string; config?: Partial<Config>; database?: Database } = {}) {
+export interface TestAppOptions {
+  now?: string;
+  config?: Partial<Config>;
+  database?: Database;
+}
+
+export async function testApp(options: TestAppOptions = {}) {
   const database = options.database ?? (await testDatabase());
   const clock = fixedClock(options.now ?? '2026-04-01T03:00:00Z');
   const config = testConfig(options.config);

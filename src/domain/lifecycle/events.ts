@@ -112,6 +112,9 @@ export interface EventPayloads {
   'origin_proof.withdrawn': RecordPayload;
   /** A document filed for a service (Art. 4, and with later filings), by its SHA-256; never public. */
   'document.filed': RecordPayload;
+  /** The vendor portal's users (issue 15): invited by staff or their vendor's portal admin, disabled. */
+  'vendor_user.invited': RecordPayload;
+  'vendor_user.disabled': RecordPayload;
 }
 
 /** A record's id and the SHA-256 of its canonical contents after the write (src/repositories/records.ts). */
@@ -182,6 +185,8 @@ export const EVENT_ARTICLES: Record<EventType, string | null> = {
   'origin_proof.expired': 'Art. 10.2',
   'origin_proof.withdrawn': 'Art. 10.2',
   'document.filed': null,
+  'vendor_user.invited': null,
+  'vendor_user.disabled': null,
 };
 
 /** An event as the domain sees it: what happened to a service, when, and by whom. */

@@ -26,7 +26,7 @@ export function eventOut(e: LifecycleEvent) {
   return { id: e.id, type: e.type, at: iso(e.at), actor: e.actor, article: e.article, payload: e.payload as unknown as Record<string, unknown> };
 }
 
-function summaryOf(row: ServiceRow, vendorNameJa: string, state: ServiceState, now: Date) {
+export function summaryOf(row: ServiceRow, vendorNameJa: string, state: ServiceState, now: Date) {
   const status = statusOf(state, now);
   const period = currentPeriod(state);
   return {

@@ -10,16 +10,19 @@ import { readAuditLog } from '../../domain/confidential';
 import { resolveService, staffServiceList, staffServiceView } from '../../domain/lifecycle/staff-view';
 import { AppError } from '../../errors';
 import { serviceNotices } from '../../notices/staff';
-import { inquirySummaries } from '../../publication/inquiries';
 import { signInsOf, staffNames } from '../../repositories/staff-accounts';
 import { casesForStaff } from '../../sightings/cases';
 import { listEmbedTokens } from '../../tokens/issue';
 import { AccountsPage } from '../../views/console/accounts-page';
 import { consoleHref } from '../../views/console/layout';
-import { AuditLogPage, CasesPage, DashboardPage, InquiriesPage, ServicesPage, STATUS_FILTERS } from '../../views/console/screens';
+import { AuditLogPage, DashboardPage, ServicesPage, STATUS_FILTERS } from '../../views/console/screens';
 import { ServicePage } from '../../views/console/service-page';
 import { accessRoutes } from './access';
+import { caseRoutes } from './cases';
 import { consoleContext, langOf, page, reader, requireInScope, requireRole, session, staff, type ConsoleCtx, type ConsoleEnv } from './context';
+import { inquiryRoutes } from './inquiries';
+import { operationRoutes } from './operations';
+import { revocationRoutes } from './revocations';
 
 const ServicesQuery = z.object({
   q: z.string().max(200).catch(''),
@@ -31,6 +34,10 @@ const AUDIT_PAGE = 100;
 
 export function screenRoutes() {
   const r = new Hono<ConsoleEnv>();
+  r.route('/', caseRoutes());
+  r.route('/', revocationRoutes());
+  r.route('/', inquiryRoutes());
+  r.route('/', operationRoutes());
 
   const home = async (c: ConsoleCtx) => {
     const lang = langOf(c);
@@ -91,34 +98,6 @@ export function screenRoutes() {
     const next = entries.length === AUDIT_PAGE ? consoleHref('/staff/audit-log', lang, { before: String(entries.at(-1)!.id) }) : null;
     const signIns = (await signInsOf(db, null, 50)).map((s) => ({ at: new Date(s.at), email: s.email, kind: s.kind, method: s.method }));
     return page(c, <AuditLogPage lang={lang} staff={staff(c)} csrf={session(c)!.csrf} entries={rows} next={next} signIns={signIns} />);
-  });
-
-  r.get('/cases', async (c) => {
-    const lang = langOf(c);
-    const who = requireRole(c, 'admin', 'reviewer', 'auditor', 'delegate');
-    const finding = (c.req.query('finding') ?? '').slice(0, 30);
-    const rows = await casesForStaff(
-      reader(c),
-      { status: 'open', finding: finding || null, service: null, scope: who.scope, limit: 200, before: null },
-      new URL(c.req.url).search,
-    );
-    const cases = rows.map((k) => ({
-      id: k.id,
-      finding: k.finding,
-      status: k.status,
-      serviceNumber: k.service_number,
-      pageUrl: k.page_url,
-      sightings: Number(k.sightings_count),
-      lastSeenAt: new Date(k.last_seen_at),
-    }));
-    return page(c, <CasesPage lang={lang} staff={who} csrf={session(c)!.csrf} cases={cases} finding={finding} />);
-  });
-
-  r.get('/inquiries', async (c) => {
-    const lang = langOf(c);
-    const who = requireRole(c, 'admin', 'reviewer', 'auditor');
-    const { page: items } = await inquirySummaries(c.get('deps').database.db, { limit: 200, before: null, status: null });
-    return page(c, <InquiriesPage lang={lang} staff={who} csrf={session(c)!.csrf} items={items} />);
   });
 
   const emptyForm = { email: '', name: '', role: 'reviewer', delegate: '' };

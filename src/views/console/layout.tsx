@@ -11,6 +11,7 @@ import { href } from '../components';
 import type { Lang } from '../i18n';
 import { titleText } from '../layout';
 import { accessText } from './access-text';
+import { backOfficeText } from './back-office-text';
 import { consoleText } from './text';
 
 export const CONSOLE_SCRIPT_PATH = '/staff/assets/console.js';
@@ -49,6 +50,7 @@ function navItems(staff: Staff, lang: Lang): NavItem[] {
     { path: '/staff/', label: t.navDashboard },
     { path: '/staff/services', label: t.navServices },
     staff.role === 'committee' ? null : { path: '/staff/cases', label: t.navCases },
+    staff.role === 'delegate' || staff.role === 'committee' ? null : { path: '/staff/revocations', label: backOfficeText(lang).navRevocations },
     staff.role === 'delegate' || staff.role === 'committee' ? null : { path: '/staff/inquiries', label: t.navInquiries },
     staff.role === 'admin' || staff.role === 'auditor' ? { path: '/staff/audit-log', label: t.navAudit } : null,
     staff.role === 'admin' ? { path: '/staff/accounts', label: t.navAccounts } : null,

@@ -5,7 +5,9 @@ import type { StaffServiceSummary } from '../../domain/lifecycle/staff-view';
 import type { Staff } from '../../http/env';
 import { DateText, InstantText } from '../components';
 import type { Lang } from '../i18n';
+import { backOfficeText } from './back-office-text';
 import { ConsoleLayout, consoleHref } from './layout';
+import { NewApplicationLink } from './operation-forms';
 import { consoleText } from './text';
 
 interface Base {
@@ -102,11 +104,25 @@ export const DashboardPage: FC<Base & { d: Dashboard }> = ({ lang, staff, csrf, 
             ))}
           </ul>
         </Tile>
+        <Tile id="revocations" title={backOfficeText(lang).revocationsAwaitingTile} count={len(d.revocationsAwaiting)} lang={lang}>
+          <ul>
+            {(d.revocationsAwaiting ?? []).slice(0, 10).map((p) => (
+              <li>
+                <a href={consoleHref(`/staff/revocations/${encodeURIComponent(p.proposalId)}`, lang)}>
+                  {p.number ? <span class="number">{p.number}</span> : null} <bdi>{p.nameJa}</bdi>
+                </a>
+              </li>
+            ))}
+          </ul>
+        </Tile>
         <Tile id="inquiries" title={t.newInquiries} count={len(d.newInquiries)} lang={lang}>
           <ul>
             {(d.newInquiries ?? []).slice(0, 10).map((i) => (
               <li>
-                <span class="mono">{i.reference}</span> · <InstantText at={new Date(i.receivedAt)} lang={lang} />
+                <a href={consoleHref(`/staff/inquiries/${i.id}`, lang)} class="mono">
+                  {i.reference}
+                </a>{' '}
+                · <InstantText at={new Date(i.receivedAt)} lang={lang} />
               </li>
             ))}
           </ul>
@@ -135,6 +151,7 @@ export const ServicesPage: FC<Base & { list: StaffServiceSummary[]; q: string; s
   return (
     <ConsoleLayout lang={lang} title={t.servicesTitle} path="/staff/services" query={{ q, status }} staff={staff} csrf={csrf}>
       <h1>{t.servicesTitle}</h1>
+      <NewApplicationLink lang={lang} staff={staff} />
       <form class="search" method="get" action="/staff/services" role="search">
         {lang === 'en' ? <input type="hidden" name="lang" value="en" /> : null}
         <div class="field">
@@ -231,75 +248,6 @@ export const AuditLogPage: FC<
           </tr>
         ))}
       </DataTable>
-    </ConsoleLayout>
-  );
-};
-
-export interface CaseRowView {
-  id: string;
-  finding: string;
-  status: string;
-  serviceNumber: string | null;
-  pageUrl: string;
-  sightings: number;
-  lastSeenAt: Date;
-}
-
-/** The open cases, read-only (the case queue with its actions comes with the lifecycle forms). */
-export const CasesPage: FC<Base & { cases: CaseRowView[]; finding: string }> = ({ lang, staff, csrf, cases, finding }) => {
-  const t = consoleText(lang);
-  return (
-    <ConsoleLayout lang={lang} title={t.navCases} path="/staff/cases" query={{ finding }} staff={staff} csrf={csrf}>
-      <h1>{t.navCases}</h1>
-      {cases.length === 0 ? (
-        <p>{t.none}</p>
-      ) : (
-        <DataTable caption={t.navCases} head={[t.finding, t.number, t.page, t.sightings, t.lastSeen, t.status]}>
-          {cases.map((k) => (
-            <tr>
-              <td class="mono">{k.finding}</td>
-              <td>{k.serviceNumber ? <a href={consoleHref(`/staff/services/${encodeURIComponent(k.serviceNumber)}`, lang)}>{k.serviceNumber}</a> : '—'}</td>
-              <td class="mono">{k.pageUrl}</td>
-              <td>{k.sightings}</td>
-              <td>
-                <InstantText at={k.lastSeenAt} lang={lang} />
-              </td>
-              <td>{k.status}</td>
-            </tr>
-          ))}
-        </DataTable>
-      )}
-    </ConsoleLayout>
-  );
-};
-
-/** The inquiry inbox, read-only: references, dates and statuses (no personal data on this list). */
-export const InquiriesPage: FC<Base & { items: { reference: string; receivedAt: string; status: string; serviceNumber: string | null }[] }> = ({
-  lang,
-  staff,
-  csrf,
-  items,
-}) => {
-  const t = consoleText(lang);
-  return (
-    <ConsoleLayout lang={lang} title={t.navInquiries} path="/staff/inquiries" staff={staff} csrf={csrf}>
-      <h1>{t.navInquiries}</h1>
-      {items.length === 0 ? (
-        <p>{t.none}</p>
-      ) : (
-        <DataTable caption={t.navInquiries} head={['#', t.at, t.status, t.number]}>
-          {items.map((i) => (
-            <tr>
-              <td class="mono">{i.reference}</td>
-              <td>
-                <InstantText at={new Date(i.receivedAt)} lang={lang} />
-              </td>
-              <td>{i.status}</td>
-              <td>{i.serviceNumber ?? '—'}</td>
-            </tr>
-          ))}
-        </DataTable>
-      )}
     </ConsoleLayout>
   );
 };

@@ -7,6 +7,7 @@ import type { EmbedTokenView } from '../../tokens/issue';
 import { DateText, InstantText } from '../components';
 import type { Lang } from '../i18n';
 import { ConsoleLayout, consoleHref } from './layout';
+import { OperationLinks } from './operation-forms';
 import { DataTable } from './screens';
 import { consoleText } from './text';
 
@@ -80,6 +81,8 @@ export const ServicePage: FC<{
           ]}
         />
       </section>
+
+      <OperationLinks lang={lang} staff={staff} s={s} />
 
       <section aria-labelledby="disclosure-h">
         <h2 id="disclosure-h">{t.disclosure}</h2>
