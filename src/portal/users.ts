@@ -64,7 +64,7 @@ const view = (u: VendorUserRow): VendorUserView => ({
 export const signInLinkUrl = (baseUrl: string, token: string) => `${baseUrl}/vendor/link/${token}`;
 
 /** Queues the e-mail with a new one-time link to the user, in the transaction; the link's token is in it only. */
-async function sendLink(tx: Tx, ctx: PortalContext, u: VendorUserRow, validMs: number, invited: boolean): Promise<void> {
+async function sendLink(tx: Tx, ctx: PortalContext, u: VendorUserRow, validMs: number, invited: boolean): Promise<string> {
   const vendor = await findVendor(tx, u.vendor_id);
   if (!vendor) throw new AppError('not_found', 'the vendor no longer exists');
   const at = ctx.clock.now();
@@ -104,13 +104,21 @@ async function sendLink(tx: Tx, ctx: PortalContext, u: VendorUserRow, validMs: n
   await insertNotices(tx, [row]);
   await notifyOnCommit(tx, NOTICES_CHANNEL, `vendor-link:${id}`);
   await users.recordVendorSignIn(tx, { userId: u.id, email: u.email, kind: invited ? 'invited' : 'link_sent', at });
+  return url;
 }
 
 /**
- * Invites a person of a vendor: the user and an e-mail with a sign-in link good for 24 hours. `actor` is who
- * invites: `staff:{id}`, `cli`, or `vendor:{user id}` (a vendor's portal admin, for their own vendor only).
+ * Invites a person of a vendor: the user and an e-mail with a sign-in link good once, for 24 hours; the link is
+ * returned too, for the inviter to hand over (`certmark vendor invite` prints it, as `certmark staff invite`
+ * does). `actor` is who invites: `staff:{id}`, `cli`, or `vendor:{user id}` (a vendor's portal admin, for their
+ * own vendor only).
  */
-export async function inviteVendorUser(ctx: PortalContext, actor: string, vendorId: string, raw: VendorUserInput): Promise<VendorUserView> {
+export async function inviteVendorUser(
+  ctx: PortalContext,
+  actor: string,
+  vendorId: string,
+  raw: VendorUserInput,
+): Promise<VendorUserView & { url: string; expiresAt: Date }> {
   const input = VendorUserInput.safeParse(raw);
   if (!input.success) {
     const issue = input.error.issues[0]!;
@@ -119,13 +127,13 @@ export async function inviteVendorUser(ctx: PortalContext, actor: string, vendor
   if (!(await findVendor(ctx.db, vendorId))) throw new AppError('not_found', `no vendor ${vendorId}`, { field: 'vendor' });
   const at = ctx.clock.now();
   const row: VendorUserRow = { id: randomUUID(), vendor_id: vendorId, ...input.data, created_by: actor, created_at: at, disabled_at: null };
-  await inTransaction(ctx.db, async (tx) => {
+  const url = await inTransaction(ctx.db, async (tx) => {
     if (await users.findVendorUserByEmail(tx, row.email)) throw new AppError('conflict', 'a portal user with this e-mail address exists', { field: 'email' });
     await users.insertVendorUser(tx, row);
     await recordOnChain(tx, 'vendor_user', 'vendor_user.invited', row.id, actor, at);
-    await sendLink(tx, ctx, row, INVITE_LINK_VALID_MS, true);
+    return sendLink(tx, ctx, row, INVITE_LINK_VALID_MS, true);
   });
-  return view(row);
+  return { ...view(row), url, expiresAt: new Date(at.getTime() + INVITE_LINK_VALID_MS) };
 }
 
 /** Disables a portal user: their sessions end at once. A vendor admin may disable their own vendor's users only. */

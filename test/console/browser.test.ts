@@ -143,7 +143,7 @@ describe('signing in with a passkey (WebAuthn, virtual authenticator)', () => {
       });
       await o.page.goto(invited.url);
       await o.page.getByRole('button', { name: 'パスキーを登録' }).click();
-      await o.page.waitForURL(/\/staff\/sign-in\?m=enrolled$/);
+      await o.page.waitForURL(/\/staff\/login\?m=enrolled$/);
       expect(await o.page.locator('.flash').innerText()).toContain('登録が完了しました');
       const before = await sessionCookie(o.context);
       await o.page.getByRole('button', { name: 'パスキーでサインイン' }).click();
@@ -195,7 +195,7 @@ describe('signing in with a password and TOTP, no script at all', () => {
       await o.page.getByLabel('Password (again)').fill(PASSWORD);
       await o.page.getByLabel(/^Code/).fill(totpCode(secret, t.clock.now()));
       await o.page.getByRole('button', { name: 'Enrol' }).click();
-      await o.page.waitForURL(/\/staff\/sign-in\?m=enrolled&lang=en$/);
+      await o.page.waitForURL(/\/staff\/login\?m=enrolled&lang=en$/);
       t.clock.advance(30_000); // the code of the next step: a code is good once
       await o.page.getByLabel('E-mail address').fill('totp@body.example');
       await o.page.locator('#password').fill(PASSWORD);
@@ -213,8 +213,8 @@ describe('signing in with a password and TOTP, no script at all', () => {
 
 describe('every console screen: accessible (axe, WCAG 2.2 AA), no CSP or console errors, no horizontal scroll at 320 px', () => {
   const screens: [string, () => string, boolean][] = [
-    ['the sign-in page', () => '/staff/sign-in', false],
-    ['the sign-in page in English', () => '/staff/sign-in?lang=en', false],
+    ['the sign-in page', () => '/staff/login', false],
+    ['the sign-in page in English', () => '/staff/login?lang=en', false],
     ['the dashboard', () => '/staff/', true],
     ['the dashboard in English', () => '/staff/?lang=en', true],
     ['the services', () => '/staff/services', true],

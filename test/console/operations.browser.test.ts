@@ -101,7 +101,7 @@ async function accessible(what: string, p: Page = page) {
 describe('a new application through to certification, in the browser', () => {
   it('signs in with a password and TOTP', { timeout: 60_000 }, async () => {
     t.clock.advance(30_000);
-    await page.goto(`${origin}/staff/sign-in`);
+    await page.goto(`${origin}/staff/login`);
     await page.getByLabel('メールアドレス').fill(admin.email);
     await page.locator('#password').fill(PASSWORD);
     await page.getByLabel(/^確認コード/).fill(totpCode(admin.secret, t.clock.now()));

@@ -24,7 +24,7 @@ const COOKIE = /^__Host-certmark-staff=([\w-]{43}); Path=\/; HttpOnly; Secure; S
 describe('the session cookie', () => {
   it('is __Host-, HttpOnly, Secure, SameSite=Strict, path /, with no Domain and no Max-Age (the server ends it)', async () => {
     const c = new Client(t);
-    await c.request('/staff/sign-in');
+    await c.request('/staff/login');
     expect(c.lastSetCookie).toHaveLength(1);
     expect(c.lastSetCookie[0]).toMatch(COOKIE);
     const res = await c.signIn(admin);
@@ -52,7 +52,7 @@ describe('the session cookie', () => {
 describe('session fixation', () => {
   it('gives a new session id at sign-in; the id held before it no longer opens anything', async () => {
     const c = new Client(t);
-    await c.request('/staff/sign-in');
+    await c.request('/staff/login');
     const before = c.cookies.get('__Host-certmark-staff')!;
     await c.signIn(admin);
     const after = c.cookies.get('__Host-certmark-staff')!;
@@ -63,7 +63,7 @@ describe('session fixation', () => {
     planted.cookies.set('__Host-certmark-staff', before);
     const res = await planted.request('/staff/');
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe('/staff/sign-in');
+    expect(res.headers.get('location')).toBe('/staff/login');
   });
 
   it('ignores a session id the server never issued', async () => {
@@ -130,8 +130,8 @@ describe('cross-site request forgery', () => {
 
   it('refuses a same-origin post without the session’s token, or with another session’s', async () => {
     const other = new Client(t);
-    await other.request('/staff/sign-in');
-    const foreign = Client.csrfOf(await (await other.request('/staff/sign-in')).text());
+    await other.request('/staff/login');
+    const foreign = Client.csrfOf(await (await other.request('/staff/login')).text());
     for (const token of [undefined, '', foreign]) {
       const form: Record<string, string> = invite('x3@evil.example');
       if (token !== undefined) form._csrf = token;
@@ -142,9 +142,9 @@ describe('cross-site request forgery', () => {
 
   it('refuses a sign-in posted from another site (login CSRF)', async () => {
     const v = new Client(t);
-    const csrf = Client.csrfOf(await (await v.request('/staff/sign-in')).text());
+    const csrf = Client.csrfOf(await (await v.request('/staff/login')).text());
     t.clock.advance(30_000);
-    const res = await v.request('/staff/sign-in', {
+    const res = await v.request('/staff/login', {
       form: { _csrf: csrf, email: admin.email, password: admin.password, code: totpCode(admin.secret, t.clock.now()) },
       origin: 'https://evil.example',
     });
@@ -207,9 +207,9 @@ describe('sign-in attempts from one address', () => {
   it('are limited to 60 in 15 minutes whatever accounts they name (password spraying), then allowed again', async () => {
     t.clock.advance(16 * 60_000); // the attempts of the tests above are out of the window
     const c = new Client(t);
-    const csrf = Client.csrfOf(await (await c.request('/staff/sign-in')).text());
+    const csrf = Client.csrfOf(await (await c.request('/staff/login')).text());
     const attempt = (i: number) =>
-      c.request('/staff/sign-in', { form: { _csrf: csrf, email: `person${i}@body.example`, password: 'Spring2026!!', code: '123456' } });
+      c.request('/staff/login', { form: { _csrf: csrf, email: `person${i}@body.example`, password: 'Spring2026!!', code: '123456' } });
     for (let i = 0; i < 60; i++) expect((await attempt(i)).status, `attempt ${i + 1}`).toBe(401);
     const refused = await attempt(60);
     expect(refused.status).toBe(429);

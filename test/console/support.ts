@@ -72,9 +72,9 @@ export class Client {
   async signIn(p: Person, code?: string) {
     this.t.clock.advance(30_000);
     code ??= totpCode(p.secret, this.t.clock.now());
-    const page = await this.request('/staff/sign-in');
+    const page = await this.request('/staff/login');
     const csrf = Client.csrfOf(await page.text());
-    return this.request('/staff/sign-in', { form: { _csrf: csrf, email: p.email, password: p.password, code } });
+    return this.request('/staff/login', { form: { _csrf: csrf, email: p.email, password: p.password, code } });
   }
 
   /** The CSRF token of a signed-in page. */

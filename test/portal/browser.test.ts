@@ -39,7 +39,7 @@ describe('signing in by the e-mail link, with no script', () => {
     const o = await openPage(browser, { script: false });
     try {
       await o.page.goto(`${s.origin}/vendor/`);
-      expect(new URL(o.page.url()).pathname).toBe('/vendor/sign-in');
+      expect(new URL(o.page.url()).pathname).toBe('/vendor/login');
       await o.page.getByLabel('メールアドレス').fill(admin.email);
       await o.page.getByRole('button', { name: 'リンクを送る' }).click();
       await o.page.getByText('サインイン用のリンクを送りました').waitFor();
@@ -60,8 +60,8 @@ describe('signing in by the e-mail link, with no script', () => {
 
 describe('every portal screen: accessible (axe, WCAG 2.2 AA), no CSP or console errors, no horizontal scroll at 320 px', () => {
   const screens: [string, () => string, boolean][] = [
-    ['the sign-in page', () => '/vendor/sign-in', false],
-    ['the sign-in page in English', () => '/vendor/sign-in?lang=en', false],
+    ['the sign-in page', () => '/vendor/login', false],
+    ['the sign-in page in English', () => '/vendor/login?lang=en', false],
     ['a link’s landing page', () => '/vendor/link/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', false],
     ['the services', () => '/vendor/', true],
     ['a service', () => `/vendor/services/${service.number}`, true],
@@ -77,7 +77,7 @@ describe('every portal screen: accessible (axe, WCAG 2.2 AA), no CSP or console 
         try {
           if (signedIn) await o.context.addCookies([{ ...cookie, url: s.origin }]);
           await o.page.goto(`${s.origin}${path()}`);
-          if (signedIn) expect(new URL(o.page.url()).pathname).not.toBe('/vendor/sign-in');
+          if (signedIn) expect(new URL(o.page.url()).pathname).not.toBe('/vendor/login');
           expect(await axeViolations(o.page), path()).toEqual([]);
           expect(await fitsWidth(o.page), 'no horizontal scroll').toBe(true);
           expect(o.errors.filter((e) => !e.includes('404'))).toEqual([]);

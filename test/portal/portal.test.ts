@@ -39,9 +39,9 @@ afterAll(async () => t?.close());
 describe('signing in with a one-time e-mail link', () => {
   it('sends the link through the outbox, signs in by the button (a GET does not), with a new session id and the cookie’s flags', async () => {
     const c = new Client(t);
-    const page = await c.request('/vendor/sign-in');
+    const page = await c.request('/vendor/login');
     const before = c.cookies.get(COOKIE)!;
-    const sent = await c.request('/vendor/sign-in', { form: { _csrf: Client.csrfOf(await page.text()), email: me.email.toUpperCase() } });
+    const sent = await c.request('/vendor/login', { form: { _csrf: Client.csrfOf(await page.text()), email: me.email.toUpperCase() } });
     expect(sent.status).toBe(200);
     expect(await sent.text()).toContain('15分間有効');
     const link = new URL(await latestLink(t, me.email)).pathname;
@@ -67,9 +67,9 @@ describe('signing in with a one-time e-mail link', () => {
     expect(await res.text()).toContain('used already, has expired');
 
     const late = new Client(t);
-    const page = await late.request('/vendor/sign-in');
+    const page = await late.request('/vendor/login');
     t.clock.advance(1000);
-    await late.request('/vendor/sign-in', { form: { _csrf: Client.csrfOf(await page.text()), email: me.email } });
+    await late.request('/vendor/login', { form: { _csrf: Client.csrfOf(await page.text()), email: me.email } });
     const link = new URL(await latestLink(t, me.email)).pathname;
     t.clock.advance(15 * 60_000 + 1000);
     const l2 = await late.request(link);
@@ -89,20 +89,20 @@ describe('signing in with a one-time e-mail link', () => {
       );
     const before = await count();
     const c = new Client(t);
-    const csrf = Client.csrfOf(await (await c.request('/vendor/sign-in')).text());
-    const res = await c.request('/vendor/sign-in', { form: { _csrf: csrf, email: 'nobody@vendor.example' } });
+    const csrf = Client.csrfOf(await (await c.request('/vendor/login')).text());
+    const res = await c.request('/vendor/login', { form: { _csrf: csrf, email: 'nobody@vendor.example' } });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('nobody@vendor.example が登録されていれば');
     expect(await count()).toBe(before);
-    const bad = await c.request('/vendor/sign-in', { form: { _csrf: csrf, email: 'not an address' } });
+    const bad = await c.request('/vendor/login', { form: { _csrf: csrf, email: 'not an address' } });
     expect(bad.status).toBe(400);
   });
 
   it('sends at most 5 links an hour to one person', async () => {
     const p = await vendorPerson(t, me.vendorId);
     const c = new Client(t);
-    const csrf = Client.csrfOf(await (await c.request('/vendor/sign-in')).text());
-    for (let i = 0; i < 8; i++) expect((await c.request('/vendor/sign-in', { form: { _csrf: csrf, email: p.email } })).status).toBe(200);
+    const csrf = Client.csrfOf(await (await c.request('/vendor/login')).text());
+    for (let i = 0; i < 8; i++) expect((await c.request('/vendor/login', { form: { _csrf: csrf, email: p.email } })).status).toBe(200);
     const links = await t.database.db.selectFrom('vendor_sign_in_links').select('id').where('user_id', '=', p.id).execute();
     expect(links).toHaveLength(5); // the invitation's and 4 asked for
   });
@@ -117,9 +117,9 @@ describe('signing in with a one-time e-mail link', () => {
 
   it('refuses a cross-site post and a post without the CSRF token', async () => {
     const c = new Client(t);
-    const csrf = Client.csrfOf(await (await c.request('/vendor/sign-in')).text());
-    expect((await c.request('/vendor/sign-in', { form: { _csrf: csrf, email: me.email }, origin: 'https://evil.example' })).status).toBe(403);
-    expect((await c.request('/vendor/sign-in', { form: { email: me.email } })).status).toBe(403);
+    const csrf = Client.csrfOf(await (await c.request('/vendor/login')).text());
+    expect((await c.request('/vendor/login', { form: { _csrf: csrf, email: me.email }, origin: 'https://evil.example' })).status).toBe(403);
+    expect((await c.request('/vendor/login', { form: { email: me.email } })).status).toBe(403);
   });
 
   it('ends the sessions of a disabled user at once', async () => {
@@ -215,5 +215,55 @@ describe('isolation: one vendor’s user reaches nothing of another vendor’s, 
     expect((await c.request('/vendor/users')).status).toBe(403);
     const csrf = await c.csrf('/vendor/');
     expect((await c.request('/vendor/users', { form: { _csrf: csrf, email: 'x@vendor.example', name: 'x', role: 'admin' } })).status).toBe(403);
+  });
+});
+
+describe('certmark vendor invite', () => {
+  it('prints a one-time sign-in URL under {base}/vendor/, valid 24 hours, that signs the person in', async () => {
+    const { run } = await import('../../src/cli/main');
+    let out = '';
+    const code = await run(['vendor', 'invite', me.vendorId, '--email', 'CLI.Person@Vendor.example', '--name', 'CLIの人', '--json'], {
+      env: { PUBLIC_BASE_URL: t.config.publicBaseUrl, CERTMARK_DEMO: '0' },
+      cwd: '/tmp',
+      stdout: (s: string) => (out += s),
+      stderr: (s: string) => (out += s),
+      openDatabase: async () => ({ ...t.database, close: async () => {} }),
+    });
+    expect(code, out).toBe(0);
+    const printed = JSON.parse(out);
+    expect(printed).toMatchObject({ vendor: me.vendorId, email: 'cli.person@vendor.example', role: 'member' });
+    expect(printed.url).toMatch(new RegExp(`^${t.config.publicBaseUrl}/vendor/link/[\\w-]{43}$`));
+    const c = new Client(t);
+    const path = new URL(printed.url).pathname;
+    const landing = await c.request(path);
+    expect((await c.request(path, { form: { _csrf: Client.csrfOf(await landing.text()) } })).status).toBe(303);
+    expect(await (await c.request('/vendor/')).text()).toContain(mine.number);
+    let bad = '';
+    const refused = await run(['vendor', 'invite', 'no-such-vendor', '--email', 'x@vendor.example'], {
+      env: { PUBLIC_BASE_URL: t.config.publicBaseUrl, CERTMARK_DEMO: '0' },
+      cwd: '/tmp',
+      stdout: (s: string) => (bad += s),
+      stderr: (s: string) => (bad += s),
+      openDatabase: async () => ({ ...t.database, close: async () => {} }),
+    });
+    expect(refused).not.toBe(0);
+    expect(bad).toContain('no vendor');
+  });
+});
+
+describe('people’s entrances (CONTRACT.md)', () => {
+  it('answers GET /staff/ and GET /vendor/ without a session with 303 to their login pages, which answer 200', async () => {
+    for (const [path, login] of [
+      ['/staff/', '/staff/login'],
+      ['/vendor/', '/vendor/login'],
+    ]) {
+      const res = await t.app.request(path!);
+      expect(res.status, path).toBe(303);
+      expect(res.headers.get('location'), path).toBe(login);
+      expect((await t.app.request(login!)).status, login).toBe(200);
+    }
+    const old = await t.app.request('/staff/sign-in?lang=en');
+    expect(old.status).toBe(308);
+    expect(old.headers.get('location')).toBe('/staff/login?lang=en');
   });
 });

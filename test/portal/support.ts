@@ -40,9 +40,9 @@ export async function latestLink(t: TestApp, email: string): Promise<string> {
 /** Signs a person in as a browser would: ask for a link, open it, press the button. */
 export async function portalSignIn(c: Client, p: VendorPerson): Promise<Response> {
   c.t.clock.advance(1000); // the newest link is the one asked for now
-  const page = await c.request('/vendor/sign-in');
+  const page = await c.request('/vendor/login');
   const csrf = Client.csrfOf(await page.text());
-  await c.request('/vendor/sign-in', { form: { _csrf: csrf, email: p.email } });
+  await c.request('/vendor/login', { form: { _csrf: csrf, email: p.email } });
   const link = new URL(await latestLink(c.t, p.email)).pathname;
   const landing = await c.request(link);
   return c.request(link, { form: { _csrf: Client.csrfOf(await landing.text()) } });

@@ -38,7 +38,7 @@ import { serviceAdd } from './service-add';
 import { services } from './services';
 import { delegateAdd, staffTokenAssign, staffTokenIssue, staffTokenList, staffTokenRevoke, staffTokenUnassign } from './staff-token';
 import { staffInvite } from './staff-invite';
-import { vendorUserInvite } from './vendor-user-invite';
+import { vendorInvite } from './vendor-invite';
 import { status } from './status';
 import { terminate } from './terminate';
 import { keyRotate, tokenIssue, tokenList, tokenRetire } from './token-issue';
@@ -107,7 +107,7 @@ export const commands: readonly Command[] = [
   staffTokenAssign,
   staffTokenUnassign,
   staffInvite,
-  vendorUserInvite,
+  vendorInvite,
   delegateAdd,
   crawlerKeyCreate,
   crawlerKeyList,

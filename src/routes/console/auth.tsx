@@ -26,9 +26,12 @@ export function authRoutes() {
   const r = new Hono<ConsoleEnv>();
   // every attempt to sign in or enrol counts against the client's address (the account's own lockout is in sign-in.ts)
   const attempts = rateLimiter<ConsoleEnv>(SIGN_IN_RATE, 'too many sign-in attempts from this address; try again in 15 minutes');
-  for (const path of ['/sign-in', '/passkey/verify', '/enrol/:token', '/enrol/:token/passkey']) r.post(path, attempts);
+  for (const path of ['/login', '/passkey/verify', '/enrol/:token', '/enrol/:token/passkey']) r.post(path, attempts);
 
-  r.get('/sign-in', async (c) => {
+  // the sign-in page's address until stop 12: kept for bookmarks
+  r.get('/sign-in', (c) => c.redirect(`/staff/login${new URL(c.req.url).search}`, 308));
+
+  r.get('/login', async (c) => {
     const lang = langOf(c);
     const existing = session(c);
     if (existing?.staff) return c.redirect(consoleHref('/staff/', lang), 303);
@@ -39,7 +42,7 @@ export function authRoutes() {
     return page(c, <SignInPage lang={lang} csrf={s.csrf} flash={flash} email="" />);
   });
 
-  r.post('/sign-in', async (c) => {
+  r.post('/login', async (c) => {
     const lang = langOf(c);
     const form = await c.req.parseBody();
     const previous = session(c);
@@ -76,7 +79,7 @@ export function authRoutes() {
     const s = session(c);
     if (s) await signOut(consoleContext(c), s);
     const lang = langOf(c);
-    return c.redirect(`/staff/sign-in?m=out${lang === 'en' ? '&lang=en' : ''}`, 303);
+    return c.redirect(`/staff/login?m=out${lang === 'en' ? '&lang=en' : ''}`, 303);
   });
 
   r.get('/enrol/:token', async (c) => {
@@ -114,7 +117,7 @@ export function authRoutes() {
       const view = await enrolView(token, open.account, /^[A-Z2-7]{32}$/.test(secret) ? secret : newTotpSecret(), lang, c.get('deps').config.publicBaseUrl);
       return page(c, <EnrolPage lang={lang} csrf={session(c)!.csrf} enrol={view} flash={{ text: err.message, bad: true }} />, 400);
     }
-    return c.redirect(`/staff/sign-in?m=enrolled${lang === 'en' ? '&lang=en' : ''}`, 303);
+    return c.redirect(`/staff/login?m=enrolled${lang === 'en' ? '&lang=en' : ''}`, 303);
   });
 
   r.post('/enrol/:token/passkey/options', async (c) => c.json(await passkeyEnrolOptions(consoleContext(c), session(c)!, c.req.param('token'))));
@@ -122,7 +125,7 @@ export function authRoutes() {
   r.post('/enrol/:token/passkey', async (c) => {
     await enrolPasskey(consoleContext(c), session(c)!, c.req.param('token'), (await jsonBody(c)) as never);
     const lang = langOf(c);
-    return c.json({ redirect: `/staff/sign-in?m=enrolled${lang === 'en' ? '&lang=en' : ''}` });
+    return c.json({ redirect: `/staff/login?m=enrolled${lang === 'en' ? '&lang=en' : ''}` });
   });
 
   return r;

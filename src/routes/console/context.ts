@@ -99,7 +99,7 @@ export const signedIn = createMiddleware<ConsoleEnv>(async (c, next) => {
   if (!s?.staff) {
     if (READ.has(c.req.method)) {
       const lang = c.req.query('lang') === 'en' ? '?lang=en' : '';
-      return c.redirect(`/staff/sign-in${lang}`, 303);
+      return c.redirect(`/staff/login${lang}`, 303);
     }
     throw new AppError('unauthenticated', 'please sign in');
   }

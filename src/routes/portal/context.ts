@@ -89,7 +89,7 @@ export const guardPortalWrites = createMiddleware<PortalEnv>(async (c, next) => 
 /** Pages behind sign-in: a GET without a signed-in session goes to the sign-in page. */
 export const portalSignedIn = createMiddleware<PortalEnv>(async (c, next) => {
   if (!c.get('portal')?.user) {
-    if (READ.has(c.req.method)) return c.redirect(`/vendor/sign-in${c.req.query('lang') === 'en' ? '?lang=en' : ''}`, 303);
+    if (READ.has(c.req.method)) return c.redirect(`/vendor/login${c.req.query('lang') === 'en' ? '?lang=en' : ''}`, 303);
     throw new AppError('unauthenticated', 'please sign in');
   }
   await next();

@@ -43,7 +43,7 @@ export function portalRoutes() {
   r.use('*', guardPortalWrites);
   const attempts = rateLimiter<PortalEnv>(SIGN_IN_RATE, 'too many sign-in attempts from this address; try again in 15 minutes');
 
-  r.get('/sign-in', async (c) => {
+  r.get('/login', async (c) => {
     const lang = langOf(c);
     if (portalSession(c)?.user) return c.redirect(portalHref('/vendor/', lang), 303);
     const s = await ensurePortalSession(c);
@@ -51,7 +51,7 @@ export function portalRoutes() {
     return page(c, <PortalSignInPage lang={lang} csrf={s.csrf} flash={flash} email="" />);
   });
 
-  r.post('/sign-in', attempts, async (c) => {
+  r.post('/login', attempts, async (c) => {
     const lang = langOf(c);
     const email = str((await c.req.parseBody()).email, 254);
     try {
@@ -81,7 +81,7 @@ export function portalRoutes() {
     const s = portalSession(c);
     const deps = c.get('deps');
     if (s) await endPortalSession(deps.database.db, deps.clock, s);
-    return c.redirect(`/vendor/sign-in?m=out${langOf(c) === 'en' ? '&lang=en' : ''}`, 303);
+    return c.redirect(`/vendor/login?m=out${langOf(c) === 'en' ? '&lang=en' : ''}`, 303);
   });
 
   r.use('*', portalSignedIn);

@@ -30,7 +30,7 @@ const PasskeyBox: FC<{ lang: Lang; label: string; hint: string; kind: 'sign-in' 
 export const SignInPage: FC<{ lang: Lang; csrf: string; flash: Flash | null; email: string }> = ({ lang, csrf, flash, email }) => {
   const t = consoleText(lang);
   return (
-    <ConsoleLayout lang={lang} title={t.signInTitle} path="/staff/sign-in" staff={null} csrf={csrf} script>
+    <ConsoleLayout lang={lang} title={t.signInTitle} path="/staff/login" staff={null} csrf={csrf} script>
       <h1>{t.signInTitle}</h1>
       <FlashBox flash={flash} />
       <PasskeyBox
@@ -44,7 +44,7 @@ export const SignInPage: FC<{ lang: Lang; csrf: string; flash: Flash | null; ema
       />
       <section aria-labelledby="fallback-h">
         <h2 id="fallback-h">{t.signInFallback}</h2>
-        <form class="console-form" method="post" action={consoleHref('/staff/sign-in', lang)}>
+        <form class="console-form" method="post" action={consoleHref('/staff/login', lang)}>
           <CsrfField csrf={csrf} />
           <div class="field">
             <label for="email">{t.email}</label>
@@ -149,7 +149,7 @@ export const ConsoleErrorPage: FC<{ lang: Lang; status: number; csrf: string; si
       <h1>{t.errors[p.status] ?? t.errors[500]}</h1>
       {p.message ? <p>{p.message}</p> : null}
       <p>
-        <a href={consoleHref(p.signedIn ? '/staff/' : '/staff/sign-in', p.lang)}>{p.signedIn ? t.back : t.signInTitle}</a>
+        <a href={consoleHref(p.signedIn ? '/staff/' : '/staff/login', p.lang)}>{p.signedIn ? t.back : t.signInTitle}</a>
       </p>
     </ConsoleLayout>
   );

@@ -8,11 +8,11 @@ import { portalText } from './text';
 export const PortalSignInPage: FC<{ lang: Lang; csrf: string; flash: Flash | null; email: string }> = ({ lang, csrf, flash, email }) => {
   const t = portalText(lang);
   return (
-    <PortalLayout lang={lang} title={t.signInTitle} path="/vendor/sign-in" user={null} csrf={csrf}>
+    <PortalLayout lang={lang} title={t.signInTitle} path="/vendor/login" user={null} csrf={csrf}>
       <h1>{t.signInTitle}</h1>
       <FlashBox flash={flash} />
       <p>{t.signInIntro}</p>
-      <form class="console-form" method="post" action={portalHref('/vendor/sign-in', lang)}>
+      <form class="console-form" method="post" action={portalHref('/vendor/login', lang)}>
         <CsrfField csrf={csrf} />
         <div class="field">
           <label for="email">{t.email}</label>
@@ -27,7 +27,7 @@ export const PortalSignInPage: FC<{ lang: Lang; csrf: string; flash: Flash | nul
 export const LinkSentPage: FC<{ lang: Lang; csrf: string; email: string }> = ({ lang, csrf, email }) => {
   const t = portalText(lang);
   return (
-    <PortalLayout lang={lang} title={t.linkSentTitle} path="/vendor/sign-in" user={null} csrf={csrf}>
+    <PortalLayout lang={lang} title={t.linkSentTitle} path="/vendor/login" user={null} csrf={csrf}>
       <h1>{t.linkSentTitle}</h1>
       <p role="status">{t.linkSent(email)}</p>
     </PortalLayout>
@@ -37,7 +37,7 @@ export const LinkSentPage: FC<{ lang: Lang; csrf: string; email: string }> = ({ 
 export const LinkPage: FC<{ lang: Lang; csrf: string; action: string }> = ({ lang, csrf, action }) => {
   const t = portalText(lang);
   return (
-    <PortalLayout lang={lang} title={t.linkTitle} path="/vendor/sign-in" user={null} csrf={csrf}>
+    <PortalLayout lang={lang} title={t.linkTitle} path="/vendor/login" user={null} csrf={csrf}>
       <h1>{t.linkTitle}</h1>
       <p>{t.linkIntro}</p>
       <form method="post" action={action}>
@@ -55,7 +55,7 @@ export const PortalErrorPage: FC<{ lang: Lang; status: number; csrf: string; sig
       <h1>{t.errors[p.status] ?? t.errors[500]}</h1>
       {p.message ? <p>{p.message}</p> : null}
       <p>
-        <a href={portalHref(p.signedIn ? '/vendor/' : '/vendor/sign-in', p.lang)}>{p.signedIn ? t.back : t.signInTitle}</a>
+        <a href={portalHref(p.signedIn ? '/vendor/' : '/vendor/login', p.lang)}>{p.signedIn ? t.back : t.signInTitle}</a>
       </p>
     </PortalLayout>
   );
