@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { FINDING_ARTICLES } from '../../console/evidence-words';
 import { AppError } from '../../errors';
 import { newRouter } from '../../http/router';
 import {
@@ -22,16 +23,6 @@ import { FINDINGS } from '../../sightings/detect';
 import { CalendarDate, cursorInstant, id, IdParam, optionalText } from './schemas';
 import { jsonBody, jsonOk, lifecycleContext, problems, roleGuard, security, staffReader, TAG } from './shared';
 
-/** The article each finding is about (DOMAIN.md, "Misuse detection"). */
-const FINDING_ARTICLES: Record<string, string> = {
-  stale: 'Art. 10.6',
-  revoked: 'Art. 10.8',
-  wrong_site: 'Art. 10.2, 10.3',
-  no_link: 'Art. 10.4',
-  recoloured: 'Art. 10.5',
-  partial: 'Art. 10.5',
-  distorted: 'Art. 10.5',
-};
 const SIGHTINGS_SHOWN = 100;
 const CaseParam = IdParam('case', 'the case id');
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);

@@ -98,7 +98,7 @@ export const DashboardPage: FC<Base & { d: Dashboard }> = ({ lang, staff, csrf, 
             {(d.openCases ?? []).map((c) => (
               <li>
                 <a href={consoleHref('/staff/cases', lang, { finding: c.finding })}>
-                  <span class="mono">{c.finding}</span>: {t.count(c.count)}
+                  {backOfficeText(lang).findings[c.finding] ?? c.finding}: {t.count(c.count)}
                 </a>
               </li>
             ))}
