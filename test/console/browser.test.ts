@@ -1,14 +1,11 @@
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { createServer, type AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCrawlerKey } from '../../src/access/crawler-keys';
 import { assignServiceToAccount, inviteStaff } from '../../src/console/accounts';
 import { totpCode } from '../../src/console/factors';
 import { appliedService, certifiedService } from '../admin/fixtures';
-import { testApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
+import { axeViolations, launchChromium, servedApp, type Served } from '../support/browser';
 import { Client, enrolledPerson, PASSWORD, type Person } from './support';
 
 /**
@@ -18,35 +15,21 @@ import { Client, enrolledPerson, PASSWORD, type Person } from './support';
  * (Chromium maps the name to 127.0.0.1); there the cookie is the non-Secure `certmark-staff`.
  */
 
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const COOKIE = 'certmark-staff';
 
+let served: Served;
 let t: TestApp;
-let server: ServerType;
 let origin: string;
 let browser: Browser;
-let axeSource: string;
 let admin: Person;
 let delegate: Person;
 let adminSession: string;
 let service: { id: string; number: string };
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 beforeAll(async () => {
-  const port = await freePort();
-  origin = `http://localhost:${port}`;
-  t = await testApp({ config: { publicBaseUrl: origin } });
-  server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: t.app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s));
-  });
+  served = await servedApp();
+  t = served.t;
+  origin = served.origin;
   service = await certifiedService(t);
   await appliedService(t);
   admin = await enrolledPerson(t, 'admin');
@@ -57,27 +40,12 @@ beforeAll(async () => {
   const c = new Client(t);
   expect((await c.signIn(admin)).status).toBe(303);
   adminSession = c.cookies.get(COOKIE)!;
-  axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--host-resolver-rules=MAP localhost 127.0.0.1',
-    ],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (server) await new Promise((resolve) => server.close(resolve));
-  await t?.close();
+  await served?.close();
 });
 
 interface Opened {
@@ -101,22 +69,7 @@ async function open(options: { width?: number; script?: boolean; session?: strin
   return { context, page, errors };
 }
 
-/** axe-core, evaluated through the DevTools protocol (an inline script would be refused by the CSP). */
-async function axe(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  return page.evaluate(async (tags) => {
-    const r = await (
-      window as unknown as { axe: { run(ctx: Document, o: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }
-    ).axe.run(document, { runOnly: { type: 'tag', values: tags } });
-    return r.violations.map(
-      (v) =>
-        `${v.id} (${v.impact}): ${v.nodes
-          .map((n) => n.target.join(' '))
-          .slice(0, 3)
-          .join(', ')}`,
-    );
-  }, AXE_TAGS);
-}
+const axe = axeViolations;
 
 const sessionCookie = async (context: BrowserContext) => (await context.cookies(origin)).find((c) => c.name === COOKIE);
 

@@ -1,11 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { createServer, type AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { receiveInquiry } from '../../src/publication/inquiries';
-import { testApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
+import { axeViolations, launchChromium, servedApp, type Served } from '../support/browser';
 import { certifiedService, crawlerKey, postSighting, recolouredPng } from '../sightings/support';
 import { Client, enrolledPerson, type Person } from './support';
 
@@ -15,35 +12,21 @@ import { Client, enrolledPerson, type Person } from './support';
  * 410. An inquiry is answered. Every new screen passes axe (WCAG 2.2 AA) under the app's own CSP, at 320 px too.
  */
 
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const COOKIE = 'certmark-staff';
 
+let served: Served;
 let t: TestApp;
-let server: ServerType;
 let origin: string;
 let browser: Browser;
-let axeSource: string;
 const sessions: Record<'a' | 'b' | 'reviewer', string> = { a: '', b: '', reviewer: '' };
 let service: Awaited<ReturnType<typeof certifiedService>>;
 let token: string;
 let caseId: string;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 beforeAll(async () => {
-  const port = await freePort();
-  origin = `http://localhost:${port}`;
-  t = await testApp({ config: { publicBaseUrl: origin, revocationApprovals: 2 } });
-  server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: t.app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s));
-  });
+  served = await servedApp({ config: { revocationApprovals: 2 } });
+  t = served.t;
+  origin = served.origin;
   service = await certifiedService(t);
   token = ((await (await t.json('POST', `/api/v1/admin/services/${service.number}/tokens`, {})).json()) as { token: string }).token;
   const people: Record<keyof typeof sessions, Person> = {
@@ -56,27 +39,12 @@ beforeAll(async () => {
     expect((await c.signIn(people[k])).status).toBe(303);
     sessions[k] = c.cookies.get(COOKIE)!;
   }
-  axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--host-resolver-rules=MAP localhost 127.0.0.1',
-    ],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (server) await new Promise((resolve) => server.close(resolve));
-  await t?.close();
+  await served?.close();
 });
 
 interface Opened {
@@ -96,21 +64,7 @@ async function open(who: keyof typeof sessions, width = 1024): Promise<Opened> {
   return { context, page, errors };
 }
 
-async function axe(page: Page): Promise<string[]> {
-  await page.evaluate(axeSource);
-  return page.evaluate(async (tags) => {
-    const r = await (
-      window as unknown as { axe: { run(ctx: Document, o: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }
-    ).axe.run(document, { runOnly: { type: 'tag', values: tags } });
-    return r.violations.map(
-      (v) =>
-        `${v.id} (${v.impact}): ${v.nodes
-          .map((n) => n.target.join(' '))
-          .slice(0, 3)
-          .join(', ')}`,
-    );
-  }, AXE_TAGS);
-}
+const axe = axeViolations;
 
 /** Presses Tab until the element matching `selector` has the focus (keyboard only: no click, no focus()). */
 async function tabTo(page: Page, selector: string, limit = 250): Promise<void> {

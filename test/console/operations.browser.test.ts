@@ -1,12 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { createServer, type AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../../src/console/factors';
 import { certifiedService } from '../admin/fixtures';
-import { testApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
+import { axeViolations, launchChromium, servedApp, type Served } from '../support/browser';
 import { enrolledPerson, PASSWORD, type Person } from './support';
 
 /**
@@ -16,13 +13,10 @@ import { enrolledPerson, PASSWORD, type Person } from './support';
  * preview, at 320 px too. The steps share one browser context and run in order.
  */
 
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
+let served: Served;
 let t: TestApp;
-let server: ServerType;
 let origin: string;
 let browser: Browser;
-let axeSource: string;
 let admin: Person;
 let context: BrowserContext;
 let page: Page;
@@ -30,38 +24,12 @@ const errors: string[] = [];
 let serviceUrl = '';
 let number = '';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 beforeAll(async () => {
-  const port = await freePort();
-  origin = `http://localhost:${port}`;
-  t = await testApp({ config: { publicBaseUrl: origin } });
-  server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: t.app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s));
-  });
+  served = await servedApp();
+  t = served.t;
+  origin = served.origin;
   admin = await enrolledPerson(t, 'admin');
-  axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--host-resolver-rules=MAP localhost 127.0.0.1',
-    ],
-  });
+  browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1024, height: 800 }, locale: 'ja-JP' });
   page = await context.newPage();
   page.setDefaultTimeout(20_000);
@@ -72,26 +40,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await context?.close();
   await browser?.close();
-  if (server) await new Promise((resolve) => server.close(resolve));
-  await t?.close();
+  await served?.close();
 });
 
-/** axe-core, evaluated through the DevTools protocol (an inline script would be refused by the CSP). */
-async function axe(p: Page = page): Promise<string[]> {
-  await p.evaluate(axeSource);
-  return p.evaluate(async (tags) => {
-    const r = await (
-      window as unknown as { axe: { run(ctx: Document, o: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }
-    ).axe.run(document, { runOnly: { type: 'tag', values: tags } });
-    return r.violations.map(
-      (v) =>
-        `${v.id} (${v.impact}): ${v.nodes
-          .map((n) => n.target.join(' '))
-          .slice(0, 3)
-          .join(', ')}`,
-    );
-  }, AXE_TAGS);
-}
+const axe = (p: Page = page) => axeViolations(p);
 
 async function accessible(what: string, p: Page = page) {
   expect(await axe(p), what).toEqual([]);
