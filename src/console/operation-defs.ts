@@ -6,7 +6,7 @@
  * decides what is allowed when the form is previewed and committed.
  */
 import { z } from '@hono/zod-openapi';
-import { decide } from '../domain/lifecycle/application';
+import { decide, giveOpinion } from '../domain/lifecycle/application';
 import { changeDisclosure, changeOrigins, SITES_MAY_CHANGE } from '../domain/lifecycle/changes';
 import { lapse, returnCertificate, terminate } from '../domain/lifecycle/closure';
 import type { LifecycleContext } from '../domain/lifecycle/context';
@@ -42,6 +42,7 @@ import {
   RevocationRequest,
   TerminationRequest,
 } from '../routes/admin/schemas';
+import { OpinionRequest } from '../routes/admin/access-schemas';
 
 export type ServiceDetail = Awaited<ReturnType<typeof staffServiceView>>;
 
@@ -112,6 +113,16 @@ export const OPERATIONS: readonly OpDef[] = [
     shape: (b) => ({ ...b, outcome: 'certify', reason: null }),
     offered: decisionOffered,
     run: (ctx, sid, input) => done(decide(ctx, sid, input)),
+  },
+  {
+    // Art. 7: a committee member's opinion on the application or renewal awaiting a decision (their assigned ones)
+    op: 'opinion',
+    article: 'Art. 7',
+    roles: ['committee'],
+    fields: [{ name: 'opinion', kind: 'textarea', max: 5000 }],
+    schema: OpinionRequest,
+    offered: decisionOffered,
+    run: (ctx, sid, input) => done(giveOpinion(ctx, sid, input)),
   },
   {
     op: 'refuse',

@@ -131,7 +131,7 @@ describe('the rules refuse: 409 with the domain’s message', () => {
 });
 
 describe('roles as the staff API', () => {
-  it('an auditor and a committee member see no operation; the auditor’s post is refused', async () => {
+  it('an auditor sees no operation and a committee member only the opinion (Art. 7); the others are refused', async () => {
     const applied = await appliedService(t);
     for (const role of ['auditor', 'committee'] as const) {
       const p = await enrolledPerson(t, role);
@@ -140,7 +140,7 @@ describe('roles as the staff API', () => {
       const page = await c.request(`/staff/services/${applied}`);
       expect(page.status).toBe(200);
       const html = await page.text();
-      expect(html).not.toContain('/ops/');
+      expect([...html.matchAll(/\/ops\/([\w-]+)/g)].map((m) => m[1])).toEqual(role === 'committee' ? ['opinion'] : []);
       expect(await (await c.request('/staff/services')).text()).not.toContain('/staff/applications/new');
       expect((await c.request(`/staff/services/${applied}/ops/certify`)).status).toBe(403);
       const before = await head(t);
@@ -148,6 +148,20 @@ describe('roles as the staff API', () => {
       expect((await send(c, token, '/staff/applications/new/preview', {})).status).toBe(403);
       expect(await head(t)).toBe(before);
     }
+  });
+
+  it('a committee member gives an opinion on an assigned application, recorded as Art. 7; on another, 404', async () => {
+    const mine = await appliedService(t);
+    const other = await appliedService(t);
+    const p = await enrolledPerson(t, 'committee');
+    await assignServiceToAccount({ db: t.database.db, clock: t.clock }, 'test', p.id, mine);
+    const [c, token] = await signedIn(t, p);
+    expect((await send(c, token, `/staff/services/${other}/ops/opinion/preview`, { opinion: '意見' })).status).toBe(404);
+    expect((await send(c, token, `/staff/services/${mine}/ops/opinion/preview`, { opinion: '' })).status).toBe(400);
+    const before = await head(t);
+    expect((await send(c, token, `/staff/services/${mine}/ops/opinion/commit`, { opinion: '申請書類に不備はない' })).status).toBe(303);
+    const events = await t.database.db.selectFrom('events').select(['type', 'article', 'actor']).where('id', '>', before).execute();
+    expect(events.map((e) => [e.type, e.article, e.actor])).toEqual([['committee.opinion_given', 'Art. 7', `staff:${p.id}`]]);
   });
 
   it('a delegate acts on its services only (404 elsewhere); a reviewer does not revoke', async () => {

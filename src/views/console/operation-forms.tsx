@@ -248,7 +248,7 @@ export const PreviewPage: FC<OpPageBase & { values: FormValues; preview: Preview
   );
 };
 
-/** The operations a staff member may start on the service now, each naming its article (none for auditors and committee members). */
+/** The operations a staff member may start on the service now, each naming its article (none for auditors; a committee member's opinion, Art. 7). */
 export const OperationLinks: FC<{ lang: Lang; staff: Staff; s: ServiceDetail }> = ({ lang, staff, s }) => {
   const ops = offeredOperations(staff.role, s);
   if (ops.length === 0) return null;

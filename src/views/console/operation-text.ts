@@ -15,6 +15,7 @@ const ja = {
   ops: {
     application: '新規申請の受付',
     certify: '認定する',
+    opinion: '委員会の意見を述べる',
     refuse: '認定しない（不認定）',
     renew: '更新申請の受付',
     extend: '有効期間の延長',
@@ -35,6 +36,7 @@ const ja = {
   fields: {
     notice: '申請者に通知した内容',
     committeeOpinion: '委員会の意見（聴取した場合）',
+    opinion: '意見',
     decidedOn: '決定日（空欄は今日）',
     reason: '理由',
     'selfDeclaration.usedMarkCorrectly': '事業者は認定マークを規程どおり使用したと申告している（第10条第7項）',
@@ -154,6 +156,7 @@ const en: OperationText = {
   ops: {
     application: 'Receive a new application',
     certify: 'Certify',
+    opinion: 'Give the committee’s opinion',
     refuse: 'Refuse to certify',
     renew: 'Receive a renewal',
     extend: 'Extend while the renewal is decided',
@@ -174,6 +177,7 @@ const en: OperationText = {
   fields: {
     notice: 'What was notified to the applicant',
     committeeOpinion: 'The committee’s opinion (if heard)',
+    opinion: 'Opinion',
     decidedOn: 'Day of the decision (empty: today)',
     reason: 'Reason',
     'selfDeclaration.usedMarkCorrectly': 'The vendor declares it used the mark as the rules say (Art. 10.7)',
