@@ -1,18 +1,15 @@
 /**
  * The reference crawler: opens each page in headless Chromium, finds what may be the mark (images, inline SVG,
  * <certmark-badge> elements and what their shadow roots hold), takes each one's pixels as the visitor sees them,
- * its link target and any embed token, and reports each as a sighting. certmark judges; the crawler only looks.
+ * its link target and any embed token, and reports each as a sighting. Everything it reads comes from the
+ * browser (rendered.ts), nothing from the page's scripts. certmark judges; the crawler only looks.
  */
-import type { Browser, ElementHandle } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { Clock } from '../clock';
 import type { SightingClient } from './client';
-import { FIND_SCRIPT, INIT_SCRIPT } from './page-scripts';
+import { candidatesIn, drawn, pageTree, pixelsOf, type Candidate } from './rendered';
 
-export interface Candidate {
-  kind: 'badge' | 'img' | 'svg';
-  token: string | null;
-  linkHref: string | null;
-}
+export type { Candidate };
 
 export interface CrawlResult extends Candidate {
   pageUrl: string;
@@ -31,33 +28,28 @@ export interface CrawlOptions {
   timeoutMs?: number;
 }
 
-async function candidatesOf(page: import('playwright-core').Page): Promise<{ handle: ElementHandle; info: Candidate }[]> {
-  const found = await page.evaluateHandle(FIND_SCRIPT);
-  const info = (await (await found.getProperty('info')).jsonValue()) as Candidate[];
-  const els = await (await found.getProperty('els')).getProperties();
-  const out: { handle: ElementHandle; info: Candidate }[] = [];
-  info.forEach((c, i) => {
-    const handle = els.get(String(i))?.asElement();
-    if (handle) out.push({ handle, info: { kind: c.kind, token: c.token || null, linkHref: c.linkHref || null } });
-  });
-  return out;
-}
-
 /** Crawls one page and reports every candidate on it. */
 export async function crawlPage(url: string, options: CrawlOptions): Promise<CrawlResult[]> {
-  const context = await options.browser.newContext({ deviceScaleFactor: 2, viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
+  const scale = 2;
+  const context = await options.browser.newContext({ deviceScaleFactor: scale, viewport: { width: 1280, height: 900 }, serviceWorkers: 'block' });
   try {
-    await context.addInitScript({ content: INIT_SCRIPT });
     const page = await context.newPage();
     const timeout = options.timeoutMs ?? 15_000;
     await page.goto(url, { waitUntil: 'load', timeout });
     await page.waitForLoadState('networkidle', { timeout: Math.min(timeout, 5_000) }).catch(() => {}); // badges ask certmark after load
     const pageUrl = page.url();
+    const cdp = await context.newCDPSession(page);
+    const found = candidatesIn(await pageTree(cdp));
     const results: CrawlResult[] = [];
-    for (const { handle, info } of (await candidatesOf(page)).slice(0, options.maxPerPage ?? 50)) {
+    let taken = 0;
+    for (const c of found) {
+      if (taken >= (options.maxPerPage ?? 50)) break;
+      if (!(await drawn(cdp, c))) continue;
+      taken++;
+      const info: Candidate = { kind: c.kind, token: c.token, linkHref: c.linkHref };
       let image: Buffer;
       try {
-        image = await handle.screenshot({ type: 'png', animations: 'disabled', timeout: 5_000 });
+        image = await pixelsOf(cdp, c, scale);
       } catch (err) {
         results.push({
           ...info,
