@@ -62,6 +62,10 @@ function partialWords(image: Obj, lang: Lang): string {
 }
 
 function distortedWords(image: Obj, lang: Lang): string {
+  const mirrored = str(image.mirrored);
+  if (mirrored === 'left-right')
+    return lang === 'ja' ? '標章が変形されています：左右が反転しています（鏡像）' : 'the mark is distorted: mirrored left to right';
+  if (mirrored === 'top-bottom') return lang === 'ja' ? '標章が変形されています：上下が反転しています' : 'the mark is distorted: flipped upside down';
   const rotation = num(image.rotationDegrees);
   if (rotation !== null) return lang === 'ja' ? `標章が変形されています：${deg(rotation)}回転しています` : `the mark is distorted: turned ${deg(rotation)}`;
   const aspect = num(image.aspectRatio);

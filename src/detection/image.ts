@@ -5,7 +5,7 @@
  * two official versions. The mark is located inside larger images (screenshots) first (locate.ts).
  */
 import { buildMarkReference, type MarkReference } from './reference';
-import { matchShape, candidateSilhouette, type Fit } from './shape';
+import { matchShape, candidateSilhouette, type Fit, type Mirror } from './shape';
 import { measureColours, type ColourMeasure } from './verdict-colour';
 import { locateCandidates, type Candidate } from './locate';
 import { downscale, type Raster, type Rect } from './segment';
@@ -27,6 +27,8 @@ export interface ImageEvidence {
   aspectRatio: number;
   /** Clockwise turn of a distorted copy, degrees. */
   rotationDegrees?: number;
+  /** A mirrored copy: flipped left to right, or upside down. */
+  mirrored?: Mirror;
   /** Where the candidate was found, in the image's pixels. */
   region: Rect | null;
   precision: number;
@@ -152,8 +154,18 @@ function judge(ref: MarkReference, img: Raster, cand: Candidate, searched: numbe
     rank: (finding === 'unrelated' ? 0 : 1) + fit.score,
   });
 
-  const best = Math.max(whole.score, rotated.fit.score, partial?.fit.score ?? 0);
+  const { mirrored } = match;
+  const best = Math.max(whole.score, rotated.fit.score, partial?.fit.score ?? 0, mirrored.fit.score);
   if (best < THRESHOLDS.fit) return verdict('unrelated', bestFit(match), {}, null);
+
+  // Art. 10.5: a mirrored mark is an altered mark (its colours are not measured: the parts are not where the official's are)
+  if (
+    mirrored.fit.score >= THRESHOLDS.fit &&
+    mirrored.fit.score > Math.max(whole.score, rotated.fit.score) + THRESHOLDS.margin &&
+    mirrored.fit.score >= (partial?.fit.score ?? 0)
+  ) {
+    return verdict('distorted', mirrored.fit, { mirrored: mirrored.axis }, null);
+  }
 
   // Art. 10.5: a turned mark is a distorted mark
   if (

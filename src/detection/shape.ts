@@ -112,8 +112,13 @@ export function buildShapeReference(alpha: Float32Array, w: number, h: number): 
   return { aspect: bw / bh, res: REF_RES, cells, near, integral, total, box: { width: bw, height: bh }, rotations };
 }
 
+/** A mark flipped left to right (a mirror image) or upside down. */
+export type Mirror = 'left-right' | 'top-bottom';
+
 export interface ShapeMatch {
   whole: Fit;
+  /** The candidate flipped back: how well it then fits the upright mark, the better of the two axes. */
+  mirrored: { axis: Mirror; fit: Fit };
   rotated: { degrees: number; aspect: number; fit: Fit };
   /** Fine angle estimate from strict overlap, among small turns (|angle| <= 20): which turn fits tightest. */
   turn: { degrees: number; overlap: number; uprightOverlap: number };
@@ -158,7 +163,28 @@ export function matchShape(ref: ShapeReference, c: Silhouette, candidateAspect: 
       turn.overlap = o;
     }
   }
-  return { whole, rotated, partial, turn };
+  let mirrored: ShapeMatch['mirrored'] | null = null;
+  for (const axis of ['left-right', 'top-bottom'] as const) {
+    const back = flipped(c, axis);
+    const fit = compare(back, upright.shape.cells, upright.shape.near, 1);
+    if (!mirrored || fit.score > mirrored.fit.score) mirrored = { axis, fit };
+  }
+  return { whole, rotated, partial, turn, mirrored: mirrored! };
+}
+
+/** The silhouette flipped about one axis (the grid is normalised to the box, so the box stays). */
+function flipped(c: Silhouette, axis: Mirror): Silhouette {
+  const n = GRID;
+  const cells = new Float32Array(n * n);
+  const near = new Float32Array(n * n);
+  for (let y = 0; y < n; y++) {
+    for (let x = 0; x < n; x++) {
+      const from = axis === 'left-right' ? y * n + (n - 1 - x) : (n - 1 - y) * n + x;
+      cells[y * n + x] = c.cells[from]!;
+      near[y * n + x] = c.near[from]!;
+    }
+  }
+  return { cells, near, sum: c.sum };
 }
 
 function offsets(span: number, step: number): number[] {

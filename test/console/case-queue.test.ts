@@ -308,6 +308,10 @@ describe('evidence in words', () => {
     expect(evidenceWords(['partial'], { image: { coverage: 0.6 } }, 'ja')[0]!.text).toBe('標章が欠けています：40 % が表示されていません');
     expect(evidenceWords(['distorted'], { image: { rotationDegrees: -14.6 } }, 'en')[0]!.text).toBe('the mark is distorted: turned -15°');
     expect(evidenceWords(['distorted'], { image: { aspectRatio: 1.3 } }, 'en')[0]!.text).toContain('1.30 times wider');
+    expect(evidenceWords(['distorted'], { image: { mirrored: 'left-right', rotationDegrees: 95 } }, 'en')[0]!.text).toBe(
+      'the mark is distorted: mirrored left to right',
+    );
+    expect(evidenceWords(['distorted'], { image: { mirrored: 'top-bottom' } }, 'ja')[0]!.text).toBe('標章が変形されています：上下が反転しています');
     expect(evidenceWords(['no_link'], { link: { href: null, expected: 'https://c.test/verify/MD-0001-2604' } }, 'en')[0]).toEqual({
       finding: 'no_link',
       article: 'Art. 10.4',
