@@ -62,6 +62,16 @@ function partialWords(image: Obj, lang: Lang): string {
 }
 
 function distortedWords(image: Obj, lang: Lang): string {
+  const overlay = obj(image.overlay);
+  const region = overlay ? obj(overlay.region) : null;
+  const share = overlay ? num(overlay.share) : null;
+  if (overlay && share !== null) {
+    const at = region ? ` (${num(region.left)}, ${num(region.top)}; ${num(region.width)} × ${num(region.height)} px)` : '';
+    const pct = Math.round(share * 100);
+    return lang === 'ja'
+      ? `標章の上に別のものが描かれています：標章の内側の${pct} %が公式の標章と異なります${at}`
+      : `something is drawn over the mark: ${pct} % of its inside differs from the official mark${at}`;
+  }
   const mirrored = str(image.mirrored);
   if (mirrored === 'left-right')
     return lang === 'ja' ? '標章が変形されています：左右が反転しています（鏡像）' : 'the mark is distorted: mirrored left to right';

@@ -29,6 +29,8 @@ export interface ImageEvidence {
   rotationDegrees?: number;
   /** A mirrored copy: flipped left to right, or upside down. */
   mirrored?: Mirror;
+  /** Something drawn over the mark: the share of its interior that differs from the official, and where (image pixels). */
+  overlay?: { share: number; region: Rect };
   /** Where the candidate was found, in the image's pixels. */
   region: Rect | null;
   precision: number;
@@ -206,6 +208,8 @@ function judge(ref: MarkReference, img: Raster, cand: Candidate, searched: numbe
   // Art. 10.5: stretched in one direction
   const tolerance = Math.max(THRESHOLDS.aspect, 2.2 / Math.min(box.width, box.height));
   if (Math.abs(Math.log(aspectRatio)) > Math.log(1 + tolerance)) return verdict('distorted', whole, {}, m);
+  // Art. 10.5: nothing drawn over it (text, a stamp, a line, a sticker): the mark "otherwise altered"
+  if (m?.official && m.overlay) return verdict('distorted', whole, { overlay: m.overlay }, m);
   // Art. 10.5: no recolouring (the colours must be those of the colour or the monochrome version)
   return verdict(m?.official ? 'ok' : 'recoloured', whole, {}, m);
 }

@@ -20,7 +20,19 @@ export interface ColourMeasure {
   nearest: 'colour' | 'mono';
   official: boolean;
   points: number;
+  /**
+   * Something drawn over the mark (text, a stamp, a line, a sticker): the share of interior points whose colour
+   * is far from the nearer version's, and where they lie (image pixels); null when too few points stray.
+   */
+  overlay: { share: number; region: { left: number; top: number; width: number; height: number } } | null;
 }
+
+/**
+ * An interior point strays when its ΔE*ab from the nearer official version passes `deltaE.base + deltaE.perPixel
+ * / mark size in pixels` (JPEG noise and resampling stay below it there; small lossy renderings drift further);
+ * a mark is overlaid when at least `share` of its points and `points` of them stray.
+ */
+export const OVERLAY_THRESHOLDS = { deltaE: { base: 25, perPixel: 500 }, share: 0.02, points: 4 };
 
 /**
  * Lossy small renderings drift further from the master colours (JPEG chroma subsampling bleeds the
@@ -90,6 +102,7 @@ export function measureColours(ref: MarkReference, img: Raster, cand: Candidate,
 
   const px = new Float64Array(4);
   for (const minDepth of [1.25, 0.75, 0]) {
+    const seen: { x: number; y: number; colour: number; mono: number }[] = [];
     const perPart = Array.from({ length: ref.parts }, () => ({ colour: [] as number[], mono: [] as number[] }));
     let hueSum = 0;
     let hueSigned = 0;
@@ -102,13 +115,17 @@ export function measureColours(ref: MarkReference, img: Raster, cand: Candidate,
       const mx = Math.floor(at[0]) - cand.outer.left;
       const my = Math.floor(at[1]) - cand.outer.top;
       if (mx < 0 || my < 0 || mx >= cand.outer.width || my >= cand.outer.height) continue;
-      if (cand.mask[my * cand.maskWidth + mx]! < 0.5) continue; // masked or cut away: nothing to compare
       bilinear(img, at[0], at[1], px);
       if (px[3]! < 200) continue;
       const lab = srgbToLab(px[0]!, px[1]!, px[2]!);
+      const dColour = deltaE(lab, s.colour);
+      const dMono = deltaE(lab, s.mono);
+      seen.push({ x: at[0], y: at[1], colour: dColour, mono: dMono });
+      // a point the segmentation left out (something else drawn there, or cut away) counts for an overlay only
+      if (cand.mask[my * cand.maskWidth + mx]! < 0.5) continue;
       const part = perPart[s.part]!;
-      part.colour.push(deltaE(lab, s.colour));
-      part.mono.push(deltaE(lab, s.mono));
+      part.colour.push(dColour);
+      part.mono.push(dMono);
       const refChroma = chroma(s.colour);
       if (refChroma >= 15) {
         const signed = chroma(lab) < 6 ? 0 : angleDiff(hue(s.colour), hue(lab));
@@ -130,15 +147,25 @@ export function measureColours(ref: MarkReference, img: Raster, cand: Candidate,
     const size = scale * Math.sqrt(bw * bh);
     const colourOk = deltaEColour <= t.deltaEColour.base + t.deltaEColour.perPixel / size && hueOk;
     const monoOk = deltaEMono <= t.deltaEMono.base + t.deltaEMono.perPixel / size;
-    return {
-      deltaEColour,
-      deltaEMono,
-      hueDistance,
-      hueShift,
-      nearest: deltaEColour <= deltaEMono ? 'colour' : 'mono',
-      official: colourOk || monoOk,
-      points,
-    };
+    const nearest = deltaEColour <= deltaEMono ? 'colour' : 'mono';
+    return { deltaEColour, deltaEMono, hueDistance, hueShift, nearest, official: colourOk || monoOk, points, overlay: overlayOf(seen, nearest, size) };
   }
   return null;
+}
+
+/** The points far from the nearer version, if enough of them stray to say something is drawn over the mark. */
+function overlayOf(
+  seen: readonly { x: number; y: number; colour: number; mono: number }[],
+  nearest: 'colour' | 'mono',
+  size: number,
+): ColourMeasure['overlay'] {
+  const far = OVERLAY_THRESHOLDS.deltaE.base + OVERLAY_THRESHOLDS.deltaE.perPixel / size;
+  const stray = seen.filter((p) => p[nearest] > far);
+  const share = seen.length === 0 ? 0 : stray.length / seen.length;
+  if (stray.length < OVERLAY_THRESHOLDS.points || share < OVERLAY_THRESHOLDS.share) return null;
+  const xs = stray.map((p) => p.x);
+  const ys = stray.map((p) => p.y);
+  const left = Math.floor(Math.min(...xs));
+  const top = Math.floor(Math.min(...ys));
+  return { share, region: { left, top, width: Math.ceil(Math.max(...xs)) - left + 1, height: Math.ceil(Math.max(...ys)) - top + 1 } };
 }

@@ -312,6 +312,9 @@ describe('evidence in words', () => {
       'the mark is distorted: mirrored left to right',
     );
     expect(evidenceWords(['distorted'], { image: { mirrored: 'top-bottom' } }, 'ja')[0]!.text).toBe('標章が変形されています：上下が反転しています');
+    expect(evidenceWords(['distorted'], { image: { overlay: { share: 0.063, region: { left: 26, top: 154, width: 77, height: 52 } } } }, 'en')[0]!.text).toBe(
+      'something is drawn over the mark: 6 % of its inside differs from the official mark (26, 154; 77 × 52 px)',
+    );
     expect(evidenceWords(['no_link'], { link: { href: null, expected: 'https://c.test/verify/MD-0001-2604' } }, 'en')[0]).toEqual({
       finding: 'no_link',
       article: 'Art. 10.4',

@@ -1,0 +1,108 @@
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { decodeImage } from '../../src/detection/decode.js';
+import { createMarkMatcher } from '../../src/detection/image.js';
+import { loadMarkMasters } from '../../src/mark/masters.js';
+import { createMarkRenderer } from '../../src/mark/render.js';
+
+/**
+ * Overlays (issue 17, Art. 10.5): something drawn over the mark — a stamp, a stroke, a sticker, text — alters it,
+ * and the evidence says where; the official mark on a busy background, or touched by page content, stays ok.
+ * Known gaps (README, "Misuse detection"): text in one of the mark's own colours over that colour, faint
+ * semi-transparent watermarks, and the mark on a busy background (not found at all) are not yet judged right.
+ */
+
+const renderer = createMarkRenderer(await loadMarkMasters());
+const matcher = createMarkMatcher({ colour: await renderer.png('colour', 512), mono: await renderer.png('mono', 512) });
+const analyse = async (bytes: Buffer) => matcher.analyse(await decodeImage(bytes));
+
+const svg = (w: number, h: number, body: string) => Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">${body}</svg>`);
+async function overlaid(variant: 'colour' | 'mono', size: number, body: string, format: 'png' | 'jpeg') {
+  const s = sharp(await renderer.png(variant, size))
+    .composite([{ input: svg(size, size, body) }])
+    .flatten({ background: '#ffffff' });
+  return format === 'png' ? s.png().toBuffer() : s.jpeg({ quality: 80 }).toBuffer();
+}
+
+const OVERLAYS: Record<string, (s: number) => string> = {
+  'a stamp': (s) => `<circle cx="${s * 0.6}" cy="${s * 0.6}" r="${s * 0.2}" fill="none" stroke="#c00" stroke-width="${s * 0.04}"/>`,
+  'a stroke across it': (s) => `<line x1="0" y1="${s * 0.1}" x2="${s}" y2="${s * 0.9}" stroke="#000" stroke-width="${Math.max(2, s * 0.025)}"/>`,
+  'a white sticker': (s) => `<rect x="${s * 0.1}" y="${s * 0.6}" width="${s * 0.3}" height="${s * 0.2}" fill="#fff" stroke="#ccc"/>`,
+  'turned blue text': (s) =>
+    `<text x="${s * 0.05}" y="${s * 0.7}" font-size="${s * 0.14}" font-family="sans-serif" fill="#1040ff" transform="rotate(-20 ${s / 2} ${s / 2})">EXAMPLE</text>`,
+};
+
+describe('Art. 10.5: a mark with something drawn over it is altered, with the region in the evidence', () => {
+  for (const [what, body] of Object.entries(OVERLAYS)) {
+    it(`${what}, colour and monochrome, 128 and 256 px, PNG and JPEG`, async () => {
+      for (const variant of ['colour', 'mono'] as const) {
+        for (const size of [128, 256]) {
+          for (const format of ['png', 'jpeg'] as const) {
+            const v = await analyse(await overlaid(variant, size, body(size), format));
+            const label = `${variant} ${size} ${format}`;
+            expect(v.finding, label).toBe('distorted');
+            if (v.evidence.overlay) {
+              const r = v.evidence.overlay.region;
+              expect(r.left + r.width, label).toBeLessThanOrEqual(size + 1);
+              expect(r.top + r.height, label).toBeLessThanOrEqual(size + 1);
+            }
+          }
+        }
+      }
+    });
+  }
+
+  it('puts the sticker’s region in the evidence', async () => {
+    const size = 256;
+    const v = await analyse(await overlaid('mono', size, OVERLAYS['a white sticker']!(size), 'png'));
+    const r = v.evidence.overlay!.region;
+    // the sticker covers x 26–102, y 154–205: the stray points lie inside it
+    expect(r.left).toBeGreaterThanOrEqual(20);
+    expect(r.left + r.width).toBeLessThanOrEqual(110);
+    expect(r.top).toBeGreaterThanOrEqual(148);
+    expect(r.top + r.height).toBeLessThanOrEqual(212);
+    expect(v.evidence.overlay!.share).toBeGreaterThan(0.02);
+  });
+});
+
+describe('the official mark stays ok', () => {
+  // Known gap (issue 17, open): the locator does not find the mark on a gradient with shapes behind it, so this
+  // answers `unrelated`, not `ok`. Marked as failing so that the day the locator finds it, this fails and is flipped.
+  it.fails('on a busy background (a gradient and shapes behind it): not found yet', async () => {
+    for (const variant of ['colour', 'mono'] as const) {
+      for (const size of [96, 192]) {
+        const pad = 24;
+        const w = size + 2 * pad;
+        const stripes = Array.from(
+          { length: 12 },
+          (_, i) => `<rect x="${i * (w / 12)}" y="0" width="${w / 24}" height="${w}" fill="hsl(${i * 30},70%,60%)"/>`,
+        ).join('');
+        const bytes = await sharp(svg(w, w, `<rect width="${w}" height="${w}" fill="#f4f0e8"/>${stripes}`))
+          .composite([{ input: await renderer.png(variant, size), left: pad, top: pad }])
+          .png()
+          .toBuffer();
+        const v = await analyse(bytes);
+        expect(v.finding, `${variant} ${size}`).toBe('ok');
+        expect(v.evidence.overlay).toBeUndefined();
+      }
+    }
+  });
+
+  it('touched by the page’s content next to it (a box and text up to its edge)', async () => {
+    for (const variant of ['colour', 'mono'] as const) {
+      const size = 128;
+      const bytes = await sharp(
+        svg(
+          size + 120,
+          size + 20,
+          `<rect width="${size + 120}" height="${size + 20}" fill="#fff"/><rect x="${size}" y="10" width="100" height="${size}" fill="#23395d"/><text x="${size + 8}" y="70" font-size="18" fill="#fff" font-family="sans-serif">Clinic</text>`,
+        ),
+      )
+        .composite([{ input: await renderer.png(variant, size), left: 0, top: 10 }])
+        .png()
+        .toBuffer();
+      const v = await analyse(bytes);
+      expect(v.finding, variant).toBe('ok');
+    }
+  });
+});
