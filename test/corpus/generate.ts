@@ -251,6 +251,31 @@ export async function generateCorpus(options: CorpusOptions = {}): Promise<Corpu
     }
   }
 
+  // --- distorted (issue 17): mirrored, and with something drawn over the mark (stamps, strokes, stickers, text)
+  const overlays: Record<string, (w: number) => string> = {
+    stamp: (w) => `<circle cx="${w * 0.6}" cy="${w * 0.6}" r="${w * 0.2}" fill="none" stroke="#c00" stroke-width="${w * 0.04}"/>`,
+    stroke: (w) => `<line x1="0" y1="${w * 0.1}" x2="${w}" y2="${w * 0.9}" stroke="#000" stroke-width="${Math.max(2, w * 0.025)}"/>`,
+    'sticker-white': (w) => `<rect x="${w * 0.1}" y="${w * 0.6}" width="${w * 0.3}" height="${w * 0.2}" fill="#fff" stroke="#ccc"/>`,
+    'text-blue': (w) =>
+      `<text x="${w * 0.05}" y="${w * 0.7}" font-size="${w * 0.14}" font-family="sans-serif" fill="#1040ff" transform="rotate(-20 ${w / 2} ${w / 2})">EXAMPLE</text>`,
+  };
+  for (const variant of ['colour', 'mono'] as const) {
+    for (const w of full ? [128, 192, 256] : [128, 256]) {
+      const png = await renderer.png(variant, w);
+      add('distorted', `${variant}-mirror-left-right-${w}`, await sharp(png).flop().png().toBuffer());
+      add('distorted', `${variant}-mirror-top-bottom-${w}`, await sharp(png).flip().png().toBuffer());
+      for (const [kind, body] of Object.entries(overlays)) {
+        const drawn = await sharp(png)
+          .composite([{ input: Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${w}">${body(w)}</svg>`) }])
+          .flatten({ background: WHITE })
+          .png()
+          .toBuffer();
+        add('distorted', `${variant}-overlay-${kind}-${w}`, drawn);
+        if (full) add('distorted', `${variant}-overlay-${kind}-${w}-jpeg-80`, await jpeg(drawn, 80));
+      }
+    }
+  }
+
   // --- altered copies of small renderings (64 and 128 px): harder, fewer pixels to go on
   if (full) {
     for (const w of [64, 128]) {
