@@ -55,7 +55,7 @@ async function precisionAndRecall(corpus: readonly CorpusSample[]): Promise<void
   if (wrong.length > 12) note(`    … and ${wrong.length - 12} more`);
 }
 
-interface Setup {
+export interface Setup {
   label: string;
   certmark: CertmarkProcess;
   key: string;
@@ -63,7 +63,7 @@ interface Setup {
   origin: string;
 }
 
-async function setup(certmark: CertmarkProcess): Promise<Setup> {
+export async function setup(certmark: CertmarkProcess): Promise<Setup> {
   const made = await certmark.admin('POST', '/api/v1/admin/crawler-keys', { name: 'benchmark' });
   if (made.status !== 201) throw new Error(`crawler key: ${made.status} ${await made.text()}`);
   const { key } = (await made.json()) as { key: string };
@@ -84,7 +84,7 @@ const form = (s: Setup, image: Buffer, page: string, linked: boolean) => {
 };
 
 /** Every corpus image once (all new to the server), from 8 concurrent clients. */
-async function newImages(s: Setup, corpus: readonly CorpusSample[]): Promise<void> {
+export async function newImages(s: Setup, corpus: readonly CorpusSample[], target = NEW_PER_SECOND_TARGET): Promise<number> {
   let next = 0;
   let failed = 0;
   const cpu0 = await cpuMicros(s.certmark.child.pid);
@@ -108,8 +108,9 @@ async function newImages(s: Setup, corpus: readonly CorpusSample[]): Promise<voi
   const rate = corpus.length / seconds;
   const cpu = cpu0 !== null && cpu1 !== null ? `, server cpu ${((cpu1 - cpu0) / corpus.length / 1000).toFixed(1)} ms/sighting` : '';
   note(
-    `${s.label}: sightings/s, new images (endpoint, ${corpus.length} corpus images, 8 clients): ${rate.toFixed(0)}/s${cpu}${failed ? `, ${failed} not 201` : ''} — target ${NEW_PER_SECOND_TARGET}/s${rate >= NEW_PER_SECOND_TARGET ? '' : '  MISSED'}`,
+    `${s.label}: sightings/s, new images (endpoint, ${corpus.length} corpus images, 8 clients): ${rate.toFixed(0)}/s${cpu}${failed ? `, ${failed} not 201` : ''} — target ${target}/s${rate >= target ? '' : '  MISSED'}`,
   );
+  return rate;
 }
 
 function multipart(s: Setup, image: Buffer, page: string, linked: boolean): { body: Buffer; type: string } {
@@ -125,7 +126,7 @@ function multipart(s: Setup, image: Buffer, page: string, linked: boolean): { bo
 }
 
 /** One image the server has seen, sent again and again: each request a new sighting (fresh Idempotency-Key). */
-async function seenImages(s: Setup, image: Buffer): Promise<void> {
+export async function seenImages(s: Setup, image: Buffer): Promise<number> {
   await fetch(`${s.certmark.url}/api/v1/sightings`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${s.key}`, 'Idempotency-Key': randomUUID() },
@@ -158,6 +159,7 @@ async function seenImages(s: Setup, image: Buffer): Promise<void> {
     `${s.label}: sightings/s, images already seen (endpoint, autocannon, 64 connections): ${rate.toFixed(0)}/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms${cpu}` +
       `${r.non2xx || r.errors ? `  (non-2xx ${r.non2xx}, errors ${r.errors})` : ''} — target ${SEEN_PER_SECOND_TARGET}/s${rate >= SEEN_PER_SECOND_TARGET ? '' : '  MISSED'}`,
   );
+  return rate;
 }
 
 /** The same two runs against a certmark on PostgreSQL (the database then works in a process of its own). */

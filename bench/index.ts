@@ -3,6 +3,7 @@
  * register it in the list below. They share one demo-seeded certmark (bench/lib.ts sharedCertmark()).
  */
 import { note, rows, stopShared } from './lib';
+import capacityBench from './capacity.bench';
 import detectionBench from './detection.bench';
 import logBench from './log.bench';
 import markBench from './mark.bench';
@@ -13,6 +14,7 @@ const all: [string, string, () => Promise<void>][] = [
   ['detection', 'misuse detection: precision and recall per finding, sightings/s', detectionBench],
   ['verify', 'verification page and registry JSON (issue 4)', verifyBench],
   ['log', 'transparency log: checkpoint latency and proof reads at 100,000 events (issue 16)', logBench],
+  ['capacity', 'capacity: idle RSS per process, mark and sightings with 1 and 2 processes (issue 17)', capacityBench],
 ];
 /** `BENCH=mark,verify npm run bench` runs some of them; all by default. */
 const chosen = process.env.BENCH?.split(',').map((s) => s.trim());

@@ -26,6 +26,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The Node flags of `npm start` (package.json): a young generation of at most 8 MB per half (issue 17, idle memory). */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=8'];
+
 export interface Running {
   url: string;
   child: ChildProcess;
@@ -102,7 +105,12 @@ export async function startCertmark(options: CertmarkOptions = {}): Promise<Cert
   };
   if (!options.databaseUrl) delete env.DATABASE_URL;
   // node itself (not the tsx wrapper), so the child's pid is the server's and its CPU time can be read.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/server.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // as `npm start` runs it (package.json)
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--import', 'tsx', join(ROOT, 'src/server.ts')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const keep = (b: Buffer) => {
     output = (output + b.toString()).slice(-8000);
@@ -182,14 +190,45 @@ export interface LoadResult {
   cpuMicrosPerRequest: number | null;
 }
 
-/** user + system CPU time of a process so far, in microseconds (Linux /proc; null elsewhere). */
+/** The process and its descendants (a cluster's primary and workers), by /proc/{pid}/task/{pid}/children. */
+export async function processTree(pid: number): Promise<number[]> {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    try {
+      const children = await readFile(`/proc/${out[i]}/task/${out[i]}/children`, 'utf8');
+      out.push(...children.split(' ').filter(Boolean).map(Number));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/**
+ * user + system CPU time so far of a process and its descendants (WEB_CONCURRENCY: the primary and its workers),
+ * in microseconds (Linux /proc; null elsewhere).
+ */
 export async function cpuMicros(pid: number | undefined): Promise<number | null> {
   if (pid === undefined) return null;
+  let total = 0;
+  for (const p of await processTree(pid)) {
+    try {
+      const stat = await readFile(`/proc/${p}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // fields[11], fields[12]: utime and stime in clock ticks (USER_HZ, 100 on Linux)
+      total += (Number(fields[11]) + Number(fields[12])) * 10_000;
+    } catch {
+      if (p === pid) return null;
+    }
+  }
+  return total;
+}
+
+/** Resident memory of one process in MB (VmRSS), null off Linux. */
+export async function rssMb(pid: number): Promise<number | null> {
   try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // fields[11], fields[12]: utime and stime in clock ticks (USER_HZ, 100 on Linux)
-    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+    const m = /VmRSS:\s+(\d+) kB/.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : null;
   } catch {
     return null;
   }

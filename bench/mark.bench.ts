@@ -14,7 +14,7 @@ import { againstCeiling, note, sharedCertmark, startCertmark, type CertmarkProce
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** A demo token whose service is certified and whose origins include the Referer we send. */
-async function certifiedDemoToken(certmark: CertmarkProcess): Promise<{ token: string; referer: string }> {
+export async function certifiedDemoToken(certmark: CertmarkProcess): Promise<{ token: string; referer: string }> {
   const { tokens } = (await (await certmark.admin('GET', '/api/v1/admin/tokens')).json()) as { tokens: { token: string; origins: string[] }[] };
   for (const t of tokens) {
     const badge = (await (await fetch(`${certmark.url}/api/v1/badge/${t.token}`)).json()) as { status: string };

@@ -54,6 +54,11 @@ const EnvSchema = z.object({
   CERTMARK_CERTIFIER_EMAIL: z.email().optional(),
   CERTMARK_CERTIFIER_PHONE: z.string().max(40).optional(),
   CERTMARK_CERTIFIER_URL: z.url().optional(),
+  /**
+   * Server processes (node:cluster, src/cluster.ts): a primary forks this many workers sharing the port. More than
+   * one needs PostgreSQL (the embedded database serves one process only).
+   */
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   /** Art. 18: the business days within which the inquiry desk usually replies, as the receipt says. */
   CERTMARK_INQUIRY_REPLY_DAYS: z.coerce.number().int().min(1).max(60).default(5),
   /** Art. 17 (issue 14): how many admins a revocation needs; 2 = one proposes, another approves. */
@@ -129,6 +134,8 @@ export interface Config {
   fetch: { allow: string[] };
   /** Art. 17: admins a revocation needs: 1 revokes at once; 2 makes a proposal another admin approves. */
   revocationApprovals: 1 | 2;
+  /** Server processes (WEB_CONCURRENCY): 1 serves in this process; more fork workers (src/cluster.ts, PostgreSQL only). */
+  webConcurrency: number;
 }
 
 export class ConfigError extends Error {}
@@ -143,6 +150,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   const e = parsed.data;
   const databaseUrl = e.DATABASE_URL ?? null;
+  // One line, naming both settings: PGlite is one process's database (src/db/lock.ts keeps a second one out).
+  if (e.WEB_CONCURRENCY > 1 && databaseUrl === null)
+    throw new ConfigError(
+      `WEB_CONCURRENCY=${e.WEB_CONCURRENCY} needs DATABASE_URL: the embedded database serves one process only; set DATABASE_URL to a PostgreSQL database, or WEB_CONCURRENCY=1`,
+    );
   return {
     port: e.PORT,
     host: e.HOST,
@@ -166,6 +178,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     fetch: { allow: e.CERTMARK_TEST_FETCH_ALLOW ?? [] },
     // Four eyes by default where the body runs for real (PostgreSQL); one admin on the embedded demo database.
     revocationApprovals: e.CERTMARK_REVOCATION_APPROVALS === undefined ? (databaseUrl === null ? 1 : 2) : e.CERTMARK_REVOCATION_APPROVALS === '1' ? 1 : 2,
+    webConcurrency: e.WEB_CONCURRENCY,
   };
 }
 

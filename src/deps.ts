@@ -10,6 +10,7 @@ import { prepareStanding } from './standing/deps';
 import { prepareLog } from './transparency/deps';
 import { seedDemoTokens } from './demo/seed';
 import { loadMarkMatcher } from './sightings/matcher';
+import type { MarkMatcher } from './detection/image';
 import { readFile } from 'node:fs/promises';
 
 /** The public pages' stylesheet (the Workers build imports the same file as text). */
@@ -23,7 +24,17 @@ export async function prepareDeps(config: Config, database: Database, clock: Clo
   const widget = await loadWidgetBundle();
   const standing = await prepareStanding(config, database, clock, logger);
   const mark = createMarkRenderer(await loadMarkMasters(config.markDir ?? DEFAULT_MARK_DIR));
-  const markMatcher = await loadMarkMatcher({ markDir: config.markDir, renderer: mark });
+  // Built at the first sighting with an image (its references are rendered then): most processes never need it.
+  let matcher: Promise<MarkMatcher> | null = null;
+  const markMatcher: MarkMatcher = {
+    analyse: async (raster) => {
+      matcher ??= loadMarkMatcher({ markDir: config.markDir, renderer: mark }).catch((err) => {
+        matcher = null; // tried again at the next sighting
+        throw err;
+      });
+      return (await matcher).analyse(raster);
+    },
+  };
   if (config.demo) await seedDemoTokens({ db: database.db, clock, keys: standing.keys, base: config.publicBaseUrl, actor: 'demo' });
   const siteCss = await readFile(SITE_CSS_FILE, 'utf8');
   const log = await prepareLog(config, database, clock, logger);

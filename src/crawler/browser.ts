@@ -1,5 +1,5 @@
 /** The system's headless Chromium (Debian's /usr/bin/chromium); the crawler never downloads a browser. */
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -13,6 +13,10 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-export function launchBrowser(executablePath: string = CHROMIUM_PATH): Promise<Browser> {
-  return chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
+/** `extraArgs`: more flags (the integration checker's network lock-down). */
+export async function launchBrowser(executablePath: string = CHROMIUM_PATH, extraArgs: readonly string[] = []): Promise<Browser> {
+  // imported when a browser is launched: loaded with the app, playwright-core costs every server process about
+  // 80 MB (issue 17), and the Workers bundle cannot even load it
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({ executablePath, args: [...CHROMIUM_ARGS, ...extraArgs], headless: true });
 }

@@ -250,11 +250,23 @@ export function wrapPGlite(pglite: PGlite, release: () => void = () => {}): Data
   };
 }
 
+/**
+ * Added to PGlite's own start parameters (read when opening: the Workers build stands a stub in for PGlite):
+ * shared buffers of 16 MB instead of PostgreSQL's 128 MB: the embedded
+ * database's memory (WebAssembly) never shrinks, and its buffers filled up to 128 MB of it for a registry whose
+ * tables are a few MB (issue 17: at most 300 MB per process).
+ */
+export const EMBEDDED_SETTINGS = ['-c', 'shared_buffers=16MB'];
+
 /** The embedded database in DATA_DIR, created on first use and guarded by a lock file. */
 export async function openEmbedded(dataDir: string): Promise<Database> {
   const release = lockDataDir(dataDir);
   try {
-    const pglite = await PGlite.create({ dataDir: join(dataDir, 'pgdata'), ...PGLITE_TYPE_OPTIONS });
+    const pglite = await PGlite.create({
+      dataDir: join(dataDir, 'pgdata'),
+      startParams: [...PGlite.defaultStartParams, ...EMBEDDED_SETTINGS],
+      ...PGLITE_TYPE_OPTIONS,
+    });
     return wrapPGlite(pglite, release);
   } catch (e) {
     release();

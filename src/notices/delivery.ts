@@ -7,7 +7,10 @@
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+
+/** nodemailer is imported when the first notice goes out: an idle server does without it (issue 17). */
+const nodemailer = async () => (await import('nodemailer')).default;
 import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import { inTransaction, type Db } from '../db/database';
@@ -46,37 +49,47 @@ export interface Mailer {
 /** SMTP (smtp:// or smtps://, credentials in the URL) through nodemailer. */
 export function smtpMailer(url: string, timeouts: { connectionMs: number; socketMs: number } = { connectionMs: 10_000, socketMs: 30_000 }): Mailer {
   const u = new URL(url);
-  const transport = nodemailer.createTransport({
-    // a pool: a round's messages share a connection instead of opening one each
-    pool: true,
-    maxConnections: 2,
-    maxMessages: 100,
-    host: u.hostname,
-    port: Number(u.port) || (u.protocol === 'smtps:' ? 465 : 587),
-    secure: u.protocol === 'smtps:',
-    ...(u.username ? { auth: { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } } : {}),
-    connectionTimeout: timeouts.connectionMs,
-    greetingTimeout: timeouts.connectionMs,
-    socketTimeout: timeouts.socketMs,
-    // a test server on 127.0.0.1 offers no certificate worth checking; a real one must
-    tls: { rejectUnauthorized: u.hostname !== '127.0.0.1' && u.hostname !== 'localhost' },
-  });
+  let closed = false;
+  let made: Promise<Transporter> | null = null;
+  const transport = async () =>
+    (made ??= nodemailer().then((n) =>
+      n.createTransport({
+        // a pool: a round's messages share a connection instead of opening one each
+        pool: true,
+        maxConnections: 2,
+        maxMessages: 100,
+        host: u.hostname,
+        port: Number(u.port) || (u.protocol === 'smtps:' ? 465 : 587),
+        secure: u.protocol === 'smtps:',
+        ...(u.username ? { auth: { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } } : {}),
+        connectionTimeout: timeouts.connectionMs,
+        greetingTimeout: timeouts.connectionMs,
+        socketTimeout: timeouts.socketMs,
+        // a test server on 127.0.0.1 offers no certificate worth checking; a real one must
+        tls: { rejectUnauthorized: u.hostname !== '127.0.0.1' && u.hostname !== 'localhost' },
+      }),
+    ));
   return {
     describe: `SMTP ${u.protocol}//${u.host}`,
     async send(m) {
-      await transport.sendMail({ ...m, envelope: { from: addressOf(m.from), to: m.to } });
+      if (closed) throw new Error('the mailer is closed');
+      await (await transport()).sendMail({ ...m, envelope: { from: addressOf(m.from), to: m.to } });
     },
-    close: () => transport.close(),
+    close: () => {
+      closed = true;
+      void made?.then((t) => t.close());
+    },
   };
 }
 
 /** .eml files, one per notice (named by its id, so a resend overwrites rather than duplicates). */
 export function fileMailer(dir: string): Mailer {
-  const build = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  let build: Promise<Transporter> | null = null;
   return {
     describe: `files in ${dir}`,
     async send(m) {
-      const info = (await build.sendMail(m)) as unknown as { message: Buffer };
+      build ??= nodemailer().then((n) => n.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }));
+      const info = (await (await build).sendMail(m)) as unknown as { message: Buffer };
       await mkdir(dir, { recursive: true });
       const name = m.messageId.replace(/^<notice-|@.*$/g, '');
       const tmp = join(dir, `.${name}.eml.tmp`);

@@ -7,12 +7,15 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import PDFDocument from 'pdfkit';
+import type PDFDocumentType from 'pdfkit';
 import type { Certifier } from '../config';
 import { qrPng } from '../mark/qr';
 import { formatDate } from '../views/format';
 
 let fonts: Promise<{ regular: Buffer; bold: Buffer }> | null = null;
+let forget: ReturnType<typeof setTimeout> | null = null;
+/** A minute after the last PDF the fonts (11 MB) are let go: PDFs are rare, and an idle server keeps none (issue 17). */
+const FONTS_KEPT_MS = 60_000;
 /** Read on the first PDF (and resolved then: the Workers bundle imports this module but never makes a PDF). */
 const loadFonts = () => {
   if (!fonts) {
@@ -20,6 +23,12 @@ const loadFonts = () => {
     const file = (weight: string) => require.resolve(`@expo-google-fonts/noto-sans-jp/${weight}/NotoSansJP_${weight}.ttf`);
     fonts = Promise.all([readFile(file('400Regular')), readFile(file('700Bold'))]).then(([regular, bold]) => ({ regular, bold }));
   }
+  if (forget) clearTimeout(forget);
+  forget = setTimeout(() => {
+    fonts = null;
+    forget = null;
+  }, FONTS_KEPT_MS);
+  forget.unref?.();
   return fonts;
 };
 
@@ -34,6 +43,8 @@ const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 async function render(title: string, at: Date, certifier: Certifier, draw: (doc: PDFKit.PDFDocument) => void | Promise<void>): Promise<Buffer> {
   const f = await loadFonts();
+  // imported at the first PDF: pdfkit costs an idle server about 5 MB (issue 17)
+  const PDFDocument: typeof PDFDocumentType = (await import('pdfkit')).default;
   const doc = new PDFDocument({
     size: 'A4',
     margin: 56,
