@@ -11,6 +11,8 @@ import * as backOffice from './20261203_0009_back_office';
 import * as originProofs from './20261203_0010_origin_proofs';
 import * as filingDocuments from './20261203_0011_filing_documents';
 import * as vendorPortal from './20261204_0012_vendor_portal';
+import * as vendorFilings from './20261204_0013_vendor_filings';
+import * as integrationChecks from './20261204_0014_integration_checks';
 
 /**
  * Every migration, listed by name so bundlers (the Workers build) include them.
@@ -29,4 +31,6 @@ export const migrations: Record<string, Migration> = {
   '20261203_0010_origin_proofs': originProofs,
   '20261203_0011_filing_documents': filingDocuments,
   '20261204_0012_vendor_portal': vendorPortal,
+  '20261204_0013_vendor_filings': vendorFilings,
+  '20261204_0014_integration_checks': integrationChecks,
 };

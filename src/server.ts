@@ -2,7 +2,6 @@ import { serve } from '@hono/node-server';
 import { existsSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import { join } from 'node:path';
-import type { BootstrapReport } from './bootstrap';
 import { systemClock } from './clock';
 import {
   BOOTSTRAP_ONLY,

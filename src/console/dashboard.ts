@@ -4,6 +4,7 @@
  * reads audit them (Art. 20). A delegate or committee member (Arts. 7, 19) sees its assigned services only, and
  * none of the desk-wide lists (inquiries, notices), which the staff API closes to them too.
  */
+import { vendorRequestList, type VendorRequestView } from '../portal/vendor-requests';
 import { jstDate, type CalendarDate } from '../domain/calendar';
 import { auditConfidentialRead, type StaffReader } from '../domain/confidential';
 import { oversightOf } from '../domain/lifecycle/oversight';
@@ -35,6 +36,8 @@ export interface Dashboard {
   revocationsAwaiting: (ServiceRef & { proposalId: string })[] | null;
   emergencies: (ServiceRef & { kind: string; reportedAt: Date })[];
   deadLetters: NoticeView[] | null;
+  /** Issue 15: requests vendors filed through the portal that await staff's decision (within the scope). */
+  vendorRequests: VendorRequestView[];
 }
 
 const LIST_LIMIT = 200;
@@ -107,5 +110,6 @@ export async function dashboard(reader: StaffReader, staff: Staff): Promise<Dash
     newInquiries: scoped ? null : (await inquirySummaries(reader.db, { limit: LIST_LIMIT, before: null, status: 'new' })).page,
     emergencies,
     deadLetters: scoped ? null : await noticesWithStatus(reader, 'dead', LIST_LIMIT),
+    vendorRequests: (await vendorRequestList(reader.db, staff.scope)).filter((r) => r.status === 'pending'),
   };
 }

@@ -45,11 +45,57 @@ export interface VendorSignInTable {
   at: Instant;
 }
 
+/** What the integration checker found on a vendor's page (issue 15, "Embedding"; migration 0014). */
+export interface IntegrationCheckTable {
+  id: string;
+  service_id: string;
+  origin: string;
+  page_url: string;
+  /** `vendor:{user id}` or `staff:{id}`. */
+  requested_by: string;
+  checked_at: Instant;
+  outcome: 'done' | 'failed';
+  badge_present: boolean;
+  badge_renders: boolean;
+  links_to_verify: boolean;
+  altered: boolean;
+  csp_script: 'allowed' | 'blocked' | 'not_seen';
+  csp_mark: 'allowed' | 'blocked' | 'not_seen';
+  problem: string | null;
+  /** JSON text on the way in; read back parsed (PostgreSQL) or as text. */
+  details: ColumnType<unknown, string, string>;
+}
+
 export interface VendorTables {
   vendor_users: VendorUserTable;
   vendor_sign_in_links: VendorSignInLinkTable;
   vendor_sessions: VendorSessionTable;
   vendor_sign_ins: VendorSignInTable;
+  vendor_requests: VendorRequestTable;
+  integration_checks: IntegrationCheckTable;
 }
 
 export type VendorUserRow = Selectable<VendorUserTable>;
+
+/** A vendor's filing kept for staff to decide (a renewal outside the Art. 12.1 window; migration 0013). */
+export interface VendorRequestTable {
+  id: string;
+  service_id: string;
+  vendor_id: string;
+  user_id: string;
+  kind: 'renewal';
+  payload: ColumnType<unknown, string, string>;
+  /** The day it arrived (JST, YYYY-MM-DD). */
+  received_on: string;
+  received_at: Instant;
+  status: ColumnType<'pending' | 'accepted' | 'declined', 'pending' | 'accepted' | 'declined' | undefined, 'accepted' | 'declined'>;
+  /** `staff:{id}`. */
+  decided_by: string | null;
+  decided_at: Instant | null;
+  decision_reason: string | null;
+  /** The renewal event an accepted request made. */
+  event_id: number | null;
+}
+
+export type VendorRequestRow = Selectable<VendorRequestTable>;
+export type IntegrationCheckRow = Selectable<IntegrationCheckTable>;

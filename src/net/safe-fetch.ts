@@ -25,6 +25,8 @@ export interface SafeFetchOptions {
   allow?: readonly string[];
   timeoutMs?: number;
   maxBytes?: number;
+  /** Request headers sent besides certmark's own (the integration checker passes a page's Origin and Referer on). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface DialTarget {
@@ -40,7 +42,7 @@ export interface DialTarget {
 export type FetchRefusal = 'bad_url' | 'not_https' | 'not_public' | 'unresolvable' | 'redirect' | 'timeout' | 'too_large' | 'network';
 
 export type SafeFetchResult =
-  | { ok: true; status: number; contentType: string | null; body: Buffer; address: string }
+  | { ok: true; status: number; contentType: string | null; body: Buffer; address: string; headers: Record<string, string> }
   | { ok: false; refusal: FetchRefusal; detail: string };
 
 export const FETCH_TIMEOUT_MS = 5_000;
@@ -117,7 +119,7 @@ export async function safeFetch(raw: string, options: SafeFetchOptions = {}): Pr
         host: url.hostname,
         port: target.port,
         path: `${url.pathname}${url.search}`,
-        headers: { host: url.host, 'user-agent': 'certmark-site-check/1', accept: '*/*' },
+        headers: { accept: '*/*', ...options.headers, host: url.host, 'user-agent': 'certmark-site-check/1' },
         // no agent: with createConnection given, Node uses it for this request alone (an agent would dial the
         // name itself); the connection goes to the checked address, whatever the name resolves to now
         createConnection: () => dial(target),
@@ -135,7 +137,14 @@ export async function safeFetch(raw: string, options: SafeFetchOptions = {}): Pr
           chunks.push(chunk);
         });
         res.on('end', () =>
-          finish({ ok: true, status, contentType: res.headers['content-type'] ?? null, body: Buffer.concat(chunks), address: target.address }),
+          finish({
+            ok: true,
+            status,
+            contentType: res.headers['content-type'] ?? null,
+            body: Buffer.concat(chunks),
+            address: target.address,
+            headers: Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')])),
+          }),
         );
         res.on('error', (e) => finish(refused('network', e.message)));
       },

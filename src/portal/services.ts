@@ -18,6 +18,7 @@ import { allServiceEvents, serviceEvents } from '../repositories/events';
 import { findNotice, noticeFiles, noticesOfService } from '../repositories/notices';
 import * as services from '../repositories/services';
 import type { VendorUser } from './sessions';
+import { requestsOfService, vendorFilingsOf } from './vendor-requests';
 
 /** The renewal window of the current period, and where today stands in it. */
 export interface RenewalView {
@@ -78,11 +79,12 @@ const toVendor = (kind: string) => !kind.startsWith('staff_');
 export async function vendorServiceView(db: Db, clock: Clock, service: ServiceRow) {
   const now = clock.now();
   const today = jstDate(now);
-  const [vendor, events, notices, cases] = await Promise.all([
+  const [vendor, events, notices, cases, requests] = await Promise.all([
     services.findVendor(db, service.vendor_id),
     serviceEvents(db, service.id),
     noticesOfService(db, service.id),
     listCases(db, { status: null, finding: null, serviceId: service.id, limit: 100, before: null }),
+    requestsOfService(db, service.id),
   ]);
   const state = foldEvents(events, now);
   const summary = summaryOf(service, vendor?.name_ja ?? '', state, now);
@@ -93,6 +95,10 @@ export async function vendorServiceView(db: Db, clock: Clock, service: ServiceRo
     renewal: renewalOf(period?.validThrough ?? null, !!state.closure, today),
     investigations: oversight.investigations.filter((i) => i.answer === null),
     improvements: oversight.improvements.filter((i) => i.completedAt === null),
+    emergencies: oversight.emergencies.filter((e) => e.closedAt === null),
+    filings: vendorFilingsOf(events),
+    certificateOutstanding: !!state.closure && !state.closure.certificateReturned, // Arts. 10.8, 13.3
+    vendorRequests: requests,
     notices: notices
       .filter((n) => toVendor(n.kind))
       .map(

@@ -68,3 +68,19 @@ export async function markOriginProved(tx: Tx, serviceId: string, origin: string
     .where('origin', '=', origin)
     .execute();
 }
+
+/**
+ * The registered origins that count as verified (issue 15: only these go into embed tokens): those staff
+ * registered from the written application, and those whose proof is in force (valid, or failing within its grace
+ * period). A proved origin whose proof lapsed or was withdrawn is not, even while it is still listed.
+ */
+export async function verifiedOriginsOf(db: Db, serviceId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('service_origins')
+    .leftJoin('origin_proofs', 'origin_proofs.id', 'service_origins.proof_id')
+    .select(['service_origins.origin', 'service_origins.verified_by', 'origin_proofs.status'])
+    .where('service_origins.service_id', '=', serviceId)
+    .orderBy('service_origins.origin')
+    .execute();
+  return rows.filter((r) => r.verified_by === 'staff' || r.status === 'valid' || r.status === 'failing').map((r) => r.origin);
+}

@@ -13,7 +13,8 @@ import * as tokens from '../repositories/embed-tokens';
 import { recordOnChain } from '../repositories/records';
 import { serviceEvents } from '../repositories/events';
 import { notifyKeysChanged } from '../repositories/signing-keys';
-import { findService, findServiceByNumber, origins as registeredOrigins } from '../repositories/services';
+import { verifiedOriginsOf } from '../repositories/origin-proofs';
+import { findService, findServiceByNumber } from '../repositories/services';
 import { MAX_TOKEN_LENGTH, signToken } from './jws';
 import { normalizeOrigin } from './origins';
 
@@ -92,13 +93,13 @@ export async function issueEmbedToken(ctx: TokenContext, serviceRef: string, inp
     const article = status === 'revoked' ? 'Art. 10.8' : status === 'terminated' ? 'Art. 13.2' : 'Art. 9.2';
     throw new AppError('forbidden_transition', `no token is issued while the service is ${status}`, { article, extra: { status } });
   }
-  const registered = await registeredOrigins(ctx.db, service.id);
+  // Art. 10.2, issue 15: a token names only verified sites of its service (registered by staff, or proved).
+  const registered = await verifiedOriginsOf(ctx.db, service.id);
   const origins = checkOrigins(input.origins ?? registered, input.origins ? 'origins' : 'registered origins');
-  // Art. 10.2: a token names only sites registered for its service.
   const allowed = new Set(registered.map(normalizeOrigin));
   origins.forEach((o, i) => {
     if (!allowed.has(o)) {
-      throw new AppError('unprocessable', `${o} is not registered for ${service.number}: register the site first (a change of the service)`, {
+      throw new AppError('unprocessable', `${o} is not a verified site of ${service.number}: register the site (staff) or prove it (http-01, dns-01) first`, {
         field: `origins.${i}`,
         article: 'Art. 10.2',
         extra: { origin: o },

@@ -1,7 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../../src/console/factors';
-import { certifiedService } from '../admin/fixtures';
+import { OPERATIONS } from '../../src/console/operation-defs';
+import { appliedService, certifiedService } from '../admin/fixtures';
 import type { TestApp } from '../support/app';
 import { axeViolations, launchChromium, servedApp, type Served } from '../support/browser';
 import { enrolledPerson, PASSWORD, type Person } from './support';
@@ -155,5 +156,28 @@ describe('other forms and their previews at 320 px', () => {
     } finally {
       await narrow.close();
     }
+  });
+});
+
+describe('every operation form an admin may open: accessible (axe, WCAG 2.2 AA), at 320 px', () => {
+  it('each form of OPERATIONS, on a service in a state that offers it', { timeout: 120_000 }, async () => {
+    const services = [(await certifiedService(t)).number, await appliedService(t)];
+    const narrow = await context.newPage();
+    await narrow.setViewportSize({ width: 320, height: 800 });
+    const opened: string[] = [];
+    try {
+      for (const def of OPERATIONS.filter((d) => d.roles.includes('admin'))) {
+        for (const s of services) {
+          const res = await narrow.goto(`${origin}/staff/services/${s}/ops/${def.op}`);
+          if (res?.status() !== 200) continue;
+          await accessible(`the ${def.op} form at 320 px`, narrow);
+          opened.push(def.op);
+          break;
+        }
+      }
+    } finally {
+      await narrow.close();
+    }
+    expect(opened.length).toBeGreaterThanOrEqual(15);
   });
 });

@@ -23,6 +23,7 @@ import { consoleContext, langOf, page, reader, requireInScope, requireRole, sess
 import { inquiryRoutes } from './inquiries';
 import { operationRoutes } from './operations';
 import { revocationRoutes } from './revocations';
+import { vendorRequestRoutes } from './vendor-requests';
 
 const ServicesQuery = z.object({
   q: z.string().max(200).catch(''),
@@ -164,6 +165,7 @@ export function screenRoutes() {
   });
 
   r.route('/', accessRoutes());
+  r.route('/', vendorRequestRoutes());
 
   // `/staff/` (the sub-app's '/' is `/staff` only); any other path under /staff/ is unknown
   r.get('/*', (c) => {

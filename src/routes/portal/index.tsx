@@ -33,6 +33,8 @@ import {
   type PortalCtx,
   type PortalEnv,
 } from './context';
+import { filingRoutes } from './filings';
+import { mountSiteRoutes } from './sites';
 
 const str = (v: unknown, max = 1024) => (typeof v === 'string' ? v.slice(0, max) : '');
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
@@ -153,6 +155,8 @@ export function portalRoutes() {
     return c.redirect(portalHref('/vendor/users', langOf(c)), 303);
   });
 
+  r.route('/', filingRoutes());
+  mountSiteRoutes(r); // sites and embedding (issue 15): ./sites.tsx
   r.get('/*', (c) => {
     if (c.req.path === '/vendor/') return home(c);
     throw new AppError('not_found', 'no such page');

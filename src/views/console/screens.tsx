@@ -9,6 +9,7 @@ import { backOfficeText } from './back-office-text';
 import { ConsoleLayout, consoleHref } from './layout';
 import { NewApplicationLink } from './operation-forms';
 import { consoleText } from './text';
+import { vendorRequestText } from './vendor-requests-text';
 
 interface Base {
   lang: Lang;
@@ -123,6 +124,17 @@ export const DashboardPage: FC<Base & { d: Dashboard }> = ({ lang, staff, csrf, 
                   {i.reference}
                 </a>{' '}
                 · <InstantText at={new Date(i.receivedAt)} lang={lang} />
+              </li>
+            ))}
+          </ul>
+        </Tile>
+        <Tile id="vendor-requests" title={vendorRequestText(lang).title} count={d.vendorRequests.length} lang={lang}>
+          <ul>
+            {d.vendorRequests.slice(0, 10).map((r) => (
+              <li>
+                <a href={consoleHref(`/staff/vendor-requests/${encodeURIComponent(r.id)}`, lang)}>
+                  {r.serviceNumber ? <span class="number">{r.serviceNumber}</span> : null} <bdi>{r.serviceName}</bdi>
+                </a>
               </li>
             ))}
           </ul>

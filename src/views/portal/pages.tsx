@@ -10,6 +10,8 @@ import { FlashBox, type Flash } from '../console/auth-pages';
 import { backOfficeText } from '../console/back-office-text';
 import { DataTable } from '../console/screens';
 import { consoleText } from '../console/text';
+import { FilingsSection } from './filing-pages';
+import { SitesLinkSection } from './site-pages';
 import { CsrfField, PortalLayout, portalHref } from './layout';
 import { portalText } from './text';
 
@@ -140,6 +142,8 @@ export const PortalServicePage: FC<Base & { s: VendorServiceView }> = ({ lang, u
           </ul>
         )}
       </section>
+      <FilingsSection lang={lang} s={s} />
+      <SitesLinkSection lang={lang} s={s} />
       <section aria-labelledby="notices-h">
         <h2 id="notices-h">{t.noticesTitle}</h2>
         <Notices lang={lang} notices={s.notices} />

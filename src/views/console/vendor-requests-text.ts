@@ -1,0 +1,48 @@
+/** The console's words for the requests vendors filed through the portal (issue 15), Japanese first. */
+import type { Lang } from '../i18n';
+
+const ja = {
+  title: '事業者からの申請',
+  intro: '認定事業者ポータルから届いた申請のうち、事務局の判断が必要なもの（受付期間外の更新申請など）です。受理すると更新申請として記録されます。',
+  none: '申請はありません。',
+  service: 'サービス',
+  kind: '種類',
+  kinds: { renewal: '更新申請（第12条第1項、受付期間外）' } as Record<string, string>,
+  by: '申請者',
+  receivedOn: '受付日',
+  status: '状態',
+  statuses: { pending: '判断待ち', accepted: '受理', declined: '不受理' } as Record<string, string>,
+  usedMarkCorrectly: '認定マークの適正な使用の申告（第10条第7号）',
+  yes: 'あり',
+  no: 'なし',
+  statement: '自己申告の内容',
+  reason: '理由（事業者に通知されます）',
+  accept: '受理する',
+  decline: '受理しない',
+  decided: '判断',
+  decidedAt: '判断日時',
+  back: '申請の一覧',
+};
+const en: typeof ja = {
+  title: 'Requests from vendors',
+  intro: 'Requests filed through the vendor portal that need a decision (such as a renewal outside its window). Accepting one records it as the renewal.',
+  none: 'No requests.',
+  service: 'Service',
+  kind: 'Kind',
+  kinds: { renewal: 'Renewal (Art. 12.1, outside the window)' },
+  by: 'Filed by',
+  receivedOn: 'Received on',
+  status: 'Status',
+  statuses: { pending: 'Awaiting decision', accepted: 'Accepted', declined: 'Declined' },
+  usedMarkCorrectly: 'Declares correct use of the mark (Art. 10.7)',
+  yes: 'Yes',
+  no: 'No',
+  statement: 'Self-declaration',
+  reason: 'Reason (sent to the vendor)',
+  accept: 'Accept',
+  decline: 'Decline',
+  decided: 'Decision',
+  decidedAt: 'Decided at',
+  back: 'All requests',
+};
+export const vendorRequestText = (lang: Lang) => (lang === 'en' ? en : ja);
