@@ -110,6 +110,13 @@ export async function dashboard(reader: StaffReader, staff: Staff): Promise<Dash
     newInquiries: scoped ? null : (await inquirySummaries(reader.db, { limit: LIST_LIMIT, before: null, status: 'new' })).page,
     emergencies,
     deadLetters: scoped ? null : await noticesWithStatus(reader, 'dead', LIST_LIMIT),
-    vendorRequests: (await vendorRequestList(reader.db, staff.scope)).filter((r) => r.status === 'pending'),
+    vendorRequests: await pendingVendorRequests(reader, staff.scope),
   };
+}
+
+/** The requests vendors filed that wait for staff (Art. 20: the dashboard's read of them is audited). */
+async function pendingVendorRequests(reader: StaffReader, scope: ReadonlySet<string> | null) {
+  const pending = (await vendorRequestList(reader.db, scope)).filter((r) => r.status === 'pending');
+  if (pending.length > 0) await auditConfidentialRead(reader, 'dashboard: vendor requests', ['vendor request list']);
+  return pending;
 }

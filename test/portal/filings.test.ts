@@ -220,6 +220,15 @@ describe('a renewal outside its window: a request staff decide', () => {
     const path = `/staff/vendor-requests/${req!.id}`;
     const page = await sc.request(path);
     const csrf = Client.csrfOf(await page.text());
+    // Art. 20: staff reads of a vendor's filing are audited (the list, the dashboard's tile, the request)
+    const audited = await t.database.db.selectFrom('audit_log').select(['action', 'subject']).where('staff_token_id', '=', reviewer.id).execute();
+    expect(audited).toEqual(
+      expect.arrayContaining([
+        { action: 'read vendor request list', subject: 'vendor-requests' },
+        { action: 'read vendor request list', subject: 'dashboard: vendor requests' },
+        { action: 'read vendor request', subject: req!.id },
+      ]),
+    );
     const empty = await sc.request(`${path}/decide`, { form: { _csrf: csrf, reason: ' ', decision: 'accept' } });
     expect(empty.status).toBe(400);
     const done = await sc.request(`${path}/decide`, { form: { _csrf: csrf, reason: '事業者の事情を考慮', decision: 'accept' } });

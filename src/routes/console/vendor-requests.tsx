@@ -5,12 +5,13 @@
  * (else 404). Accepting runs the domain's renewal with the reason as the override (actor `staff:{id}`).
  */
 import { Hono } from 'hono';
+import { auditConfidentialRead } from '../../domain/confidential';
 import { AppError } from '../../errors';
 import { decideVendorRequest, vendorRequest, vendorRequestList } from '../../portal/vendor-requests';
 import type { Flash } from '../../views/console/auth-pages';
 import { consoleHref } from '../../views/console/layout';
 import { VendorRequestPage, VendorRequestsPage } from '../../views/console/vendor-requests-page';
-import { type ConsoleCtx, type ConsoleEnv, langOf, lifecycleContext, page, requireInScope, requireRole, session, staff } from './context';
+import { type ConsoleCtx, type ConsoleEnv, langOf, lifecycleContext, page, reader, requireInScope, requireRole, session, staff } from './context';
 
 const READ = ['admin', 'reviewer', 'auditor', 'delegate'] as const;
 const DECIDE = ['admin', 'reviewer', 'delegate'] as const;
@@ -19,6 +20,7 @@ async function one(c: ConsoleCtx) {
   requireRole(c, ...READ);
   const r = await vendorRequest(c.get('deps').database.db, c.req.param('id') ?? '');
   requireInScope(c, r.serviceId); // Arts. 7, 19
+  await auditConfidentialRead(reader(c), r.id, ['vendor request']); // Art. 20: the vendor's filing is confidential
   return r;
 }
 
@@ -49,6 +51,7 @@ export function vendorRequestRoutes() {
   r.get('/vendor-requests', async (c) => {
     requireRole(c, ...READ);
     const list = await vendorRequestList(c.get('deps').database.db, staff(c).scope ?? null);
+    await auditConfidentialRead(reader(c), 'vendor-requests', ['vendor request list']); // Art. 20
     return page(c, <VendorRequestsPage lang={langOf(c)} staff={staff(c)} csrf={session(c)!.csrf} list={list} />);
   });
 
