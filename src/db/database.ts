@@ -55,7 +55,7 @@ async function upToDate(db: Kysely<any>, schema: string | null): Promise<boolean
   const table = schema ? `"${schema.replace(/"/g, '""')}".kysely_migration` : 'kysely_migration';
   const found = await sql<{ t: string | null }>`select to_regclass(${table})::text as t`.execute(db);
   if (!found.rows[0]?.t) return false;
-  const applied = await sql<{ name: string }>`select name from ${sql.raw(table)}`.execute(db);
+  const applied = await sql<{ name: string }>`select name from ${schema ? sql.id(schema, 'kysely_migration') : sql.id('kysely_migration')}`.execute(db);
   const names = new Set(applied.rows.map((r) => r.name));
   return Object.keys(migrations).every((m) => names.has(m));
 }
