@@ -3,6 +3,10 @@
  * 1. Precision and recall per image finding over the full labelled corpus (test/corpus/generate.ts), judged by the
  *    intake's image step (src/sightings/images.ts: bounded decode, then the matcher), in this process.
  *    Targets: recall >= 0.98 on every altered class, no official variant flagged, no unrelated logo matched.
+ * 1b. (issue 17) The same on a held-out seeded corpus (test/corpus/random.ts): HELD_OUT_SEED and HELD_OUT_RANGES,
+ *    widths, hues, crops, turns, stretches, qualities, backgrounds and overlays the thresholds were not fitted on
+ *    (scripts/fit-thresholds.ts fits on FIT_SEED / FIT_RANGES only). `BENCH_PART=accuracy` runs 1 and 1b alone;
+ *    `BENCH_PART=held-out` only 1b; HELD_OUT_COUNT sets the samples per kind (default 25).
  * 2. Sightings per second through the real endpoint, POST /api/v1/sightings, of the shared certmark server (a
  *    child process on the embedded database): with new images (every corpus image, sent once each) and with
  *    images already seen (autocannon, a fresh Idempotency-Key per request). Targets: >= 100/s new, >= 2,000/s seen.
@@ -15,6 +19,7 @@ import { openPostgres } from '../src/db/open';
 import { createImageJudge } from '../src/sightings/images';
 import { loadMarkMatcher } from '../src/sightings/matcher';
 import { EXPECTED_FINDING, generateCorpus, type CorpusLabel, type CorpusSample } from '../test/corpus/generate';
+import { generateSeededCorpus, HELD_OUT_RANGES, HELD_OUT_SEED, LABELS, scoreSeeded, SEEDED_KINDS } from '../test/corpus/random';
 import { cpuMicros, note, sharedCertmark, startCertmark, type CertmarkProcess } from './lib';
 
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -53,6 +58,51 @@ async function precisionAndRecall(corpus: readonly CorpusSample[]): Promise<void
   note(`  official variants flagged: ${flagged('official')}; unrelated images matched: ${flagged('unrelated')}`);
   for (const { s, p } of wrong.slice(0, 12)) note(`    ${s.label}/${s.cls} judged ${p}`);
   if (wrong.length > 12) note(`    … and ${wrong.length - 12} more`);
+}
+
+/** Issue 17: precision and recall on the held-out seed and ranges; the first misses with the parameters drawn. */
+export async function heldOut(count = Number(process.env.HELD_OUT_COUNT ?? 25)): Promise<void> {
+  const judge = createImageJudge(await loadMarkMatcher({ markDir: null }));
+  const corpus = await generateSeededCorpus({ seed: HELD_OUT_SEED, ranges: HELD_OUT_RANGES, count });
+  const predicted: string[] = [];
+  const started = performance.now();
+  for (const s of corpus) {
+    try {
+      predicted.push((await judge.judge(null as never, { bytes: s.bytes, sha256: randomUUID() })).verdict.finding);
+    } catch (err) {
+      predicted.push(`refused (${err instanceof Error ? err.message : String(err)})`);
+    }
+  }
+  const ms = performance.now() - started;
+  const score = scoreSeeded(corpus, predicted);
+  note(
+    `held-out corpus (seed ${HELD_OUT_SEED}, ranges ${HELD_OUT_RANGES.name}): ${corpus.length} images, ${count} per kind, judged in ${(ms / 1000).toFixed(1)} s`,
+  );
+  for (const label of LABELS) {
+    const { n, recall, precision } = score.perLabel[label];
+    const f = EXPECTED_FINDING[label];
+    const missed = n - score.perLabel[label].hit;
+    const target =
+      f === 'ok' || f === 'unrelated' ? (missed === 0 ? '' : `  ${missed} MISSED (target: none)`) : recall >= 0.98 ? '' : '  below the 0.98 target';
+    note(`  ${f.padEnd(11)} precision ${precision.toFixed(3)}  recall ${recall.toFixed(3)}  (${n} samples)${target}`);
+  }
+  for (const [kind, { n, hit }] of Object.entries(score.perKind)) {
+    const label = SEEDED_KINDS[kind as keyof typeof SEEDED_KINDS];
+    const short = label === 'official' || label === 'unrelated' ? hit < n : hit / n < 0.98;
+    note(`    ${kind.padEnd(20)} ${hit}/${n}  recall ${(hit / n).toFixed(3)}${short ? '  (short of the target)' : ''}`);
+  }
+  note(
+    `  held-out: official variants flagged: ${score.officialFlagged} (target 0); official not found (judged unrelated): ${score.officialNotFound}; unrelated images matched: ${score.unrelatedMatched} (target 0)`,
+  );
+  // the first misses of every kind (at most 2 each), with the parameters drawn
+  const shown = new Map<string, number>();
+  for (const { sample, got } of score.misses) {
+    const n = shown.get(sample.kind) ?? 0;
+    shown.set(sample.kind, n + 1);
+    if (n < 2) note(`    ${sample.label}/${sample.kind} judged ${got}: ${JSON.stringify(sample.params)}`);
+  }
+  const hidden = score.misses.length - [...shown.values()].reduce((a, n) => a + Math.min(2, n), 0);
+  if (hidden > 0) note(`    … and ${hidden} more`);
 }
 
 export interface Setup {
@@ -190,9 +240,13 @@ async function onPostgres(corpus: readonly CorpusSample[], seen: Buffer): Promis
   }
 }
 
+/** `BENCH_PART=accuracy`: the full corpus and the held-out set, no servers; `BENCH_PART=held-out`: the held-out set only. */
 export default async function detectionBench(): Promise<void> {
-  const corpus = await generateCorpus({ full: true });
-  await precisionAndRecall(corpus);
+  const part = process.env.BENCH_PART;
+  const corpus = part === 'held-out' ? [] : await generateCorpus({ full: true });
+  if (part !== 'held-out') await precisionAndRecall(corpus);
+  await heldOut();
+  if (part === 'accuracy' || part === 'held-out') return;
   const seen = corpus.find((c) => c.cls === 'colour-png-128')!.bytes;
   const s = { ...(await setup(await sharedCertmark())), label: 'embedded (PGlite)' };
   await newImages(s, corpus);

@@ -82,7 +82,21 @@ export interface CertmarkProcess extends Running {
   admin(method: string, path: string, body?: unknown): Promise<Response>;
 }
 
-/** certmark's own Node server (src/server.ts) in a child process on an ephemeral port. */
+/** What `npm start` runs: src/server.ts bundled by `npm run build:server`. */
+const SERVER_BUNDLE = 'dist/server/server.js';
+let building: Promise<void> | null = null;
+/** Builds the server bundle as `npm start` does (its `prestart`), once per process. */
+function builtServer(): Promise<void> {
+  if (process.env.CERTMARK_SERVER_BUILT === '1') return Promise.resolve(); // the tests' global setup built it
+  building ??= new Promise<void>((resolve, reject) => {
+    const npm = spawn('npm', ['run', '--silent', 'build:server'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    npm.on('error', reject);
+    npm.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`npm run build:server exited with ${code}`))));
+  });
+  return building;
+}
+
+/** certmark's own Node server (src/server.ts, bundled as `npm start` runs it) in a child process on an ephemeral port. */
 export async function startCertmark(options: CertmarkOptions = {}): Promise<CertmarkProcess> {
   const port = await freePort();
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'certmark-bench-')));
@@ -104,9 +118,10 @@ export async function startCertmark(options: CertmarkOptions = {}): Promise<Cert
     ...options.env,
   };
   if (!options.databaseUrl) delete env.DATABASE_URL;
-  // node itself (not the tsx wrapper), so the child's pid is the server's and its CPU time can be read.
-  // as `npm start` runs it (package.json)
-  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--import', 'tsx', join(ROOT, 'src/server.ts')], {
+  // node itself (not npm), so the child's pid is the server's and its CPU time can be read; the bundle and the
+  // flags `npm start` runs (package.json), built once per bench run
+  await builtServer();
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, join(ROOT, SERVER_BUNDLE)], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

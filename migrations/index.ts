@@ -13,6 +13,7 @@ import * as filingDocuments from './20261203_0011_filing_documents';
 import * as vendorPortal from './20261204_0012_vendor_portal';
 import * as vendorFilings from './20261204_0013_vendor_filings';
 import * as integrationChecks from './20261204_0014_integration_checks';
+import * as vendorPasskeys from './20261205_0015_vendor_passkeys';
 
 /**
  * Every migration, listed by name so bundlers (the Workers build) include them.
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '20261204_0012_vendor_portal': vendorPortal,
   '20261204_0013_vendor_filings': vendorFilings,
   '20261204_0014_integration_checks': integrationChecks,
+  '20261205_0015_vendor_passkeys': vendorPasskeys,
 };

@@ -4,7 +4,7 @@ import type { Clock } from './clock';
 import type { Config } from './config';
 import { migrateToLatest, type Database } from './db/database';
 import { seedDemo } from './demo/seed';
-import { DEFAULT_MARK_DIR, loadMarkMasters } from './mark/masters';
+import { defaultMarkDir, loadMarkMasters } from './mark/masters';
 import { createMarkRenderer } from './mark/render';
 import { noticeSettingsOf } from './notices/compose';
 import type { Logger } from './logger';
@@ -57,7 +57,7 @@ export async function bootstrap(config: Config, database: Database, clock: Clock
   await housekeeping(database, clock, logger);
   let demoSeeded = false;
   if (config.demo && (await countServicesForDemo(database.db)) === 0) {
-    const mark = createMarkRenderer(await loadMarkMasters(config.markDir ?? DEFAULT_MARK_DIR));
+    const mark = createMarkRenderer(await loadMarkMasters(config.markDir ?? defaultMarkDir()));
     await seedDemo(database.db, clock, noticeSettingsOf(config, mark));
     demoSeeded = true;
     logger.info('seeded demo data');

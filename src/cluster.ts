@@ -136,7 +136,7 @@ export async function bootstrapOnce(config: Config, logger: Logger, deliver = fa
 }
 
 async function deliverNow(config: Config, database: Database, logger: Logger): Promise<void> {
-  const [{ deliverDue }, { runReminders }, { mailerFor }, { noticeSettingsOf }, { createMarkRenderer }, { DEFAULT_MARK_DIR, loadMarkMasters }] =
+  const [{ deliverDue }, { runReminders }, { mailerFor }, { noticeSettingsOf }, { createMarkRenderer }, { defaultMarkDir, loadMarkMasters }] =
     await Promise.all([
       import('./notices/delivery'),
       import('./notices/reminders'),
@@ -145,7 +145,7 @@ async function deliverNow(config: Config, database: Database, logger: Logger): P
       import('./mark/render'),
       import('./mark/masters'),
     ]);
-  const mark = createMarkRenderer(await loadMarkMasters(config.markDir ?? DEFAULT_MARK_DIR));
+  const mark = createMarkRenderer(await loadMarkMasters(config.markDir ?? defaultMarkDir()));
   const mailer = mailerFor(config);
   const deps = { db: database.db, clock: systemClock, mailer, from: config.mail.from, settings: noticeSettingsOf(config, mark), logger };
   try {

@@ -4,17 +4,19 @@ import type { Config } from './config';
 import type { Database } from './db/database';
 import type { Logger } from './logger';
 import { loadWidgetBundle } from '../widget/build';
-import { DEFAULT_MARK_DIR, loadMarkMasters } from './mark/masters';
+import { defaultMarkDir, loadMarkMasters } from './mark/masters';
 import { createMarkRenderer } from './mark/render';
 import { prepareStanding } from './standing/deps';
 import { prepareLog } from './transparency/deps';
 import { seedDemoTokens } from './demo/seed';
 import { loadMarkMatcher } from './sightings/matcher';
+import { fromRoot } from './paths';
 import type { MarkMatcher } from './detection/image';
 import { readFile } from 'node:fs/promises';
 
 /** The public pages' stylesheet (the Workers build imports the same file as text). */
-export const SITE_CSS_FILE = new URL('../assets/site.css', import.meta.url);
+/** The public pages' style sheet. */
+export const siteCssFile = (): string => fromRoot('assets', 'site.css');
 
 /**
  * The I/O that createApp must not do, done once by every shell (Node server, CLI, tests, benchmarks):
@@ -23,7 +25,7 @@ export const SITE_CSS_FILE = new URL('../assets/site.css', import.meta.url);
 export async function prepareDeps(config: Config, database: Database, clock: Clock, logger: Logger): Promise<AppDeps> {
   const widget = await loadWidgetBundle();
   const standing = await prepareStanding(config, database, clock, logger);
-  const mark = createMarkRenderer(await loadMarkMasters(config.markDir ?? DEFAULT_MARK_DIR));
+  const mark = createMarkRenderer(await loadMarkMasters(config.markDir ?? defaultMarkDir()));
   // Built at the first sighting with an image (its references are rendered then): most processes never need it.
   let matcher: Promise<MarkMatcher> | null = null;
   const markMatcher: MarkMatcher = {
@@ -36,7 +38,7 @@ export async function prepareDeps(config: Config, database: Database, clock: Clo
     },
   };
   if (config.demo) await seedDemoTokens({ db: database.db, clock, keys: standing.keys, base: config.publicBaseUrl, actor: 'demo' });
-  const siteCss = await readFile(SITE_CSS_FILE, 'utf8');
+  const siteCss = await readFile(siteCssFile(), 'utf8');
   const log = await prepareLog(config, database, clock, logger);
   return { config, database, clock, logger, widget, markMatcher, siteCss, mark, log, ...standing };
 }

@@ -6,12 +6,13 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { fromRoot } from '../src/paths';
 
 export const GZIP_BUDGET_BYTES = 5 * 1024;
-const ENTRY = fileURLToPath(new URL('./src/index.ts', import.meta.url));
-export const DIST_DIR = fileURLToPath(new URL('../dist/widget/', import.meta.url));
+const entry = () => fromRoot('widget', 'src', 'index.ts');
+export const distDir = (): string => fromRoot('dist', 'widget');
 
 export interface WidgetBundle {
   code: string;
@@ -43,7 +44,7 @@ export function describeBundle(code: string): WidgetBundle {
 export async function buildWidget(): Promise<WidgetBundle> {
   const esbuild = await import('esbuild');
   const out = await esbuild.build({
-    entryPoints: [ENTRY],
+    entryPoints: [entry()],
     bundle: true,
     write: false,
     minify: true,
@@ -62,7 +63,7 @@ export async function buildWidget(): Promise<WidgetBundle> {
 }
 
 /** The bundle written by `npm run build:widget`. */
-export async function readBuiltWidget(dir: string = DIST_DIR): Promise<WidgetBundle> {
+export async function readBuiltWidget(dir: string = distDir()): Promise<WidgetBundle> {
   const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as WidgetManifest;
   const bundle = describeBundle(await readFile(join(dir, manifest.file), 'utf8'));
   if (bundle.integrity !== manifest.integrity) throw new Error(`${dir}${manifest.file} does not match its manifest`);
@@ -80,7 +81,7 @@ export function loadWidgetBundle(): Promise<WidgetBundle> {
   return building;
 }
 
-export async function writeWidget(bundle: WidgetBundle, dir: string = DIST_DIR): Promise<WidgetManifest> {
+export async function writeWidget(bundle: WidgetBundle, dir: string = distDir()): Promise<WidgetManifest> {
   const manifest: WidgetManifest = { file: `widget.${bundle.hash}.js`, hash: bundle.hash, integrity: bundle.integrity, gzipBytes: bundle.gzipBytes };
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'widget.js'), bundle.code);

@@ -4,10 +4,10 @@
  * not installed the script is absent; the password and TOTP sign-in works without it.
  */
 import { createHash } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { fromRoot } from '../paths';
 
 /** Resolved when first built, never at import: the Workers bundle imports this module and has no file URLs. */
-const entry = () => fileURLToPath(new URL('./client/passkey.ts', import.meta.url));
+const entry = () => fromRoot('src', 'console', 'client', 'passkey.ts');
 
 export interface ConsoleScript {
   code: string;

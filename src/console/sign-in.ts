@@ -91,16 +91,88 @@ export async function signInWithPassword(
   return signedIn(ctx, previous, usable, 'password');
 }
 
-// --- Passkeys
+// --- Passkeys: the WebAuthn ceremonies, shared with the vendor portal (src/portal/passkeys.ts)
 
 export function relyingParty(baseUrl: string) {
   const u = new URL(baseUrl);
   return { rpID: u.hostname, origin: u.origin, rpName: 'certmark' };
 }
 
+/** A stored passkey, as both staff_passkeys and vendor_passkeys keep it. */
+export interface StoredPasskey {
+  id: string;
+  public_key: Buffer | Uint8Array;
+  counter: string | number;
+  transports: unknown;
+}
+
 /** The options of a sign-in ceremony: any passkey of this site (discoverable credentials), user verification required. */
+export function signInCeremonyOptions(baseUrl: string) {
+  return generateAuthenticationOptions({ rpID: relyingParty(baseUrl).rpID, userVerification: 'required', allowCredentials: [] });
+}
+
+/**
+ * Checks a sign-in ceremony's answer against the challenge and the stored passkey (user verification required):
+ * the new signature counter, or null when it does not verify. The caller moves the counter on, forwards only.
+ */
+export async function verifiedSignIn(baseUrl: string, challenge: string, response: AuthenticationResponseJSON, stored: StoredPasskey): Promise<number | null> {
+  const rp = relyingParty(baseUrl);
+  try {
+    const verified = await verifyAuthenticationResponse({
+      response,
+      expectedChallenge: challenge,
+      expectedOrigin: rp.origin,
+      expectedRPID: rp.rpID,
+      requireUserVerification: true,
+      credential: {
+        id: stored.id,
+        publicKey: new Uint8Array(stored.public_key),
+        counter: Number(stored.counter),
+        transports: parseTransports(stored.transports),
+      },
+    });
+    return verified.verified ? verified.authenticationInfo.newCounter : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The options of a registration ceremony: a resident (discoverable) key with user verification, none of `existing` again. */
+export function registrationCeremonyOptions(baseUrl: string, user: { id: string; name: string; displayName: string }, existing: readonly string[]) {
+  const rp = relyingParty(baseUrl);
+  return generateRegistrationOptions({
+    rpName: rp.rpName,
+    rpID: rp.rpID,
+    userName: user.name,
+    userDisplayName: user.displayName,
+    userID: new TextEncoder().encode(user.id),
+    attestationType: 'none',
+    excludeCredentials: existing.map((id) => ({ id })),
+    authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
+  });
+}
+
+/** Checks a registration ceremony's answer: the new credential, or an `invalid` error. */
+export async function verifiedRegistration(baseUrl: string, challenge: string, response: RegistrationResponseJSON) {
+  const rp = relyingParty(baseUrl);
+  try {
+    const r = await verifyRegistrationResponse({
+      response,
+      expectedChallenge: challenge,
+      expectedOrigin: rp.origin,
+      expectedRPID: rp.rpID,
+      requireUserVerification: true,
+    });
+    if (!r.verified || !r.registrationInfo) throw new Error('not verified');
+    const c = r.registrationInfo.credential;
+    return { id: c.id, publicKey: c.publicKey, counter: c.counter, transports: (c.transports ?? []) as string[] };
+  } catch {
+    throw new AppError('invalid', 'the passkey could not be verified; try again', { field: 'passkey' });
+  }
+}
+
 export async function passkeySignInOptions(ctx: ConsoleContext, session: Session) {
-  const options = await generateAuthenticationOptions({ rpID: relyingParty(ctx.baseUrl).rpID, userVerification: 'required', allowCredentials: [] });
+  const options = await signInCeremonyOptions(ctx.baseUrl);
   await accounts.setChallenge(ctx.db, session.id, options.challenge);
   return options;
 }
@@ -114,25 +186,10 @@ export async function signInWithPasskey(ctx: ConsoleContext, session: Session, r
   const account = row?.enrolled_at && !row.disabled_at ? row : null;
   if (!credential || !account) return fail(ctx.db, null, '(passkey)', 'passkey', at, 'unknown passkey');
   await refuseIfLocked(ctx.db, account, 'passkey', at);
-  const rp = relyingParty(ctx.baseUrl);
-  const counter = Number(credential.counter);
-  let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
-  try {
-    verified = await verifyAuthenticationResponse({
-      response,
-      expectedChallenge: challenge,
-      expectedOrigin: rp.origin,
-      expectedRPID: rp.rpID,
-      requireUserVerification: true,
-      credential: { id: credential.id, publicKey: new Uint8Array(credential.public_key), counter, transports: parseTransports(credential.transports) },
-    });
-  } catch {
-    return fail(ctx.db, account, account.email, 'passkey', at, 'passkey not verified');
-  }
-  if (!verified.verified) return fail(ctx.db, account, account.email, 'passkey', at, 'passkey not verified');
+  const next = await verifiedSignIn(ctx.baseUrl, challenge, response, credential);
+  if (next === null) return fail(ctx.db, account, account.email, 'passkey', at, 'passkey not verified');
   // the counter moves forwards only (a cloned authenticator shows an old one); authenticators that keep none stay at 0
-  const next = verified.authenticationInfo.newCounter;
-  const moved = await inTransaction(ctx.db, (tx) => accounts.usePasskey(tx, credential.id, counter, next, at));
+  const moved = await inTransaction(ctx.db, (tx) => accounts.usePasskey(tx, credential.id, Number(credential.counter), next, at));
   if (!moved) return fail(ctx.db, account, account.email, 'passkey', at, 'counter');
   return signedIn(ctx, session.id, account, 'passkey');
 }
@@ -144,18 +201,12 @@ type AuthenticatorTransportFuture = 'ble' | 'cable' | 'hybrid' | 'internal' | 'n
 export async function passkeyEnrolOptions(ctx: ConsoleContext, session: Session, token: string) {
   const open = await openInvite(ctx, token);
   if (!open) throw new AppError('not_found', 'this enrolment link is not valid: it was used, it expired (24 h), or it never existed');
-  const rp = relyingParty(ctx.baseUrl);
   const existing = await accounts.passkeysOf(ctx.db, open.account.id);
-  const options = await generateRegistrationOptions({
-    rpName: rp.rpName,
-    rpID: rp.rpID,
-    userName: open.account.email,
-    userDisplayName: open.account.name,
-    userID: new TextEncoder().encode(open.account.id),
-    attestationType: 'none',
-    excludeCredentials: existing.map((p) => ({ id: p.id })),
-    authenticatorSelection: { residentKey: 'required', userVerification: 'required' },
-  });
+  const options = await registrationCeremonyOptions(
+    ctx.baseUrl,
+    { id: open.account.id, name: open.account.email, displayName: open.account.name },
+    existing.map((p) => p.id),
+  );
   await accounts.setChallenge(ctx.db, session.id, options.challenge);
   return options;
 }
@@ -165,32 +216,11 @@ export async function enrolPasskey(ctx: ConsoleContext, session: Session, token:
   const open = await openInvite(ctx, token);
   if (!open) throw new AppError('not_found', 'this enrolment link is not valid: it was used, it expired (24 h), or it never existed');
   if (!challenge) throw new AppError('conflict', 'no passkey enrolment was started here, or it was used; try again');
-  const rp = relyingParty(ctx.baseUrl);
-  let info: NonNullable<Awaited<ReturnType<typeof verifyRegistrationResponse>>['registrationInfo']>;
-  try {
-    const r = await verifyRegistrationResponse({
-      response,
-      expectedChallenge: challenge,
-      expectedOrigin: rp.origin,
-      expectedRPID: rp.rpID,
-      requireUserVerification: true,
-    });
-    if (!r.verified || !r.registrationInfo) throw new Error('not verified');
-    info = r.registrationInfo;
-  } catch {
-    throw new AppError('invalid', 'the passkey could not be verified; try again', { field: 'passkey' });
-  }
+  const credential = await verifiedRegistration(ctx.baseUrl, challenge, response);
   const at = ctx.clock.now();
   await completeEnrolment(ctx, open, 'passkey', async (tx) => {
-    if (await accounts.findPasskey(tx, info.credential.id)) throw new AppError('conflict', 'this passkey is registered already');
-    await accounts.insertPasskey(tx, {
-      id: info.credential.id,
-      accountId: open.account.id,
-      publicKey: info.credential.publicKey,
-      counter: info.credential.counter,
-      transports: info.credential.transports ?? [],
-      at,
-    });
+    if (await accounts.findPasskey(tx, credential.id)) throw new AppError('conflict', 'this passkey is registered already');
+    await accounts.insertPasskey(tx, { ...credential, accountId: open.account.id, at });
   });
 }
 

@@ -1,5 +1,5 @@
 /** The vendor portal's tables (issue 15; migration 0012). */
-import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated, JSONColumnType, Selectable } from 'kysely';
 
 type Instant = ColumnType<Date, Date | string, Date | string>;
 
@@ -33,6 +33,8 @@ export interface VendorSessionTable {
   last_seen_at: Instant;
   expires_at: Instant;
   ended_at: Instant | null;
+  /** The passkey ceremony under way in this session (migration 0015): good for one ceremony. */
+  challenge: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Invitations, links sent, sign-ins, failures, sign-outs and disabling of vendor users: append-only. */
@@ -40,9 +42,21 @@ export interface VendorSignInTable {
   id: Generated<number>;
   user_id: string | null;
   email: string;
-  kind: 'invited' | 'link_sent' | 'signed_in' | 'failed' | 'signed_out' | 'disabled';
+  kind: 'invited' | 'link_sent' | 'signed_in' | 'failed' | 'signed_out' | 'disabled' | 'passkey_added' | 'passkey_removed';
   detail: string | null;
   at: Instant;
+}
+
+/** A vendor user's passkey (WebAuthn credential; migration 0015), as the console's staff_passkeys. */
+export interface VendorPasskeyTable {
+  /** The credential id, base64url. */
+  id: string;
+  user_id: string;
+  public_key: Buffer;
+  counter: ColumnType<string | number, number, number>;
+  transports: JSONColumnType<string[], string, string>;
+  created_at: Instant;
+  last_used_at: Instant | null;
 }
 
 /** What the integration checker found on a vendor's page (issue 15, "Embedding"; migration 0014). */
@@ -71,6 +85,7 @@ export interface VendorTables {
   vendor_sign_in_links: VendorSignInLinkTable;
   vendor_sessions: VendorSessionTable;
   vendor_sign_ins: VendorSignInTable;
+  vendor_passkeys: VendorPasskeyTable;
   vendor_requests: VendorRequestTable;
   integration_checks: IntegrationCheckTable;
 }

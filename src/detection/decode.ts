@@ -76,6 +76,12 @@ function refuseCorrupt(type: SniffedImageType, cause: unknown): never {
   throw new AppError('invalid', `the image is truncated or does not parse as ${type}`, { field: FIELD, cause });
 }
 
+/** Every pixel fully opaque (RGBA). */
+function opaque(rgba: Buffer): boolean {
+  for (let k = 3; k < rgba.length; k += 4) if (rgba[k] !== 255) return false;
+  return true;
+}
+
 export async function decodeImage(bytes: Buffer, limits: ImageLimits = DEFAULT_IMAGE_LIMITS): Promise<DecodedImage> {
   if (bytes.length > limits.maxBytes) {
     throw new AppError('too_large', `the image is larger than ${limits.maxBytes} bytes`, { field: FIELD });
@@ -126,15 +132,15 @@ export async function decodeImage(bytes: Buffer, limits: ImageLimits = DEFAULT_I
     input = () => sharp(bytes, base).rotate();
   }
 
-  // the raw pixels and the clean PNG come from the same pipeline, decoded side by side (two cores);
-  // the PNG is written fast (level 1): it is kept for evidence, not served
+  // decoded once: the raw pixels are judged, and the clean PNG is written from them (fast, level 1: it is kept for
+  // evidence, not served; without an alpha channel when every pixel is opaque)
   let raw: { data: Buffer; info: OutputInfo };
   let normalisedPng: Buffer;
   try {
-    [raw, normalisedPng] = await Promise.all([
-      input().toColourspace('srgb').ensureAlpha().raw().toBuffer({ resolveWithObject: true }),
-      input().toColourspace('srgb').png({ compressionLevel: 1 }).toBuffer(),
-    ]);
+    raw = await input().toColourspace('srgb').ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    const { width: w, height: h } = raw.info;
+    const png = sharp(raw.data, { raw: { width: w, height: h, channels: 4 } });
+    normalisedPng = await (!meta.hasAlpha || opaque(raw.data) ? png.removeAlpha() : png).png({ compressionLevel: 1 }).toBuffer();
   } catch (cause) {
     if (cause instanceof Error && /pixel limit/i.test(cause.message)) {
       throw new AppError('too_large', `the image has more than ${limits.maxPixels} pixels`, { field: FIELD, cause });

@@ -4,8 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AppError } from '../errors';
+import { fromRoot } from '../paths';
 
 export type MarkVariant = 'colour' | 'mono';
 export const MARK_VARIANTS: readonly MarkVariant[] = ['colour', 'mono'];
@@ -18,11 +18,12 @@ export interface MarkMasters {
 }
 
 /** `assets/mark` at the project root, resolved from this module's location. */
-export const DEFAULT_MARK_DIR = fileURLToPath(new URL('../../assets/mark/', import.meta.url));
+/** The official masters shipped with certmark (assets/mark/). */
+export const defaultMarkDir = (): string => fromRoot('assets', 'mark');
 
 const FILES: Record<MarkVariant, string> = { colour: 'colour.svg', mono: 'mono.svg' };
 
-export async function loadMarkMasters(dir: string = DEFAULT_MARK_DIR): Promise<MarkMasters> {
+export async function loadMarkMasters(dir: string = defaultMarkDir()): Promise<MarkMasters> {
   const read = async (variant: MarkVariant): Promise<Buffer> => {
     const bytes = await readFile(join(dir, FILES[variant]));
     if (!/<svg[\s>]/.test(bytes.subarray(0, 512).toString('utf8'))) {

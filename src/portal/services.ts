@@ -95,6 +95,17 @@ export async function vendorServiceView(db: Db, clock: Clock, service: ServiceRo
     renewal: renewalOf(period?.validThrough ?? null, !!state.closure, today),
     investigations: oversight.investigations.filter((i) => i.answer === null),
     improvements: oversight.improvements.filter((i) => i.completedAt === null),
+    // Arts. 15.1, 16.1: the requests staff have judged, with the outcome (not staff's notes), newest first
+    judged: [
+      ...oversight.investigations.flatMap((i) =>
+        i.answer
+          ? [{ kind: 'investigation' as const, id: i.id, asked: i.subject, at: i.answer.at, satisfactory: i.answer.satisfactory as boolean | null }]
+          : [],
+      ),
+      ...oversight.improvements.flatMap((i) =>
+        i.completedAt ? [{ kind: 'improvement' as const, id: i.id, asked: i.content, at: i.completedAt, satisfactory: null }] : [],
+      ),
+    ].sort((a, b) => b.at.getTime() - a.at.getTime()),
     emergencies: oversight.emergencies.filter((e) => e.closedAt === null),
     filings: vendorFilingsOf(events),
     certificateOutstanding: !!state.closure && !state.closure.certificateReturned, // Arts. 10.8, 13.3

@@ -119,3 +119,72 @@ export async function recordVendorSignIn(
 export async function vendorSignInsOf(db: Db, userId: string, limit: number) {
   return db.selectFrom('vendor_sign_ins').selectAll().where('user_id', '=', userId).orderBy('id', 'desc').limit(limit).execute();
 }
+
+// --- Passkeys (migration 0015) and the session's passkey challenge
+
+export async function setVendorChallenge(db: Db, sessionId: string, challenge: string | null): Promise<void> {
+  await db.updateTable('vendor_sessions').set({ challenge }).where('id_hash', '=', hashSecret(sessionId)).execute();
+}
+
+/** Takes the session's passkey challenge: it is good for one ceremony only. */
+export async function takeVendorChallenge(tx: Tx, sessionId: string): Promise<string | null> {
+  const row = await tx
+    .selectFrom('vendor_sessions')
+    .select('challenge')
+    .where('id_hash', '=', hashSecret(sessionId))
+    .where('ended_at', 'is', null)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row?.challenge) return null;
+  await tx.updateTable('vendor_sessions').set({ challenge: null }).where('id_hash', '=', hashSecret(sessionId)).execute();
+  return row.challenge;
+}
+
+export async function insertVendorPasskey(
+  tx: Tx,
+  p: { id: string; userId: string; publicKey: Uint8Array; counter: number; transports: string[]; at: Date },
+): Promise<void> {
+  await tx
+    .insertInto('vendor_passkeys')
+    .values({
+      id: p.id,
+      user_id: p.userId,
+      public_key: Buffer.from(p.publicKey),
+      counter: p.counter,
+      transports: JSON.stringify(p.transports),
+      created_at: p.at,
+      last_used_at: null,
+    })
+    .execute();
+}
+
+export async function findVendorPasskey(db: Db, id: string) {
+  return db.selectFrom('vendor_passkeys').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function vendorPasskeysOf(db: Db, userId: string) {
+  return db
+    .selectFrom('vendor_passkeys')
+    .select(['id', 'transports', 'created_at', 'last_used_at'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+/** Moves the signature counter on, only forwards: false when another sign-in got there first. */
+export async function useVendorPasskey(tx: Tx, id: string, oldCounter: number, newCounter: number, at: Date): Promise<boolean> {
+  const r = await tx
+    .updateTable('vendor_passkeys')
+    .set({ counter: newCounter, last_used_at: at })
+    .where('id', '=', id)
+    .where('counter', '=', oldCounter)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Removes one of the user's passkeys: false when the user has no such passkey. */
+export async function deleteVendorPasskey(tx: Tx, userId: string, id: string): Promise<boolean> {
+  const r = await tx.deleteFrom('vendor_passkeys').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}

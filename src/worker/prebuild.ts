@@ -8,7 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildWidget } from '../../widget/build';
-import { SITE_CSS_FILE } from '../deps';
+import { siteCssFile } from '../deps';
 import { loadMarkMasters, MARK_VARIANTS } from '../mark/masters';
 import { NOTICE_TEXT, noticePng, type NoticeLang, type NoticeReason } from '../mark/notice';
 import { MARK_WIDTHS, rasteriseSvg } from '../mark/render';
@@ -34,7 +34,7 @@ export async function prebuildWorkerAssets(dir: string = WORKER_DIST): Promise<{
     `export const masters = ${JSON.stringify({ colour: masters.colour.toString('utf8'), mono: masters.mono.toString('utf8') })};`,
     `export const markPngs = ${JSON.stringify(marks)};`,
     `export const noticePngs = ${JSON.stringify(notices)};`,
-    `export const siteCss = ${JSON.stringify(await readFile(SITE_CSS_FILE, 'utf8'))};`,
+    `export const siteCss = ${JSON.stringify(await readFile(siteCssFile(), 'utf8'))};`,
     '',
   ].join('\n');
   await mkdir(dir, { recursive: true });

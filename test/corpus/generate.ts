@@ -31,15 +31,15 @@ export interface CorpusOptions {
   renderer?: MarkRenderer;
 }
 
-const WHITE = { r: 255, g: 255, b: 255, alpha: 1 };
-const DARK: Record<MarkVariant, string> = { colour: '#1f2937', mono: '#6b7280' };
+export const WHITE = { r: 255, g: 255, b: 255, alpha: 1 };
+export const DARK: Record<MarkVariant, string> = { colour: '#1f2937', mono: '#6b7280' };
 
-async function rgba(png: Buffer) {
+export async function rgba(png: Buffer) {
   return sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
 }
 
 /** Bounding box of the opaque pixels. */
-async function inkBox(png: Buffer) {
+export async function inkBox(png: Buffer) {
   const { data, info } = await rgba(png);
   let x0 = info.width;
   let y0 = info.height;
@@ -57,11 +57,11 @@ async function inkBox(png: Buffer) {
   return { left: x0, top: y0, width: x1 - x0 + 1, height: y1 - y0 + 1, imgW: info.width, imgH: info.height };
 }
 
-const onWhite = (png: Buffer) => sharp(png).flatten({ background: WHITE }).png().toBuffer();
-const jpeg = (png: Buffer, quality: number, bg = '#ffffff') => sharp(png).flatten({ background: bg }).jpeg({ quality }).toBuffer();
+export const onWhite = (png: Buffer) => sharp(png).flatten({ background: WHITE }).png().toBuffer();
+export const jpeg = (png: Buffer, quality: number, bg = '#ffffff') => sharp(png).flatten({ background: bg }).jpeg({ quality }).toBuffer();
 
 /** The mark centred on a background SVG scene of its own size plus padding. */
-async function onScene(mark: Buffer, width: number, scene: (w: number, h: number) => string): Promise<Buffer> {
+export async function onScene(mark: Buffer, width: number, scene: (w: number, h: number) => string): Promise<Buffer> {
   const pad = Math.round(width * 0.2);
   const size = width + 2 * pad;
   return sharp(Buffer.from(scene(size, size)))
@@ -70,7 +70,7 @@ async function onScene(mark: Buffer, width: number, scene: (w: number, h: number
     .toBuffer();
 }
 
-async function tint(png: Buffer, colour: string): Promise<Buffer> {
+export async function tint(png: Buffer, colour: string): Promise<Buffer> {
   const { data, info } = await rgba(png);
   const [r, g, b] = [1, 3, 5].map((i) => parseInt(colour.slice(i, i + 2), 16));
   for (let k = 0; k < data.length; k += 4) {
@@ -84,7 +84,7 @@ async function tint(png: Buffer, colour: string): Promise<Buffer> {
 }
 
 /** Clears (to transparent, or paints white) one rectangle of the image. */
-async function mask(png: Buffer, rect: { left: number; top: number; width: number; height: number }, white: boolean) {
+export async function mask(png: Buffer, rect: { left: number; top: number; width: number; height: number }, white: boolean) {
   const { data, info } = await rgba(png);
   for (let y = rect.top; y < rect.top + rect.height; y++) {
     for (let x = rect.left; x < rect.left + rect.width; x++) {
@@ -98,7 +98,7 @@ async function mask(png: Buffer, rect: { left: number; top: number; width: numbe
     .toBuffer();
 }
 
-function seededNoise(width: number, height: number, seed: number): Buffer {
+export function seededNoise(width: number, height: number, seed: number): Buffer {
   let s = seed >>> 0;
   const next = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const data = Buffer.alloc(width * height * 3);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MARK_DIR, loadMarkMasters } from '../../src/mark/masters.js';
+import { defaultMarkDir, loadMarkMasters } from '../../src/mark/masters.js';
 import { MARK_WIDTHS, createMarkRenderer, nearestMarkWidth } from '../../src/mark/render.js';
 
 const masters = await loadMarkMasters();
@@ -11,7 +11,7 @@ const renderer = createMarkRenderer(masters);
 
 describe('Art. 10: the two official masters', () => {
   it('loads the colour and the monochrome master from assets/mark by default', async () => {
-    expect(DEFAULT_MARK_DIR.replace(/\\/g, '/')).toMatch(/assets\/mark\/?$/);
+    expect(defaultMarkDir().replace(/\\/g, '/')).toMatch(/assets\/mark\/?$/);
     expect(masters.colour.toString('utf8')).toMatch(/^<svg[\s>]/);
     expect(masters.mono.toString('utf8')).toMatch(/^<svg[\s>]/);
   });

@@ -58,7 +58,7 @@ describe('filing end to end, with no script', () => {
       await v.page.getByRole('link', { name: '更新申請（第12条第1項）' }).click();
       await v.page.getByRole('button', { name: '届け出る' }).click(); // empty: the errors, inline
       await v.page.locator('#f-selfDeclaration-statement-error').waitFor();
-      await v.page.getByLabel('認定マークを規程に従って使用していることを申告します（第10条第7号）').check();
+      await v.page.getByLabel('認定マークを規程に従って使用していることを申告します（第10条第7項）').check();
       await v.page.getByLabel('自己申告の内容').fill('規程どおり使用しました');
       await v.page.getByRole('button', { name: '届け出る' }).click();
       await v.page.waitForURL(`${s.origin}/vendor/services/${svc.number}#filings-h`);

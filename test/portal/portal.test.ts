@@ -3,7 +3,10 @@ import { checkRegister } from '../../src/domain/register-check';
 import { SIGN_IN_LINK_NOTICE } from '../../src/notices/ids';
 import { noticeForStaff, resendNotice } from '../../src/notices/staff';
 import { disableVendorUser } from '../../src/portal/users';
+import { inTransaction } from '../../src/db/database';
+import { insertVendorPasskey } from '../../src/repositories/vendor-users';
 import { certifiedService, ok, op } from '../admin/fixtures';
+import { crawlerKey, markPng, postSighting, verifyUrl } from '../sightings/support';
 import { testApp, type TestApp } from '../support/app';
 import { Client, latestLink, portalCtx, portalSignIn, vendorPerson, type VendorPerson } from './support';
 
@@ -180,12 +183,28 @@ describe('isolation: one vendor’s user reaches nothing of another vendor’s, 
       const files = typeof n.attachments === 'string' ? JSON.parse(n.attachments) : n.attachments;
       for (const f of files as { sha256: string }[]) paths.push(`/vendor/notices/${n.id}/files/${f.sha256}`);
     }
+    // their misuse case (the mark still shown for their revoked service) and its image, through either service
+    const key = (await crawlerKey(t)).key;
+    const seen = { image: await markPng(), pageUrl: 'https://clinic.example.jp/', linkHref: verifyUrl(theirs.number), seenAt: t.clock.now().toISOString() };
+    expect((await postSighting(t, key, seen)).status).toBe(201);
+    const k = await t.database.db.selectFrom('misuse_cases').select('id').where('service_id', '=', theirs.id).executeTakeFirstOrThrow();
+    const img = await t.database.db.selectFrom('sightings').select('image_sha256').where('service_id', '=', theirs.id).executeTakeFirstOrThrow();
+    for (const service of [theirs.number, theirs.id, mine.number]) {
+      paths.push(`/vendor/services/${service}/cases/${k.id}`, `/vendor/services/${service}/cases/${k.id}/images/${img.image_sha256}`);
+    }
     for (const path of paths) {
       const res = await c.request(path);
       expect(res.status, path).toBe(404);
       const html = await res.text();
       expect(html, path).not.toContain('よその');
     }
+    // another vendor's user's passkey cannot be removed
+    await inTransaction(t.database.db, (tx) =>
+      insertVendorPasskey(tx, { id: 'their-passkey', userId: them.id, publicKey: new Uint8Array(32), counter: 0, transports: [], at: t.clock.now() }),
+    );
+    const csrf = await c.csrf('/vendor/account');
+    expect((await c.request('/vendor/account/passkeys/their-passkey/remove', { form: { _csrf: csrf } })).status).toBe(404);
+    expect(await t.database.db.selectFrom('vendor_passkeys').select('id').where('id', '=', 'their-passkey').execute()).toHaveLength(1);
   });
 
   it('lets a vendor admin manage their own vendor’s users only', async () => {

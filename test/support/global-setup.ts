@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect } from 'kysely';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +35,10 @@ export default async function setup(project: TestProject) {
     await pglite.close();
   }
   project.provide('pgliteTemplate', file);
+  // the server the process tests start (bench/lib.ts startCertmark) is the bundle `npm start` runs: built once here,
+  // not by each test file at once
+  execFileSync('npm', ['run', '--silent', 'build:server'], { stdio: 'inherit' });
+  process.env.CERTMARK_SERVER_BUILT = '1';
   return async () => {
     if (url) await dropTestSchemas(url);
     await rm(dir, { recursive: true, force: true });

@@ -15,6 +15,12 @@ export interface SelfDeclaration {
   statement: string;
 }
 
+/** A PDF filed with an answer (src/documents/filing.ts): its SHA-256 and the name it was filed under. */
+export interface FiledAttachment {
+  sha256: string;
+  name: string;
+}
+
 /** Every lifecycle event, by type, with its payload and the article it records. */
 export interface EventPayloads {
   'vendor.registered': { vendorId: string };
@@ -46,10 +52,14 @@ export interface EventPayloads {
   'emergency.closed': { emergencyId: string; report: string };
   'investigation.requested': { investigationId: string; subject: string; dueOn: CalendarDate };
   'investigation.answered': { investigationId: string; summary: string; satisfactory: boolean };
+  /** Art. 15.1: the vendor's explanation or materials, filed through the portal; staff judge it with `investigation.answered`. Never public. */
+  'investigation.response_filed': { investigationId: string; text: string; documents: FiledAttachment[] };
   /** `investigationId`: the Art. 15 investigation it follows (Art. 16.1); absent on events before it was required. */
   'improvement.requested': { improvementId: string; investigationId?: string; content: string; dueOn: CalendarDate; publish: boolean };
   'improvement.published': { improvementId: string };
   'improvement.completed': { improvementId: string; note: string };
+  /** Art. 16.1: the vendor's report of the improvement made, filed through the portal; staff judge it with `improvement.completed`. Never public. */
+  'improvement.report_filed': { improvementId: string; text: string; documents: FiledAttachment[] };
   /**
    * Art. 17.2: `notice` is the text of the written notice when one was produced, else null; `noticeSentBy` says
    * how it went out (absent on events before it was recorded, whose `notice` is what staff entered).
@@ -144,9 +154,11 @@ export const EVENT_ARTICLES: Record<EventType, string | null> = {
   'emergency.closed': 'Art. 14',
   'investigation.requested': 'Art. 15',
   'investigation.answered': 'Art. 15',
+  'investigation.response_filed': 'Art. 15.1',
   'improvement.requested': 'Art. 16.1',
   'improvement.published': 'Art. 16.2',
   'improvement.completed': 'Art. 16.1',
+  'improvement.report_filed': 'Art. 16.1',
   'service.revoked': 'Art. 17.1',
   'committee.opinion_given': 'Art. 7',
   'notice.delivered': 'Art. 17.2',

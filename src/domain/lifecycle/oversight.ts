@@ -1,7 +1,7 @@
 import { AppError, invalid } from '../../errors';
 import type { CalendarDate } from '../calendar';
 import { newId, onService, requireStatus, type LifecycleContext, enteredDay } from './context';
-import type { LifecycleEvent } from './events';
+import type { FiledAttachment, LifecycleEvent } from './events';
 
 const SUPERVISED = ['certified', 'renewal_pending', 'expired'] as const;
 
@@ -13,11 +13,20 @@ export interface Emergency {
   reports: { at: Date; report: string }[];
   closedAt: Date | null;
 }
+/** What the vendor filed in answer to a request (Arts. 15.1, 16.1), through the portal: confidential (Art. 20). */
+export interface VendorResponse {
+  at: Date;
+  actor: string;
+  text: string;
+  documents: FiledAttachment[];
+}
 export interface Investigation {
   id: string;
   subject: string;
   dueOn: CalendarDate;
   requestedAt: Date;
+  /** The vendor's answers so far; with no `answer` yet, they await staff's judgement. */
+  responses: VendorResponse[];
   answer: { at: Date; summary: string; satisfactory: boolean } | null;
   overdue: boolean;
 }
@@ -28,9 +37,15 @@ export interface Improvement {
   dueOn: CalendarDate;
   requestedAt: Date;
   publishedAt: Date | null;
+  /** The vendor's reports of what was done; with no `completedAt` yet, they await staff's judgement. */
+  reports: VendorResponse[];
   completedAt: Date | null;
   overdue: boolean;
 }
+
+/** An open request the vendor has answered: received, awaiting staff's judgement (Arts. 15.1, 16.1). */
+export const awaitingJudgement = (r: Investigation | Improvement): boolean =>
+  'subject' in r ? !r.answer && r.responses.length > 0 : !r.completedAt && r.reports.length > 0;
 
 /** Art. 14–16, folded from the events. Confidential except improvements with publishedAt (Art. 16.2). */
 export function oversightOf(events: readonly LifecycleEvent[], today: CalendarDate) {
@@ -63,10 +78,16 @@ export function oversightOf(events: readonly LifecycleEvent[], today: CalendarDa
           subject: e.payload.subject,
           dueOn: e.payload.dueOn,
           requestedAt: e.at,
+          responses: [],
           answer: null,
           overdue: false,
         });
         break;
+      case 'investigation.response_filed': {
+        const inv = investigations.get(e.payload.investigationId);
+        if (inv) inv.responses.push({ at: e.at, actor: e.actor, text: e.payload.text, documents: e.payload.documents });
+        break;
+      }
       case 'investigation.answered': {
         const inv = investigations.get(e.payload.investigationId);
         if (inv) inv.answer = { at: e.at, summary: e.payload.summary, satisfactory: e.payload.satisfactory };
@@ -80,6 +101,7 @@ export function oversightOf(events: readonly LifecycleEvent[], today: CalendarDa
           dueOn: e.payload.dueOn,
           requestedAt: e.at,
           publishedAt: e.payload.publish ? e.at : null,
+          reports: [],
           completedAt: null,
           overdue: false,
         });
@@ -87,6 +109,11 @@ export function oversightOf(events: readonly LifecycleEvent[], today: CalendarDa
       case 'improvement.published': {
         const imp = improvements.get(e.payload.improvementId);
         if (imp && !imp.publishedAt) imp.publishedAt = e.at;
+        break;
+      }
+      case 'improvement.report_filed': {
+        const imp = improvements.get(e.payload.improvementId);
+        if (imp) imp.reports.push({ at: e.at, actor: e.actor, text: e.payload.text, documents: e.payload.documents });
         break;
       }
       case 'improvement.completed': {
@@ -97,9 +124,9 @@ export function oversightOf(events: readonly LifecycleEvent[], today: CalendarDa
       default:
     }
   }
-  // Art. 15: overdue requests are visible.
-  for (const inv of investigations.values()) inv.overdue = !inv.answer && today > inv.dueOn;
-  for (const imp of improvements.values()) imp.overdue = !imp.completedAt && today > imp.dueOn;
+  // Art. 15: overdue requests are visible; one the vendor has answered waits on staff, not on the vendor.
+  for (const inv of investigations.values()) inv.overdue = !inv.answer && inv.responses.length === 0 && today > inv.dueOn;
+  for (const imp of improvements.values()) imp.overdue = !imp.completedAt && imp.reports.length === 0 && today > imp.dueOn;
   return { emergencies: [...emergencies.values()], investigations: [...investigations.values()], improvements: [...improvements.values()] };
 }
 
@@ -200,5 +227,38 @@ export async function completeImprovement(ctx: LifecycleContext, serviceId: stri
     if (!imp) throw new AppError('not_found', `no improvement request ${improvementId} for this service`, { field: 'improvement' });
     if (imp.completedAt) throw new AppError('conflict', 'the improvement request is already completed', { article: 'Art. 16.1' });
     return { events: [{ type: 'improvement.completed', payload: { improvementId, note: input.note } }] };
+  });
+}
+
+/**
+ * Art. 15.1: the vendor's explanation or materials in answer to an open investigation request (`documents`: PDFs
+ * already filed for the service in the same transaction). Staff judge it afterwards (`recordInvestigationAnswer`).
+ */
+export async function fileInvestigationResponse(
+  ctx: LifecycleContext,
+  serviceId: string,
+  investigationId: string,
+  input: { text: string; documents: FiledAttachment[] },
+) {
+  return onService(ctx, serviceId, (v) => {
+    const inv = oversightOf(v.events, v.today).investigations.find((x) => x.id === investigationId);
+    if (!inv) throw new AppError('not_found', `no investigation ${investigationId} for this service`, { field: 'request' });
+    if (inv.answer) throw new AppError('conflict', 'the investigation has already been judged', { article: 'Art. 15' });
+    return { events: [{ type: 'investigation.response_filed', payload: { investigationId, text: input.text, documents: input.documents } }] };
+  });
+}
+
+/** Art. 16.1: the vendor's report of the improvement made, while the request is open. Staff close it (`completeImprovement`). */
+export async function fileImprovementReport(
+  ctx: LifecycleContext,
+  serviceId: string,
+  improvementId: string,
+  input: { text: string; documents: FiledAttachment[] },
+) {
+  return onService(ctx, serviceId, (v) => {
+    const imp = oversightOf(v.events, v.today).improvements.find((x) => x.id === improvementId);
+    if (!imp) throw new AppError('not_found', `no improvement request ${improvementId} for this service`, { field: 'request' });
+    if (imp.completedAt) throw new AppError('conflict', 'the improvement request is already completed', { article: 'Art. 16.1' });
+    return { events: [{ type: 'improvement.report_filed', payload: { improvementId, text: input.text, documents: input.documents } }] };
   });
 }

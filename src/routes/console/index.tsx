@@ -9,6 +9,7 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { requestLogger } from '../../http/middleware';
+import { fromRoot } from '../../paths';
 import { asKnownError, problemStatus } from '../../http/problem';
 import { consoleScript } from '../../console/script';
 import { ConsoleErrorPage } from '../../views/console/auth-pages';
@@ -17,7 +18,7 @@ import { guardWrites, langOf, page, signedIn, withSession, type ConsoleEnv } fro
 import { screenRoutes } from './screens';
 
 /** Resolved at the first request, never at import: the Workers bundle imports this module and has no file URLs. */
-const cssFile = () => new URL('../../../assets/console.css', import.meta.url);
+const cssFile = () => fromRoot('assets', 'console.css');
 
 export function consoleRoutes() {
   const r = new Hono<ConsoleEnv>();

@@ -6,6 +6,8 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { accountById, disableStaffAccount, inviteStaff, listAccounts } from '../../console/accounts';
 import { dashboard } from '../../console/dashboard';
+import { integrationForStaff } from '../../console/integration';
+import { documentForStaff } from '../../documents/filing';
 import { readAuditLog } from '../../domain/confidential';
 import { resolveService, staffServiceList, staffServiceView } from '../../domain/lifecycle/staff-view';
 import { AppError } from '../../errors';
@@ -85,7 +87,30 @@ export function screenRoutes() {
             sightings: Number(k.sightings_count),
             lastSeenAt: new Date(k.last_seen_at),
           }));
-    return page(c, <ServicePage lang={lang} staff={who} csrf={session(c)!.csrf} s={view} tokens={tokens} notices={notices} cases={cases} />);
+    // the sites' badge checks (issue 15): read only, not the committee's (Art. 7), audited as the rest of the page
+    const integration = who.role === 'committee' ? null : await integrationForStaff(reader(c), service.id);
+    return page(
+      c,
+      <ServicePage lang={lang} staff={who} csrf={session(c)!.csrf} s={view} tokens={tokens} notices={notices} cases={cases} integration={integration} />,
+    );
+  });
+
+  // a filed document (Art. 4 application, answers): as the staff API serves it; not the committee's (Art. 7), audited (Art. 20)
+  r.get('/services/:service/documents/:sha256', async (c) => {
+    requireRole(c, 'admin', 'reviewer', 'auditor', 'delegate');
+    const sha256 = c.req.param('sha256');
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new AppError('not_found', 'no such document');
+    const service = await resolveService(c.get('deps').database.db, c.req.param('service').slice(0, 100)).catch(() => {
+      throw new AppError('not_found', 'no such service');
+    });
+    requireInScope(c, service.id); // Arts. 7, 19
+    const d = await documentForStaff(reader(c), service.id, sha256);
+    return c.body(new Uint8Array(d.bytes), 200, {
+      'Content-Type': d.contentType,
+      'Content-Disposition': 'attachment',
+      'Cache-Control': 'private, no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
   });
 
   r.get('/audit-log', async (c) => {

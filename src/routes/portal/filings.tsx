@@ -20,6 +20,8 @@ import type { Choice } from '../../views/console/operation-fields';
 import { FilingFormPage, serviceRef } from '../../views/portal/filing-pages';
 import { filingText } from '../../views/portal/filing-text';
 import { portalHref } from '../../views/portal/layout';
+import { answerRoutes } from './answers';
+import { applicationRoutes } from './application';
 import { langOf, page, portalSession, type PortalCtx, type PortalEnv, vendorUser } from './context';
 
 type Target = { def: FilingDef; service: ServiceRow; choices: Record<string, Choice[]> };
@@ -132,5 +134,7 @@ export function filingRoutes() {
       throw err;
     }
   });
+  r.route('/', answerRoutes()); // answers to the body's requests (Arts. 15.1, 16.1): ./answers.tsx
+  r.route('/', applicationRoutes()); // an application for a new service (Art. 4): ./application.tsx
   return r;
 }

@@ -33,6 +33,8 @@ import {
   type PortalCtx,
   type PortalEnv,
 } from './context';
+import { accountRoutes, passkeySignInRoutes } from './account';
+import { caseRoutes } from './cases';
 import { filingRoutes } from './filings';
 import { mountSiteRoutes } from './sites';
 
@@ -85,6 +87,8 @@ export function portalRoutes() {
     if (s) await endPortalSession(deps.database.db, deps.clock, s);
     return c.redirect(`/vendor/login?m=out${langOf(c) === 'en' ? '&lang=en' : ''}`, 303);
   });
+
+  r.route('/', passkeySignInRoutes()); // passkeys at /vendor/login (issue 15): ./account.tsx
 
   r.use('*', portalSignedIn);
 
@@ -155,6 +159,8 @@ export function portalRoutes() {
     return c.redirect(portalHref('/vendor/users', langOf(c)), 303);
   });
 
+  r.route('/', accountRoutes()); // the account page and its passkeys: ./account.tsx
+  r.route('/', caseRoutes()); // one misuse case with its evidence: ./cases.tsx
   r.route('/', filingRoutes());
   mountSiteRoutes(r); // sites and embedding (issue 15): ./sites.tsx
   r.get('/*', (c) => {

@@ -12,7 +12,7 @@ const ja = {
   receivedOn: '受付日',
   status: '状態',
   statuses: { pending: '判断待ち', accepted: '受理', declined: '不受理' } as Record<string, string>,
-  usedMarkCorrectly: '認定マークの適正な使用の申告（第10条第7号）',
+  usedMarkCorrectly: '認定マークの適正な使用の申告（第10条第7項）',
   yes: 'あり',
   no: 'なし',
   statement: '自己申告の内容',

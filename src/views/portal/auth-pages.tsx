@@ -2,6 +2,7 @@
 import type { FC } from 'hono/jsx';
 import type { Lang } from '../i18n';
 import { FlashBox, type Flash } from '../console/auth-pages';
+import { PasskeyBox } from './account-pages';
 import { CsrfField, PortalLayout, portalHref } from './layout';
 import { portalText } from './text';
 
@@ -11,15 +12,26 @@ export const PortalSignInPage: FC<{ lang: Lang; csrf: string; flash: Flash | nul
     <PortalLayout lang={lang} title={t.signInTitle} path="/vendor/login" user={null} csrf={csrf}>
       <h1>{t.signInTitle}</h1>
       <FlashBox flash={flash} />
-      <p>{t.signInIntro}</p>
-      <form class="console-form" method="post" action={portalHref('/vendor/login', lang)}>
-        <CsrfField csrf={csrf} />
-        <div class="field">
-          <label for="email">{t.email}</label>
-          <input id="email" name="email" type="email" autocomplete="email" required maxlength={254} value={email} />
-        </div>
-        <button type="submit">{t.sendLink}</button>
-      </form>
+      <PasskeyBox
+        label={t.signInPasskey}
+        hint={t.signInPasskeyHint}
+        kind="sign-in"
+        options="/vendor/passkey/options"
+        verify={portalHref('/vendor/passkey/verify', lang)}
+        csrf={csrf}
+      />
+      <section aria-labelledby="link-h">
+        <h2 id="link-h">{t.signInLink}</h2>
+        <p>{t.signInIntro}</p>
+        <form class="console-form" method="post" action={portalHref('/vendor/login', lang)}>
+          <CsrfField csrf={csrf} />
+          <div class="field">
+            <label for="email">{t.email}</label>
+            <input id="email" name="email" type="email" autocomplete="username webauthn" required maxlength={254} value={email} />
+          </div>
+          <button type="submit">{t.sendLink}</button>
+        </form>
+      </section>
     </PortalLayout>
   );
 };

@@ -14,7 +14,7 @@ const ja = {
   } as Record<string, string>,
   intros: {
     renewal:
-      '有効期限の60日前から30日前までが受付期間です。期間外の申請は事務局にお送りし、事務局が受理の可否を判断します。第10条第7号の自己申告を添えてください。',
+      '有効期限の60日前から30日前までが受付期間です。期間外の申請は事務局にお送りし、事務局が受理の可否を判断します。第10条第7項の自己申告を添えてください。',
     change:
       '第13条第1項第1号（開示事項。第11条第2項による非開示の申出を含みます）と第2号（その他の事項）の変更を届け出ます。変更後のすべての事項を入力してください。',
     emergency: 'サービスの停止、情報の漏えいその他の緊急の事態を通知します。発生日、発見日、講じた措置を記入してください。',
@@ -23,7 +23,7 @@ const ja = {
     'certificate-return': '廃止の届出のあとに認定証を返却したことを届け出ます。',
   } as Record<string, string>,
   fields: {
-    'selfDeclaration.usedMarkCorrectly': '認定マークを規程に従って使用していることを申告します（第10条第7号）',
+    'selfDeclaration.usedMarkCorrectly': '認定マークを規程に従って使用していることを申告します（第10条第7項）',
     'selfDeclaration.statement': '自己申告の内容',
     items: '開示事項（変更後のすべて）',
     note: '変更の内容と理由',
@@ -58,6 +58,11 @@ const ja = {
     'emergency.closed': '緊急時の経過報告（終結）',
     'service.terminated': '廃止の届出',
     'certificate.returned': '認定証の返却',
+    'investigation.response_filed': '調査への回答',
+    'improvement.report_filed': '改善の報告',
+    'service.applied': '認定の申請',
+    'service.registered': 'サービスの登録（申請とともに）',
+    'service.origins_changed': 'マークを表示するサイトの登録',
   } as Record<string, string>,
 };
 
@@ -118,6 +123,11 @@ const en: typeof ja = {
     'emergency.closed': 'Emergency progress report (closed)',
     'service.terminated': 'Termination',
     'certificate.returned': 'Certificate returned',
+    'investigation.response_filed': 'Answer to an investigation',
+    'improvement.report_filed': 'Report of an improvement',
+    'service.applied': 'Application',
+    'service.registered': 'Service registered (with the application)',
+    'service.origins_changed': 'Sites showing the mark registered',
   },
 };
 

@@ -10,8 +10,11 @@ import { FlashBox, type Flash } from '../console/auth-pages';
 import { backOfficeText } from '../console/back-office-text';
 import { DataTable } from '../console/screens';
 import { consoleText } from '../console/text';
+import { RequestsList } from './answer-pages';
+import { applicationHref, applicationText } from './application-pages';
 import { FilingsSection } from './filing-pages';
 import { SitesLinkSection } from './site-pages';
+import { portalCaseHref } from './case-pages';
 import { CsrfField, PortalLayout, portalHref } from './layout';
 import { portalText } from './text';
 
@@ -49,6 +52,11 @@ export const PortalHomePage: FC<Base & { services: ServiceLine[] }> = ({ lang, u
   return (
     <PortalLayout lang={lang} title={t.servicesTitle} path="/vendor/" user={user} csrf={csrf}>
       <h1>{t.servicesTitle}</h1>
+      {user.role === 'admin' ? (
+        <p>
+          <a href={applicationHref(lang)}>{applicationText(lang).link}</a>
+        </p>
+      ) : null}
       {services.length === 0 ? (
         <p>{t.noServices}</p>
       ) : (
@@ -70,6 +78,9 @@ export const PortalHomePage: FC<Base & { services: ServiceLine[] }> = ({ lang, u
           ))}
         </DataTable>
       )}
+      <p>
+        <a href={portalHref('/vendor/account', lang)}>{t.accountLink}</a>
+      </p>
     </PortalLayout>
   );
 };
@@ -129,18 +140,9 @@ export const PortalServicePage: FC<Base & { s: VendorServiceView }> = ({ lang, u
       </dl>
       <section aria-labelledby="requests-h">
         <h2 id="requests-h">{t.requestsTitle}</h2>
-        {requests.length === 0 ? (
-          <p>{t.noRequests}</p>
-        ) : (
-          <ul>
-            {requests.map((r) => (
-              <li>
-                <strong>{r.kind}</strong>: <bdi>{r.text}</bdi> — {t.dueOn} <DateText date={r.dueOn} lang={lang} />
-                {r.overdue ? <strong class="overdue">（{t.overdue}）</strong> : null}
-              </li>
-            ))}
-          </ul>
-        )}
+        {requests.length === 0 ? <p>{t.noRequests}</p> : null}
+        {/* each open request with its answer link (Arts. 15.1, 16.1), and those judged: ./answer-pages.tsx */}
+        <RequestsList lang={lang} s={s} labels={t} />
       </section>
       <FilingsSection lang={lang} s={s} />
       <SitesLinkSection lang={lang} s={s} />
@@ -156,7 +158,9 @@ export const PortalServicePage: FC<Base & { s: VendorServiceView }> = ({ lang, u
           <DataTable caption={t.casesTitle} head={[t.finding, t.page, t.sightings, t.lastSeen, t.caseStatus]}>
             {s.cases.map((k) => (
               <tr>
-                <td>{b.findings[k.finding] ?? k.finding}</td>
+                <td>
+                  <a href={portalCaseHref(lang, s.number ?? s.id, k.id)}>{b.findings[k.finding] ?? k.finding}</a>
+                </td>
                 <td class="mono">
                   <bdi>{k.pageUrl}</bdi>
                 </td>

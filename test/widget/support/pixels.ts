@@ -1,13 +1,14 @@
 /** The mark as the browser drew it, compared with the official master rendered by sharp at the same size. */
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { DEFAULT_MARK_DIR } from '../../../src/mark/masters';
+import { defaultMarkDir } from '../../../src/mark/masters';
 import type { Rect } from './browser';
 
 /** RGB pixels of assets/mark/colour.svg at `size` x `size` on white (the badge's own background). */
 export async function officialMark(size: number): Promise<Buffer> {
-  const svg = await readFile(`${DEFAULT_MARK_DIR}colour.svg`);
+  const svg = await readFile(join(defaultMarkDir(), 'colour.svg'));
   return sharp(svg, { density: 300 }).resize(size, size).flatten({ background: '#ffffff' }).removeAlpha().raw().toBuffer();
 }
 

@@ -1,0 +1,71 @@
+/** The console's words for the integration checks on a service's page (issue 15, "Embedding"), Japanese first. */
+import type { IntegrationFailure } from '../../console/integration';
+import type { Lang } from '../i18n';
+
+const ja = {
+  title: '表示の確認（事業者のサイト）',
+  hint: '確認済みの各サイトについて、認定バッジの表示の確認（バッジの有無、表示、確認ページへのリンク、改変、CSP）の最新の結果です。閲覧のみです。',
+  noSites: '確認済みのサイトはありません。',
+  noCheck: 'まだ確認していません。',
+  origin: 'サイト（オリジン）',
+  checkedAt: '確認日時',
+  page: 'ページ',
+  present: 'バッジ',
+  renders: '表示',
+  links: '確認ページへのリンク',
+  unaltered: '改変なし',
+  cspScript: 'CSP：スクリプト',
+  cspMark: 'CSP：マーク',
+  findings: '結果',
+  requestedBy: (who: string) => `依頼者: ${who}`,
+  yes: 'はい',
+  no: 'いいえ',
+  csp: { allowed: '許可', blocked: 'ブロック', not_seen: '未確認' } as Record<string, string>,
+  fine: '問題はありません。',
+  failures: {
+    notOpened: 'ページを開けませんでした',
+    noBadge: 'ページに認定バッジがありません',
+    notRendered: '認定バッジが正しく表示されていません',
+    noLink: '認定バッジが確認ページにリンクしていません',
+    altered: 'ページが認定バッジや認定マークを改変しています',
+    cspScript: 'ページの CSP がウィジェットのスクリプトをブロックしています',
+    cspMark: 'ページの CSP が認定マークの画像をブロックしています',
+    refused: '拒否したリクエストがあります',
+  } satisfies Record<IntegrationFailure, string> as Record<IntegrationFailure, string>,
+  refused: (n: number) => `拒否したリクエスト ${n} 件`,
+};
+
+const en: typeof ja = {
+  title: 'Badge checks (the vendor’s sites)',
+  hint: 'For each verified site, the newest result of the badge check (badge present, renders, links to verification, unaltered, CSP). Read only.',
+  noSites: 'No verified site.',
+  noCheck: 'No check yet.',
+  origin: 'Site (origin)',
+  checkedAt: 'Checked',
+  page: 'Page',
+  present: 'Badge present',
+  renders: 'Renders',
+  links: 'Links to verification',
+  unaltered: 'Unaltered',
+  cspScript: 'CSP allows the script',
+  cspMark: 'CSP allows the mark',
+  findings: 'Findings',
+  requestedBy: (who: string) => `Requested by ${who}`,
+  yes: 'yes',
+  no: 'no',
+  csp: { allowed: 'allowed', blocked: 'blocked', not_seen: 'not seen' },
+  fine: 'No problem found.',
+  failures: {
+    notOpened: 'The page could not be opened',
+    noBadge: 'There is no badge on the page',
+    notRendered: 'The badge does not render properly',
+    noLink: 'The badge does not link to the verification page',
+    altered: 'The page alters the badge or the mark',
+    cspScript: 'The page’s CSP blocks the widget script',
+    cspMark: 'The page’s CSP blocks the mark',
+    refused: 'Some requests were refused',
+  },
+  refused: (n: number) => `${n} requests refused`,
+};
+
+export const integrationText = (lang: Lang) => (lang === 'en' ? en : ja);
