@@ -209,6 +209,14 @@ describe('bad input: 400 with the error by its control, and nothing stored', () 
     expect(await rows()).toEqual(before);
   });
 
+  it('refuses a body over the portal’s bound with 413 before reading it, and stores nothing', async () => {
+    const before = await rows();
+    const big = [1, 2, 3, 4, 5, 6].map((i) => ({ name: `${i}.pdf`, bytes: pdf(`huge-${i}`, MAX_DOCUMENT_BYTES - 64) }));
+    const res = await answer(vc, svc.number, inv, { text: '説明', files: big });
+    expect(res.status).toBe(413);
+    expect(await rows()).toEqual(before);
+  });
+
   it('keeps the text sent when a file is refused', async () => {
     const res = await answer(vc, svc.number, inv, { text: '残しておく説明', files: [{ name: 'x.png', bytes: Buffer.from('not a pdf 0123456789') }] });
     expect(res.status).toBe(400);

@@ -5,6 +5,7 @@
  */
 import { Hono } from 'hono';
 import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { SIGN_IN_RATE } from '../../console/policy';
@@ -12,6 +13,7 @@ import { AppError } from '../../errors';
 import { requestLogger } from '../../http/middleware';
 import { asKnownError, problemStatus } from '../../http/problem';
 import { rateLimiter } from '../../http/rate-limit';
+import { MAX_ANSWER_BODY } from '../../portal/answers';
 import { endPortalSession } from '../../portal/sessions';
 import { vendorNotice, vendorNoticeFile, vendorServiceList, vendorServiceOf, vendorServiceView } from '../../portal/services';
 import { disableVendorUser, inviteVendorUser, requestSignInLink, signInWithLink, vendorUsers } from '../../portal/users';
@@ -43,6 +45,16 @@ const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 
 export function portalRoutes() {
   const r = new Hono<PortalEnv>();
+  // the largest form is an answer with its PDFs: a bigger body is refused before a byte of it is read
+  r.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_ANSWER_BODY,
+      onError: () => {
+        throw new AppError('too_large', `the request body is larger than ${Math.floor(MAX_ANSWER_BODY / 1024 / 1024)} MiB`);
+      },
+    }),
+  );
   r.use('*', withPortalSession);
   r.use('*', guardPortalWrites);
   const attempts = rateLimiter<PortalEnv>(SIGN_IN_RATE, 'too many sign-in attempts from this address; try again in 15 minutes');

@@ -1,7 +1,6 @@
 /** A service's console page: status, dates, timeline, disclosure versions with withheld flags, tokens, origins, notices, cases. */
 import type { FC } from 'hono/jsx';
 import type { OriginIntegration } from '../../console/integration';
-import type { staffServiceView } from '../../domain/lifecycle/staff-view';
 import type { Staff } from '../../http/env';
 import type { NoticeView } from '../../notices/staff';
 import type { EmbedTokenView } from '../../tokens/issue';
@@ -11,9 +10,11 @@ import { ConsoleLayout, consoleHref } from './layout';
 import { OperationLinks } from './operation-forms';
 import { DataTable } from './screens';
 import { IntegrationSection } from './integration-section';
+import { EmergencySection, OversightSection, RenewalFiling } from './service-filings';
+import type { ServiceDetail } from '../../console/operation-defs';
 import { consoleText } from './text';
 
-export type ServiceDetail = Awaited<ReturnType<typeof staffServiceView>>;
+export type { ServiceDetail };
 
 export interface CaseLine {
   id: string;
@@ -34,95 +35,6 @@ const Facts: FC<{ rows: [string, unknown][] }> = ({ rows }) => (
     ))}
   </dl>
 );
-
-const OVERSIGHT = {
-  ja: {
-    title: '調査・改善要求（第15条・第16条）',
-    investigation: '調査',
-    improvement: '改善要求',
-    due: '期限',
-    overdue: '期限超過',
-    awaiting: '回答受付済み・判断待ち',
-    open: '回答待ち',
-    answered: (ok: boolean) => `判断済み（${ok ? '十分' : '不十分'}）`,
-    completed: '完了',
-    by: '提出者',
-    files: '添付書類',
-    judge: '判断は「操作」から記録します（調査への回答の記録／改善の完了）。',
-  },
-  en: {
-    title: 'Investigations and improvement requests (Arts. 15, 16)',
-    investigation: 'Investigation',
-    improvement: 'Improvement request',
-    due: 'due',
-    overdue: 'overdue',
-    awaiting: 'answer received, awaiting your judgement',
-    open: 'awaiting the vendor’s answer',
-    answered: (ok: boolean) => `judged (${ok ? 'satisfactory' : 'not satisfactory'})`,
-    completed: 'completed',
-    by: 'by',
-    files: 'Attachments',
-    judge: 'Record the judgement with the operations above (investigation answer, improvement completed).',
-  },
-};
-
-type Responses = ServiceDetail['oversight']['investigations'][number]['responses'];
-
-/** The vendor's answers and their PDFs (Arts. 15.1, 16.1): confidential, each PDF read through the audited document route (Art. 20). */
-const ResponseList: FC<{ lang: Lang; svc: string; responses: Responses }> = ({ lang, svc, responses }) => {
-  const o = OVERSIGHT[lang];
-  return responses.length === 0 ? null : (
-    <ol class="responses">
-      {responses.map((r) => (
-        <li>
-          <InstantText at={new Date(r.at)} lang={lang} /> · {o.by} <span class="mono">{r.actor}</span>
-          <pre class="letter">{r.text}</pre>
-          {r.documents.length > 0 ? (
-            <p>
-              {o.files}:{' '}
-              {r.documents.map((d) => (
-                <a class="file" href={consoleHref(`/staff/services/${svc}/documents/${d.sha256}`, lang)} download={d.name}>
-                  <bdi>{d.name}</bdi>
-                </a>
-              ))}
-            </p>
-          ) : null}
-        </li>
-      ))}
-    </ol>
-  );
-};
-
-const OversightSection: FC<{ lang: Lang; s: ServiceDetail }> = ({ lang, s }) => {
-  const o = OVERSIGHT[lang];
-  const { investigations, improvements } = s.oversight;
-  if (investigations.length === 0 && improvements.length === 0) return null;
-  const ref = encodeURIComponent(s.number ?? s.id);
-  return (
-    <section aria-labelledby="oversight-h">
-      <h2 id="oversight-h">{o.title}</h2>
-      <p class="hint">{o.judge}</p>
-      <ul class="oversight">
-        {investigations.map((i) => (
-          <li>
-            <strong>{o.investigation}</strong> <span class="mono">{i.id}</span>: <bdi>{i.subject}</bdi> — {o.due} <DateText date={i.dueOn} lang={lang} /> ·{' '}
-            {i.answer ? o.answered(i.answer.satisfactory) : i.responses.length > 0 ? <strong>{o.awaiting}</strong> : o.open}
-            {i.overdue ? <strong class="overdue"> ({o.overdue})</strong> : null}
-            <ResponseList lang={lang} svc={ref} responses={i.responses} />
-          </li>
-        ))}
-        {improvements.map((i) => (
-          <li>
-            <strong>{o.improvement}</strong> <span class="mono">{i.id}</span>: <bdi>{i.content}</bdi> — {o.due} <DateText date={i.dueOn} lang={lang} /> ·{' '}
-            {i.completedAt ? o.completed : i.reports.length > 0 ? <strong>{o.awaiting}</strong> : o.open}
-            {i.overdue ? <strong class="overdue"> ({o.overdue})</strong> : null}
-            <ResponseList lang={lang} svc={ref} responses={i.reports} />
-          </li>
-        ))}
-      </ul>
-    </section>
-  );
-};
 
 export const ServicePage: FC<{
   lang: Lang;
@@ -176,6 +88,8 @@ export const ServicePage: FC<{
 
       <OperationLinks lang={lang} staff={staff} s={s} />
 
+      <RenewalFiling lang={lang} s={s} />
+      <EmergencySection lang={lang} s={s} />
       <OversightSection lang={lang} s={s} />
 
       <section aria-labelledby="disclosure-h">
