@@ -5,25 +5,11 @@
  * one entry when there is a result to show.
  */
 import { auditConfidentialRead, type StaffReader } from '../domain/confidential';
+import { latestIntegrationChecks, type IntegrationCheckView } from '../repositories/integration-checks';
 import { verifiedOriginsOf } from '../repositories/origin-proofs';
 
-export type CspVerdict = 'allowed' | 'blocked' | 'not_seen';
-
-export interface StaffIntegrationCheck {
-  id: string;
-  pageUrl: string;
-  checkedAt: Date;
-  requestedBy: string;
-  outcome: 'done' | 'failed';
-  badgePresent: boolean;
-  badgeRenders: boolean;
-  linksToVerify: boolean;
-  altered: boolean;
-  cspScript: CspVerdict;
-  cspMark: CspVerdict;
-  problem: string | null;
-  refused: { url: string; reason: string }[];
-}
+/** A check as staff see it. */
+export type StaffIntegrationCheck = IntegrationCheckView;
 
 /** One verified site and its newest check (null: never checked). */
 export interface OriginIntegration {
@@ -31,56 +17,11 @@ export interface OriginIntegration {
   latest: StaffIntegrationCheck | null;
 }
 
-function refusedOf(details: unknown): { url: string; reason: string }[] {
-  let d: unknown = details;
-  if (typeof d === 'string') {
-    try {
-      d = JSON.parse(d);
-    } catch {
-      return [];
-    }
-  }
-  const list = (d as { refused?: unknown } | null)?.refused;
-  if (!Array.isArray(list)) return [];
-  return list
-    .filter((r): r is { url: string; reason: string } => typeof r?.url === 'string' && typeof r?.reason === 'string')
-    .map((r) => ({ url: r.url, reason: r.reason }));
-}
-
 /** The service's verified sites, each with its newest integration check, in the sites' order. */
 export async function integrationForStaff(reader: StaffReader, serviceId: string): Promise<OriginIntegration[]> {
   const origins = await verifiedOriginsOf(reader.db, serviceId);
   if (origins.length === 0) return [];
-  const rows = await reader.db
-    .selectFrom('integration_checks')
-    .selectAll()
-    .distinctOn('origin')
-    .where('service_id', '=', serviceId)
-    .where('origin', 'in', origins)
-    .orderBy('origin')
-    .orderBy('checked_at', 'desc')
-    .orderBy('id', 'desc')
-    .execute();
-  const latest = new Map(
-    rows.map((r) => [
-      r.origin,
-      {
-        id: r.id,
-        pageUrl: r.page_url,
-        checkedAt: new Date(r.checked_at),
-        requestedBy: r.requested_by,
-        outcome: r.outcome,
-        badgePresent: r.badge_present,
-        badgeRenders: r.badge_renders,
-        linksToVerify: r.links_to_verify,
-        altered: r.altered,
-        cspScript: r.csp_script,
-        cspMark: r.csp_mark,
-        problem: r.problem,
-        refused: refusedOf(r.details),
-      } satisfies StaffIntegrationCheck,
-    ]),
-  );
+  const latest = await latestIntegrationChecks(reader.db, serviceId, origins);
   if (latest.size > 0) await auditConfidentialRead(reader, serviceId, ['integration checks']);
   return origins.map((origin) => ({ origin, latest: latest.get(origin) ?? null }));
 }

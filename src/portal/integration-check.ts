@@ -15,10 +15,10 @@ import type { Clock } from '../clock';
 import { launchBrowser } from '../crawler/browser';
 import type { Db } from '../db/database';
 import type { ServiceRow } from '../db/schema';
-import type { IntegrationCheckRow } from '../db/schema-vendor';
 import type { MarkMatcher } from '../detection/image';
 import { AppError } from '../errors';
 import { safeFetch, type SafeFetchOptions } from '../net/safe-fetch';
+import { type CspVerdict, insertIntegrationCheck, integrationCheckView, type IntegrationCheckView } from '../repositories/integration-checks';
 import { verifiedOriginsOf } from '../repositories/origin-proofs';
 import { verifiedNumberOf } from '../sightings/detect';
 import { type Finding, type PageReading, readPage } from './integration-read';
@@ -37,23 +37,7 @@ export interface IntegrationCheckDeps {
   timeoutMs?: number;
 }
 
-export type CspVerdict = 'allowed' | 'blocked' | 'not_seen';
-
-export interface IntegrationCheckView {
-  id: string;
-  origin: string;
-  pageUrl: string;
-  checkedAt: Date;
-  outcome: 'done' | 'failed';
-  badgePresent: boolean;
-  badgeRenders: boolean;
-  linksToVerify: boolean;
-  altered: boolean;
-  cspScript: CspVerdict;
-  cspMark: CspVerdict;
-  problem: string | null;
-  refused: { url: string; reason: string }[];
-}
+export type { CspVerdict, IntegrationCheckView } from '../repositories/integration-checks';
 
 /** Chromium never reaches the network itself: every request is fulfilled by the route below, or refused. */
 export const LOCKDOWN_ARGS = [
@@ -222,38 +206,8 @@ export async function runIntegrationCheck(deps: IntegrationCheckDeps, actor: str
       csp: log.csp,
     }),
   };
-  await deps.db.insertInto('integration_checks').values(row).execute();
-  return viewOf({ ...row, details: row.details } as IntegrationCheckRow);
+  await insertIntegrationCheck(deps.db, row);
+  return integrationCheckView({ ...row, details: row.details });
 }
 
-function viewOf(r: IntegrationCheckRow): IntegrationCheckView {
-  const d = (typeof r.details === 'string' ? JSON.parse(r.details) : r.details) as { refused?: { url: string; reason: string }[] };
-  return {
-    id: r.id,
-    origin: r.origin,
-    pageUrl: r.page_url,
-    checkedAt: new Date(r.checked_at),
-    outcome: r.outcome,
-    badgePresent: r.badge_present,
-    badgeRenders: r.badge_renders,
-    linksToVerify: r.links_to_verify,
-    altered: r.altered,
-    cspScript: r.csp_script,
-    cspMark: r.csp_mark,
-    problem: r.problem,
-    refused: d.refused ?? [],
-  };
-}
-
-/** The service's checks, newest first (at most 20). */
-export async function integrationChecksOf(db: Db, serviceId: string): Promise<IntegrationCheckView[]> {
-  const rows = await db
-    .selectFrom('integration_checks')
-    .selectAll()
-    .where('service_id', '=', serviceId)
-    .orderBy('checked_at', 'desc')
-    .orderBy('id')
-    .limit(20)
-    .execute();
-  return rows.map(viewOf);
-}
+export { integrationChecksOf } from '../repositories/integration-checks';
