@@ -7,7 +7,7 @@
 import { buildMarkReference, type MarkReference } from './reference';
 import { matchShape, candidateSilhouette, type Fit, type Mirror } from './shape';
 import { COLOUR_THRESHOLDS, measureColours, OVERLAY_THRESHOLDS, type ColourMeasure, type ColourThresholds } from './verdict-colour';
-import { locateCandidates, type Candidate } from './locate';
+import { locateByInk, locateCandidates, type Candidate } from './locate';
 import { downscale, type Raster, type Rect } from './segment';
 
 export type ImageFinding = 'ok' | 'recoloured' | 'partial' | 'distorted' | 'unrelated';
@@ -222,6 +222,16 @@ function judge(ref: MarkReference, img: Raster, cand: Candidate, searched: numbe
   return verdict(m?.official ? 'ok' : 'recoloured', whole, {}, m);
 }
 
+/** The best-ranked judgement of `candidates` (or `best` so far); stops at a clear official mark. */
+function bestOf(ref: MarkReference, img: Raster, candidates: Candidate[], best: RegionResult | null, T: MatcherThresholds): RegionResult | null {
+  for (const cand of candidates) {
+    const result = judge(ref, img, cand, candidates.length, T);
+    if (best === null || result.rank > best.rank) best = result;
+    if (result.verdict.finding === 'ok' && result.rank >= 1.95) break;
+  }
+  return best;
+}
+
 function bestFit(match: ReturnType<typeof matchShape>): Fit {
   let fit = match.whole;
   if (match.rotated.fit.score > fit.score) fit = match.rotated.fit;
@@ -242,13 +252,9 @@ export function createMarkMatcher(references: { colour: Buffer; mono: Buffer }, 
         factor = Math.ceil(Math.sqrt((raster.width * raster.height) / MAX_ANALYSED_PIXELS));
         img = downscale(raster, factor);
       }
-      const candidates = locateCandidates(img);
-      let best: RegionResult | null = null;
-      for (const cand of candidates) {
-        const result = judge(ref, img, cand, candidates.length, T);
-        if (best === null || result.rank > best.rank) best = result;
-        if (result.verdict.finding === 'ok' && result.rank >= 1.95) break;
-      }
+      let best = bestOf(ref, img, locateCandidates(img), null, T);
+      // nothing of the mark stands apart from the background (a busy one): look for its official inks instead
+      if (best === null || best.verdict.finding === 'unrelated') best = bestOf(ref, img, locateByInk(img, ref.inks), best, T);
       const verdict: ImageVerdict = best?.verdict ?? {
         finding: 'unrelated',
         variant: null,

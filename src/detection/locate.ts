@@ -64,7 +64,11 @@ function refine(img: Raster, group: Rect, within: Rect, global: Segmentation): C
   const margin = Math.max(3, Math.round(0.08 * Math.max(group.width, group.height)));
   const outer = expand(group, margin, within);
   const localBg = same(outer, global.rect) ? global.bg : estimateBackground(img, outer);
-  const seg = sameBackground(localBg, global.bg) ? global : segment(img, outer, localBg);
+  return ownParts(group, sameBackground(localBg, global.bg) ? global : segment(img, outer, localBg));
+}
+
+/** The candidate made of `seg`'s parts that touch `group` (specks left out), with its own mask. */
+function ownParts(group: Rect, seg: Segmentation): Candidate | null {
   const { parts, label, mask, rect } = seg;
   const gx0 = group.left - rect.left;
   const gy0 = group.top - rect.top;
@@ -117,6 +121,60 @@ function groupsIn(img: Raster, rect: Rect): { groups: Component[]; seg: Segmenta
   const seg = segment(img, rect);
   const groups = groupComponents(seg.parts).map((g) => ({ ...g, left: g.left + rect.left, top: g.top + rect.top }));
   return { groups, seg };
+}
+
+/** 3 x 3 erosion of a 0/1 mask (the border counts as empty). */
+function erode(m: Uint8Array, w: number, h: number): Uint8Array {
+  const out = new Uint8Array(w * h);
+  for (let y = 1; y < h - 1; y++) {
+    for (let x = 1, k = y * w + 1; x < w - 1; x++, k++) {
+      if (m[k] && m[k - 1] && m[k + 1] && m[k - w] && m[k + w] && m[k - w - 1] && m[k - w + 1] && m[k + w - 1] && m[k + w + 1]) out[k] = 1;
+    }
+  }
+  return out;
+}
+
+/** 3 x 3 dilation of a 0/1 mask, as coverage (0 or 1). */
+function dilate(m: Uint8Array, w: number, h: number): Float32Array {
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0, k = y * w; x < w; x++, k++) {
+      if (!m[k]) continue;
+      for (let dy = -1; dy <= 1; dy++) {
+        const yy = y + dy;
+        if (yy < 0 || yy >= h) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx;
+          if (xx >= 0 && xx < w) out[yy * w + xx] = 1;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Candidates found by the official inks rather than against the background: a mark on a busy background (a photo,
+ * bands of colour) does not stand apart from it, but its own colours do. `inks` is MarkReference.inks.
+ */
+export function locateByInk(img: Raster, inks: Uint8Array): Candidate[] {
+  const { rgba, width, height } = img;
+  const rect: Rect = { left: 0, top: 0, width, height };
+  const ink = new Uint8Array(width * height);
+  for (let k = 0, o = 0; k < ink.length; k++, o += 4) {
+    if (rgba[o + 3]! >= 128 && inks[((rgba[o]! >> 3) << 10) | ((rgba[o + 1]! >> 3) << 5) | (rgba[o + 2]! >> 3)] === 1) ink[k] = 1;
+  }
+  // an opening (3 x 3) drops the thin lines where two background colours blend into an ink's colour
+  const mask = dilate(erode(ink, width, height), width, height);
+  const { parts, label } = components(mask, width, height);
+  const seg: Segmentation = { rect, bg: { palette: [], threshold: 0 }, mask, parts, label };
+  const byArea = (a: Rect, b: Rect) => b.width * b.height - a.width * a.height;
+  const out: Candidate[] = [];
+  for (const g of groupComponents(parts).filter(plausible).sort(byArea).slice(0, MAX_CANDIDATES)) {
+    const c = ownParts(g, seg);
+    if (c !== null && plausible(c.box) && !out.some((o) => same(o.box, c.box))) out.push(c);
+  }
+  return out;
 }
 
 /** Candidate regions, largest first. */

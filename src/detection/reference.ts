@@ -22,6 +22,25 @@ export interface MarkReference {
   shape: ShapeReference;
   samples: ColourSample[];
   parts: number;
+  /** The official inks (locate.ts, marks on busy backgrounds): 1 for each 5-bit RGB cell near a part colour of either version. */
+  inks: Uint8Array;
+}
+
+/** ΔE*ab within which a colour counts as one of the official inks (JPEG and resampling stay inside it on a mark's interior). */
+const INK_DELTA_E = 12;
+
+/** The ink table: 32 x 32 x 32 cells of RGB (index (r >> 3) << 10 | (g >> 3) << 5 | b >> 3). */
+function inkTable(inks: readonly Lab[]): Uint8Array {
+  const table = new Uint8Array(32 * 32 * 32);
+  for (let r = 0; r < 32; r++) {
+    for (let g = 0; g < 32; g++) {
+      for (let b = 0; b < 32; b++) {
+        const lab = srgbToLab(r * 8 + 4, g * 8 + 4, b * 8 + 4);
+        if (inks.some((ink) => deltaE(lab, ink) <= INK_DELTA_E)) table[(r << 10) | (g << 5) | b] = 1;
+      }
+    }
+  }
+  return table;
 }
 
 async function rgbaOf(png: Buffer, width: number) {
@@ -102,5 +121,7 @@ export async function buildMarkReference(colourPng: Buffer, monoPng: Buffer, siz
       samples.push({ u, v, depth: depth[k]! / longer, part, colour, mono });
     }
   }
-  return { shape, samples, parts: partColours.length };
+  const inks: Lab[] = [];
+  for (const s of samples) for (const lab of [s.colour, s.mono]) if (!inks.some((p) => deltaE(p, lab) < 4)) inks.push(lab);
+  return { shape, samples, parts: partColours.length, inks: inkTable(inks) };
 }

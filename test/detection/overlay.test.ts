@@ -8,8 +8,8 @@ import { createMarkRenderer } from '../../src/mark/render.js';
 /**
  * Overlays (issue 17, Art. 10.5): something drawn over the mark — a stamp, a stroke, a sticker, text — alters it,
  * and the evidence says where; the official mark on a busy background, or touched by page content, stays ok.
- * Known gaps (README, "Misuse detection"): text in one of the mark's own colours over that colour, faint
- * semi-transparent watermarks, and the mark on a busy background (not found at all) are not yet judged right.
+ * Known gaps (README, "Misuse detection"): text in one of the mark's own colours over that colour and faint
+ * semi-transparent watermarks are not yet judged right.
  */
 
 const renderer = createMarkRenderer(await loadMarkMasters());
@@ -66,9 +66,8 @@ describe('Art. 10.5: a mark with something drawn over it is altered, with the re
 });
 
 describe('the official mark stays ok', () => {
-  // Known gap (issue 17, open): the locator does not find the mark on a gradient with shapes behind it, so this
-  // answers `unrelated`, not `ok`. Marked as failing so that the day the locator finds it, this fails and is flipped.
-  it.fails('on a busy background (a gradient and shapes behind it): not found yet', async () => {
+  // the mark does not stand apart from the stripes: it is found by its official inks (locate.ts, locateByInk)
+  it('on a busy background (bands of colour behind it), colour and monochrome, 96 and 192 px', async () => {
     for (const variant of ['colour', 'mono'] as const) {
       for (const size of [96, 192]) {
         const pad = 24;
