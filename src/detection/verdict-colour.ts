@@ -30,7 +30,7 @@ export interface ColourMeasure {
 /**
  * An interior point strays when its ΔE*ab from the nearer official version passes `deltaE.base + deltaE.perPixel
  * / mark size in pixels` (JPEG noise and resampling stay below it there; small lossy renderings drift further);
- * a mark is overlaid when at least `share` of its points and `points` of them stray.
+ * a mark is overlaid when at least `share` of its points and `points` of them stray, crowded together (`density`).
  */
 /*
  * Fit (issue 17, scripts/fit-thresholds.ts, FIT_SEED 1701, FIT_RANGES, 16 samples per kind, 320 in all): the sweep
@@ -48,6 +48,12 @@ export const OVERLAY_THRESHOLDS = {
    * recolouring, when at most this share of the interior strays and the rest is official (uncovered() below).
    */
   maxShare: 0.3,
+  /**
+   * ...and at least this share of the points inside the strays' own box stray. Fit (FIT_SEED 1701, FIT_RANGES, 16
+   * per kind): the lowest density of a fit overlay is 0.054; JPEG noise on dotted or striped backgrounds scatters
+   * below it (0.03-0.04), so 0.05.
+   */
+  density: 0.05,
 };
 
 /**
@@ -250,5 +256,9 @@ function overlayOf(
   const ys = stray.map((p) => p.y);
   const left = Math.floor(Math.min(...xs));
   const top = Math.floor(Math.min(...ys));
-  return { share, region: { left, top, width: Math.ceil(Math.max(...xs)) - left + 1, height: Math.ceil(Math.max(...ys)) - top + 1 } };
+  const region = { left, top, width: Math.ceil(Math.max(...xs)) - left + 1, height: Math.ceil(Math.max(...ys)) - top + 1 };
+  // drawn over the mark, the stray points crowd together; lossy noise and bleeding backgrounds scatter them
+  const within = seen.filter((p) => p.x >= left && p.x <= left + region.width && p.y >= top && p.y <= top + region.height).length;
+  if (stray.length < t.density * within) return null;
+  return { share, region };
 }

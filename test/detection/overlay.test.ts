@@ -4,6 +4,8 @@ import { decodeImage } from '../../src/detection/decode.js';
 import { createMarkMatcher } from '../../src/detection/image.js';
 import { loadMarkMasters } from '../../src/mark/masters.js';
 import { createMarkRenderer } from '../../src/mark/render.js';
+import { jpeg, onScene } from '../corpus/generate.js';
+import { patternSvg } from '../corpus/scenes.js';
 
 /**
  * Overlays (issue 17, Art. 10.5): something drawn over the mark — a stamp, a stroke, a sticker, text — alters it,
@@ -85,6 +87,16 @@ describe('the official mark stays ok', () => {
         expect(v.evidence.overlay).toBeUndefined();
       }
     }
+  });
+
+  // the points JPEG leaves off-colour on a small mark over a patterned background lie scattered, not crowded
+  // together as under a stamp or a stroke (OVERLAY_THRESHOLDS.density)
+  it('in a lossy JPEG on a dotted background: scattered colour noise is not an overlay', async () => {
+    const png = await renderer.png('mono', 192);
+    const bytes = await jpeg(await onScene(png, 192, (w, h) => patternSvg('dots', w, h, 'light')), 70);
+    const v = await analyse(bytes);
+    expect(v.evidence.overlay).toBeUndefined();
+    expect(v.finding).toBe('ok');
   });
 
   it('touched by the page’s content next to it (a box and text up to its edge)', async () => {
