@@ -16,7 +16,7 @@ export interface DecodedImage {
   rgba: Buffer;
   /** SHA-256 (hex) of the bytes as received. */
   sha256: string;
-  /** The first frame re-encoded as PNG: no metadata, no trailing bytes. */
+  /** The first frame as PNG, no metadata, no trailing bytes: re-encoded, or the bytes themselves when they are such a PNG. */
   normalisedPng: Buffer;
 }
 
@@ -76,6 +76,25 @@ function refuseCorrupt(type: SniffedImageType, cause: unknown): never {
   throw new AppError('invalid', `the image is truncated or does not parse as ${type}`, { field: FIELD, cause });
 }
 
+/**
+ * Chunks a stored PNG may keep: the image itself and how to read its colours. Text, time, EXIF, ICC profiles and
+ * animation are metadata or another image: a PNG with any of them is re-encoded.
+ */
+const CLEAN_PNG_CHUNKS = new Set(['IHDR', 'PLTE', 'tRNS', 'IDAT', 'IEND', 'sRGB', 'pHYs']);
+
+/** A PNG of clean chunks only, ending at its IEND: already the normalised form (a crawler's screenshot usually is). */
+function cleanPng(bytes: Buffer): boolean {
+  let at = 8;
+  while (at + 12 <= bytes.length) {
+    const length = bytes.readUInt32BE(at);
+    const type = bytes.toString('latin1', at + 4, at + 8);
+    if (!CLEAN_PNG_CHUNKS.has(type)) return false;
+    at += 12 + length;
+    if (type === 'IEND') return at === bytes.length;
+  }
+  return false;
+}
+
 /** Every pixel fully opaque (RGBA). */
 function opaque(rgba: Buffer): boolean {
   for (let k = 3; k < rgba.length; k += 4) if (rgba[k] !== 255) return false;
@@ -133,14 +152,15 @@ export async function decodeImage(bytes: Buffer, limits: ImageLimits = DEFAULT_I
   }
 
   // decoded once: the raw pixels are judged, and the clean PNG is written from them (fast, level 1: it is kept for
-  // evidence, not served; without an alpha channel when every pixel is opaque)
+  // evidence, not served; without an alpha channel when every pixel is opaque). A PNG that is clean already is kept.
   let raw: { data: Buffer; info: OutputInfo };
   let normalisedPng: Buffer;
   try {
     raw = await input().toColourspace('srgb').ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     const { width: w, height: h } = raw.info;
     const png = sharp(raw.data, { raw: { width: w, height: h, channels: 4 } });
-    normalisedPng = await (!meta.hasAlpha || opaque(raw.data) ? png.removeAlpha() : png).png({ compressionLevel: 1 }).toBuffer();
+    normalisedPng =
+      type === 'png' && cleanPng(bytes) ? bytes : await (!meta.hasAlpha || opaque(raw.data) ? png.removeAlpha() : png).png({ compressionLevel: 1 }).toBuffer();
   } catch (cause) {
     if (cause instanceof Error && /pixel limit/i.test(cause.message)) {
       throw new AppError('too_large', `the image has more than ${limits.maxPixels} pixels`, { field: FIELD, cause });

@@ -1,4 +1,4 @@
-import { deflateSync } from 'node:zlib';
+import { crc32, deflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -101,6 +101,22 @@ describe('decoding a sighting image', () => {
     expect(tagged.includes('secret-marker')).toBe(true);
     const img = await decodeImage(tagged);
     expect(img.normalisedPng.includes('secret-marker')).toBe(false);
+  });
+
+  it('keeps a PNG that holds only image chunks as it is, and re-encodes one with a text chunk', async () => {
+    const plain = await sharp(png).png().toBuffer();
+    expect((await decodeImage(plain)).normalisedPng.equals(plain)).toBe(true);
+    // a tEXt chunk inserted before IEND (a valid chunk with its CRC)
+    const data = Buffer.from('Comment\0secret-marker', 'latin1');
+    const chunk = Buffer.alloc(12 + data.length);
+    chunk.writeUInt32BE(data.length, 0);
+    chunk.write('tEXt', 4, 'latin1');
+    data.copy(chunk, 8);
+    chunk.writeUInt32BE(crc32(chunk.subarray(4, 8 + data.length)), 8 + data.length);
+    const withText = Buffer.concat([plain.subarray(0, plain.length - 12), chunk, plain.subarray(plain.length - 12)]);
+    const img = await decodeImage(withText);
+    expect(img.normalisedPng.includes('secret-marker')).toBe(false);
+    expect(sniffImageType(img.normalisedPng)).toBe('png');
   });
 
   it('takes the first frame of an animated GIF', async () => {
