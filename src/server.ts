@@ -63,9 +63,9 @@ async function serveHere(config: Config, logger: Logger, role: WorkerRole | null
   let database = await openDatabase(config);
   const clock = systemClock;
   const report = bootstrapped ?? (await bootstrap(config, database, clock, logger));
-  if (database.kind === 'pglite' && (report.migrations.length > 0 || report.demoSeeded)) {
-    // The embedded database's memory (WebAssembly) keeps its high-water mark: opened afresh after creating,
-    // migrating or seeding it, the process idles at a fraction of that.
+  if (bootstrapped === null && database.kind === 'pglite' && (report.migrations.length > 0 || report.demoSeeded)) {
+    // The embedded database's memory (WebAssembly) keeps its high-water mark: opened afresh after migrating or
+    // seeding it here, the process idles at a fraction of that. (A start-up process's work is no reason to.)
     await database.close();
     database = await openDatabase(config);
   }

@@ -261,10 +261,11 @@ export function createMarkMatcher(references: { colour: Buffer; mono: Buffer }, 
         exact: false,
         evidence: { ...NOTHING_FOUND, fits: { ...NOTHING_FOUND.fits } },
       };
-      const r = verdict.evidence.region;
-      if (r !== null && factor !== 1) {
-        verdict.evidence.region = { left: r.left * factor, top: r.top * factor, width: r.width * factor, height: r.height * factor };
-      }
+      // evidence in the image's own pixels
+      const scaled = (r: Rect) => ({ left: r.left * factor, top: r.top * factor, width: r.width * factor, height: r.height * factor });
+      const { region, overlay } = verdict.evidence;
+      if (factor !== 1 && region !== null) verdict.evidence.region = scaled(region);
+      if (factor !== 1 && overlay) verdict.evidence.overlay = { ...overlay, region: scaled(overlay.region) };
       return verdict;
     },
   };

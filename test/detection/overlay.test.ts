@@ -54,6 +54,23 @@ describe('Art. 10.5: a mark with something drawn over it is altered, with the re
     });
   }
 
+  it('gives the region in the image’s own pixels when a large screenshot is analysed at a reduced size', async () => {
+    const size = 512;
+    const stamped = await overlaid('colour', size, OVERLAYS['a stamp']!(size), 'png');
+    // 1600 x 1000 px (over 1.4 million): analysed at half size; the mark at (700, 300), the stamp's circle around (1007, 607)
+    const page = await sharp({ create: { width: 1600, height: 1000, channels: 3, background: '#ffffff' } })
+      .composite([{ input: stamped, left: 700, top: 300 }])
+      .png()
+      .toBuffer();
+    const v = await analyse(page);
+    expect(v.finding).toBe('distorted');
+    const r = v.evidence.overlay!.region;
+    expect(r.left).toBeGreaterThan(700 + 0.35 * size);
+    expect(r.left + r.width).toBeLessThan(700 + 0.85 * size);
+    expect(r.top).toBeGreaterThan(300 + 0.35 * size);
+    expect(r.top + r.height).toBeLessThan(300 + 0.85 * size);
+  });
+
   it('puts the sticker’s region in the evidence', async () => {
     const size = 256;
     const v = await analyse(await overlaid('mono', size, OVERLAYS['a white sticker']!(size), 'png'));
