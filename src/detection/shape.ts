@@ -9,6 +9,7 @@
  * Silhouettes ignore colour on purpose: a recoloured mark keeps its shape (Art. 10.5).
  */
 
+import type { Rect } from './segment';
 import { GRID, compare, maxFilter, overlap, sampleGrid, silhouette, type Fit, type Silhouette } from './silhouette';
 
 export { GRID, candidateSilhouette, type Fit, type Silhouette } from './silhouette';
@@ -170,6 +171,32 @@ export function matchShape(ref: ShapeReference, c: Silhouette, candidateAspect: 
     if (!mirrored || fit.score > mirrored.fit.score) mirrored = { axis, fit };
   }
   return { whole, rotated, partial, turn, mirrored: mirrored! };
+}
+
+/**
+ * Ink the candidate has where the upright mark has none, not even within the comparison's tolerance: something
+ * drawn into the mark's box (text or a line across its inside). `share` is its part of the candidate's ink (1 minus
+ * the whole fit's precision); `cells` the grid cells (GRID x GRID over the candidate's box) that hold most of it.
+ */
+export function strayInk(ref: ShapeReference, c: Silhouette): { share: number; cells: Rect | null } {
+  const near = ref.rotations[0]!.shape.near;
+  let stray = 0;
+  let x0 = GRID;
+  let y0 = GRID;
+  let x1 = -1;
+  let y1 = -1;
+  for (let k = 0; k < GRID * GRID; k++) {
+    const off = c.cells[k]! * (1 - near[k]!);
+    stray += off;
+    if (off < 0.25) continue;
+    const x = k % GRID;
+    const y = (k - x) / GRID;
+    x0 = Math.min(x0, x);
+    x1 = Math.max(x1, x);
+    y0 = Math.min(y0, y);
+    y1 = Math.max(y1, y);
+  }
+  return { share: c.sum === 0 ? 0 : stray / c.sum, cells: x1 < 0 ? null : { left: x0, top: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 } };
 }
 
 /** The silhouette flipped about one axis (the grid is normalised to the box, so the box stays). */

@@ -127,14 +127,12 @@ const meets = (a: { left: number; top: number; width: number; height: number }, 
 describe('held-out overlays (Art. 10.5): any overlay that changes the mark is an alteration, with its region in the evidence', () => {
   /**
    * Known misses (issue 17, open), one of the three samples each; marked failing so they are flipped once judged right:
-   * - overlay-text: pink-red text (hsl 342) over the colour mark at 300 px, JPEG 65, covering 1.7 % of the ink: the
-   *   text is close to the mark's own red and too little strays (`ok`);
    * - overlay-stroke: a thin dark-green stroke (4 px) over the mono mark at 100 px, JPEG 75: close to the mono grey in
-   *   ΔE at that size (`ok`);
+   *   ΔE at that size, and it lies mostly along the mark's own ink (`ok`);
    * - overlay-sticker: a magenta sticker over the mono mark at 700 px hiding the whole red cross: a whole part strays, so
    *   it reads as a recolouring (`recoloured`, flagged but under the wrong finding).
    */
-  const failing: Array<(typeof OVERLAY_KINDS)[number]> = ['overlay-text', 'overlay-stroke', 'overlay-sticker'];
+  const failing: Array<(typeof OVERLAY_KINDS)[number]> = ['overlay-stroke', 'overlay-sticker'];
   for (const kind of OVERLAY_KINDS) {
     const test = failing.includes(kind) ? it.fails : it;
     test(`${kind}: 3 held-out samples judged distorted, the overlay region where it was drawn`, SLOW, async () => {

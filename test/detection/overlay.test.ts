@@ -54,6 +54,18 @@ describe('Art. 10.5: a mark with something drawn over it is altered, with the re
     });
   }
 
+  // text across the ring's inside barely touches the mark's ink: the colours there stay official, the shape does not
+  it('text written across the inside of the ring, touching little of the ink', async () => {
+    const size = 256;
+    const body = `<text x="${size * 0.25}" y="${size * 0.62}" font-size="${size * 0.15}" font-weight="bold" font-family="sans-serif" fill="#6a1b9a">COPY</text>`;
+    const v = await analyse(await overlaid('colour', size, body, 'png'));
+    expect(v.finding).toBe('distorted');
+    const r = v.evidence.overlay!.region;
+    expect(r.top).toBeGreaterThan(size * 0.45);
+    expect(r.top + r.height).toBeLessThan(size * 0.7);
+    expect(r.left).toBeGreaterThan(size * 0.2);
+  });
+
   it('gives the region in the image’s own pixels when a large screenshot is analysed at a reduced size', async () => {
     const size = 512;
     const stamped = await overlaid('colour', size, OVERLAYS['a stamp']!(size), 'png');
