@@ -5,7 +5,7 @@
  * two official versions. The mark is located inside larger images (screenshots) first (locate.ts).
  */
 import { buildMarkReference, type MarkReference } from './reference';
-import { GRID, matchShape, candidateSilhouette, strayInk, type Fit, type Mirror } from './shape';
+import { GRID, matchShape, candidateSilhouette, strayInk, type Fit, type Mirror, type Silhouette } from './shape';
 import { COLOUR_THRESHOLDS, measureColours, OVERLAY_THRESHOLDS, type ColourMeasure, type ColourThresholds } from './verdict-colour';
 import { locateByInk, locateCandidates, type Candidate } from './locate';
 import { downscale, type Raster, type Rect } from './segment';
@@ -226,21 +226,27 @@ function judge(ref: MarkReference, img: Raster, cand: Candidate, searched: numbe
   // Art. 10.5: nothing drawn over it (text, a stamp, a line, a sticker): the mark "otherwise altered"
   if (m?.official && m.overlay) return verdict('distorted', whole, { overlay: m.overlay }, m);
   // ...nor into it: ink inside the mark's box where the mark has none (text or a line across the ring's inside)
-  if (m?.official && Math.min(box.width, box.height) >= T.shape.strayInkMinSide) {
-    const stray = strayInk(ref.shape, sil);
-    if (stray.share >= T.shape.strayInk && stray.cells !== null) {
-      const { cells } = stray;
-      const region = {
-        left: box.left + Math.floor((cells.left * box.width) / GRID),
-        top: box.top + Math.floor((cells.top * box.height) / GRID),
-        width: Math.ceil((cells.width * box.width) / GRID),
-        height: Math.ceil((cells.height * box.height) / GRID),
-      };
-      return verdict('distorted', whole, { overlay: { share: stray.share, region } }, m);
-    }
-  }
+  const drawnInto = m?.official ? strayOverlay(ref, sil, box, T) : null;
+  if (drawnInto) return verdict('distorted', whole, { overlay: drawnInto }, m);
   // Art. 10.5: no recolouring (the colours must be those of the colour or the monochrome version)
   return verdict(m?.official ? 'ok' : 'recoloured', whole, {}, m);
+}
+
+/**
+ * Ink inside the candidate's box where the upright mark has none, as an overlay (share of the candidate's ink and
+ * where, in image pixels), when there is enough of it on a mark large enough to tell.
+ */
+function strayOverlay(ref: MarkReference, sil: Silhouette, box: Rect, T: MatcherThresholds): ImageEvidence['overlay'] | null {
+  if (Math.min(box.width, box.height) < T.shape.strayInkMinSide) return null;
+  const { share, cells } = strayInk(ref.shape, sil);
+  if (share < T.shape.strayInk || cells === null) return null;
+  const region = {
+    left: box.left + Math.floor((cells.left * box.width) / GRID),
+    top: box.top + Math.floor((cells.top * box.height) / GRID),
+    width: Math.ceil((cells.width * box.width) / GRID),
+    height: Math.ceil((cells.height * box.height) / GRID),
+  };
+  return { share, region };
 }
 
 /** The best-ranked judgement of `candidates` (or `best` so far); stops at a clear official mark. */
