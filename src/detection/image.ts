@@ -131,7 +131,7 @@ function judge(ref: MarkReference, img: Raster, cand: Candidate, searched: numbe
   const { box } = cand;
   const sil = candidateSilhouette(cand.mask, cand.maskWidth, cand.boxInMask);
   const aspect = box.width / box.height;
-  const match = matchShape(ref.shape, sil, aspect);
+  const match = matchShape(ref.shape, sil, aspect, 1 - T.shape.margin);
   const { whole, rotated, partial } = match;
   const aspectRatio = aspect / ref.shape.aspect;
   const base = {

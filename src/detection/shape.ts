@@ -140,18 +140,21 @@ function massIn(ref: ShapeReference, u0: number, v0: number, fx: number, fy: num
 
 /**
  * All explanations of the candidate's silhouette. Crops are searched only when the whole mark does not
- * already fit closely (the search is the costly part).
+ * already fit closely (the search is the costly part); turns and mirrorings only when the whole mark's fit
+ * leaves them room to win (`settled`: a whole fit, score and recall, at or above it cannot be beaten by the
+ * judge's margin, so they are not searched and the upright fit stands for them).
  */
-export function matchShape(ref: ShapeReference, c: Silhouette, candidateAspect: number): ShapeMatch {
+export function matchShape(ref: ShapeReference, c: Silhouette, candidateAspect: number, settled = Number.POSITIVE_INFINITY): ShapeMatch {
   const upright = ref.rotations[0]!; // 0 degrees comes first
   const whole = compare(c, upright.shape.cells, upright.shape.near, 1);
+  const closely = (f: Fit, floor: number) => f.score >= floor && f.recall >= floor;
+  const searchTurns = !closely(whole, settled);
   let rotated = { degrees: 0, aspect: ref.aspect, fit: whole };
-  for (const r of ref.rotations.slice(1)) {
+  for (const r of searchTurns ? ref.rotations.slice(1) : []) {
     const fit = compare(c, r.shape.cells, r.shape.near, 1);
     if (fit.score > rotated.fit.score) rotated = { degrees: r.degrees, aspect: r.aspect, fit };
   }
   // a small turn also fits a slightly cropped mark: only a clearly turned, near-perfect fit ends the search
-  const closely = (f: Fit, floor: number) => f.score >= floor && f.recall >= floor;
   const turned = Math.abs(rotated.degrees) >= 10 && closely(rotated.fit, 0.985);
   const partial = closely(whole, 0.95) || turned ? null : searchWindows(ref, c, candidateAspect);
   const uprightOverlap = overlap(c.cells, upright.shape.cells);
@@ -164,8 +167,10 @@ export function matchShape(ref: ShapeReference, c: Silhouette, candidateAspect: 
       turn.overlap = o;
     }
   }
-  let mirrored: ShapeMatch['mirrored'] | null = null;
-  for (const axis of ['left-right', 'top-bottom'] as const) {
+  let mirrored: ShapeMatch['mirrored'] | null = searchTurns
+    ? null
+    : { axis: 'left-right', fit: { precision: 0, recall: 0, score: 0, coverage: 0, masked: false } };
+  for (const axis of searchTurns ? (['left-right', 'top-bottom'] as const) : []) {
     const back = flipped(c, axis);
     const fit = compare(back, upright.shape.cells, upright.shape.near, 1);
     if (!mirrored || fit.score > mirrored.fit.score) mirrored = { axis, fit };
