@@ -24,8 +24,14 @@ export function srgbToLab(r: number, g: number, b: number): Lab {
   return [116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)];
 }
 
-export const deltaE = (p: Lab, q: Lab) => Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]);
-export const chroma = (p: Lab) => Math.hypot(p[1], p[2]);
+// Math.sqrt of the sum of squares, not Math.hypot (several times slower in V8; no overflow is possible here)
+export const deltaE = (p: Lab, q: Lab) => {
+  const a = p[0] - q[0];
+  const b = p[1] - q[1];
+  const c = p[2] - q[2];
+  return Math.sqrt(a * a + b * b + c * c);
+};
+export const chroma = (p: Lab) => Math.sqrt(p[1] * p[1] + p[2] * p[2]);
 /** Hue angle in degrees, 0..360. */
 export const hue = (p: Lab) => ((Math.atan2(p[2], p[1]) * 180) / Math.PI + 360) % 360;
 /** Signed smallest difference b - a between two angles in degrees, -180..180. */
