@@ -72,14 +72,19 @@ function ownParts(group: Rect, seg: Segmentation): Candidate | null {
   const { parts, label, mask, rect } = seg;
   const gx0 = group.left - rect.left;
   const gy0 = group.top - rect.top;
+  const gx1 = gx0 + group.width;
+  const gy1 = gy0 + group.height;
   const hits: number[] = [];
   let largest = 0;
-  parts.forEach((p, i) => {
-    if (p.left < gx0 + group.width && gx0 < p.left + p.width && p.top < gy0 + group.height && gy0 < p.top + p.height) {
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
+    if (p.left < gx1 && gx0 < p.left + p.width && p.top < gy1 && gy0 < p.top + p.height) {
       hits.push(i);
-      largest = Math.max(largest, p.area);
+      if (p.area > largest) largest = p.area;
     }
-  });
+  }
+  // specks (a dotted background, JPEG debris) are not parts of the drawing
+  const minArea = Math.max(2, 0.01 * largest);
   const keep = new Uint8Array(parts.length);
   let x0 = Infinity;
   let y0 = Infinity;
@@ -87,25 +92,23 @@ function ownParts(group: Rect, seg: Segmentation): Candidate | null {
   let y1 = -Infinity;
   for (const i of hits) {
     const p = parts[i]!;
-    // specks (a dotted background, JPEG debris) are not parts of the drawing
-    if (p.area < Math.max(2, 0.01 * largest)) continue;
+    if (p.area < minArea) continue;
     keep[i] = 1;
-    x0 = Math.min(x0, p.left);
-    y0 = Math.min(y0, p.top);
-    x1 = Math.max(x1, p.left + p.width);
-    y1 = Math.max(y1, p.top + p.height);
+    if (p.left < x0) x0 = p.left;
+    if (p.top < y0) y0 = p.top;
+    if (p.left + p.width > x1) x1 = p.left + p.width;
+    if (p.top + p.height > y1) y1 = p.top + p.height;
   }
-  if (!Number.isFinite(x0)) return null;
+  if (x0 === Infinity) return null;
   const box = { left: rect.left + x0, top: rect.top + y0, width: x1 - x0, height: y1 - y0 };
   const around = expand(box, 2, rect);
   const own = new Float32Array(around.width * around.height);
-  for (let y = 0; y < around.height; y++) {
+  for (let y = 0, k = 0; y < around.height; y++) {
     const src = (around.top - rect.top + y) * rect.width + (around.left - rect.left);
-    for (let x = 0; x < around.width; x++) {
-      const l = label[src + x]!;
-      const v = mask[src + x]!;
+    for (let i = src, end = src + around.width; i < end; i++, k++) {
+      const l = label[i]!;
       // soft edge pixels below 0.5 have no label: keep them, they are at most half ink
-      if (l >= 0 ? keep[l] === 1 : v > 0) own[y * around.width + x] = v;
+      if (l >= 0 ? keep[l] === 1 : mask[i]! > 0) own[k] = mask[i]!;
     }
   }
   return {
@@ -123,30 +126,40 @@ function groupsIn(img: Raster, rect: Rect): { groups: Component[]; seg: Segmenta
   return { groups, seg };
 }
 
-/** 3 x 3 erosion of a 0/1 mask (the border counts as empty). */
-function erode(m: Uint8Array, w: number, h: number): Uint8Array {
-  const out = new Uint8Array(w * h);
-  for (let y = 1; y < h - 1; y++) {
-    for (let x = 1, k = y * w + 1; x < w - 1; x++, k++) {
-      if (m[k] && m[k - 1] && m[k + 1] && m[k - w] && m[k + w] && m[k - w - 1] && m[k - w + 1] && m[k + w - 1] && m[k + w + 1]) out[k] = 1;
-    }
-  }
-  return out;
-}
+/** Scratch for `locateByInk`: the ink plane (one byte a pixel) and its rows' counts, kept between calls and grown on demand. */
+let inkPlane = new Uint8Array(0);
+let inkRows = new Int32Array(0);
 
-/** 3 x 3 dilation of a 0/1 mask, as coverage (0 or 1). */
-function dilate(m: Uint8Array, w: number, h: number): Float32Array {
+/**
+ * 3 x 3 opening (erosion, the border counting as empty, then dilation) of the 0/1 mask `m`, as coverage (0 or 1);
+ * `rowCount` holds the number of set pixels of each row.
+ *
+ * Both steps are separable (columns, then rows). Eroding the columns keeps a row's pixels that are also set in the
+ * rows above and below; eroding the rows then shrinks each run of those by one pixel at both ends (runs under 3
+ * pixels vanish), and dilating the rows grows the survivors back whole. Dilating the columns then covers the rows
+ * above and below too. So the opening is: for each run of 3+ pixels set in three consecutive rows, those three rows
+ * over the run. Rows next to an inkless row have nothing to erode and are skipped.
+ */
+function opening(m: Uint8Array, rowCount: Int32Array, w: number, h: number): Float32Array {
   const out = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0, k = y * w; x < w; x++, k++) {
-      if (!m[k]) continue;
-      for (let dy = -1; dy <= 1; dy++) {
-        const yy = y + dy;
-        if (yy < 0 || yy >= h) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const xx = x + dx;
-          if (xx >= 0 && xx < w) out[yy * w + xx] = 1;
-        }
+  for (let y = 1; y < h - 1; y++) {
+    if (rowCount[y - 1] === 0 || rowCount[y] === 0 || rowCount[y + 1] === 0) continue;
+    const up = (y - 1) * w;
+    const row = y * w;
+    const down = (y + 1) * w;
+    let x = 0;
+    while (x < w) {
+      if ((m[up + x]! & m[row + x]! & m[down + x]!) === 0) {
+        x++;
+        continue;
+      }
+      const x0 = x;
+      while (x < w && (m[up + x]! & m[row + x]! & m[down + x]!) === 1) x++;
+      if (x - x0 < 3) continue;
+      for (let k = x0; k < x; k++) {
+        out[up + k] = 1;
+        out[row + k] = 1;
+        out[down + k] = 1;
       }
     }
   }
@@ -160,12 +173,24 @@ function dilate(m: Uint8Array, w: number, h: number): Float32Array {
 export function locateByInk(img: Raster, inks: Uint8Array): Candidate[] {
   const { rgba, width, height } = img;
   const rect: Rect = { left: 0, top: 0, width, height };
-  const ink = new Uint8Array(width * height);
-  for (let k = 0, o = 0; k < ink.length; k++, o += 4) {
-    if (rgba[o + 3]! >= 128 && inks[((rgba[o]! >> 3) << 10) | ((rgba[o + 1]! >> 3) << 5) | (rgba[o + 2]! >> 3)] === 1) ink[k] = 1;
+  if (inkPlane.length < width * height) inkPlane = new Uint8Array(width * height);
+  if (inkRows.length < height) inkRows = new Int32Array(height);
+  const ink = inkPlane;
+  let inked = 0;
+  for (let y = 0, k = 0, o = 0; y < height; y++) {
+    let count = 0;
+    for (let x = 0; x < width; x++, k++, o += 4) {
+      const v = rgba[o + 3]! >= 128 && inks[((rgba[o]! >> 3) << 10) | ((rgba[o + 1]! >> 3) << 5) | (rgba[o + 2]! >> 3)] === 1 ? 1 : 0;
+      ink[k] = v;
+      count += v;
+    }
+    inkRows[y] = count;
+    inked += count;
   }
+  // no ink at all: no candidates (the opening and its components would be empty)
+  if (inked === 0) return [];
   // an opening (3 x 3) drops the thin lines where two background colours blend into an ink's colour
-  const mask = dilate(erode(ink, width, height), width, height);
+  const mask = opening(ink, inkRows, width, height);
   const { parts, label } = components(mask, width, height);
   const seg: Segmentation = { rect, bg: { palette: [], threshold: 0 }, mask, parts, label };
   const byArea = (a: Rect, b: Rect) => b.width * b.height - a.width * a.height;
