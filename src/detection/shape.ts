@@ -10,7 +10,7 @@
  */
 
 import type { Rect } from './segment';
-import { GRID, compare, maxFilter, overlap, sampleGrid, silhouette, type Fit, type Silhouette } from './silhouette';
+import { GRID, cellBox, compare, maxFilter, overlap, sampleGrid, silhouette, type Fit, type Silhouette } from './silhouette';
 
 export { GRID, candidateSilhouette, type Fit, type Silhouette } from './silhouette';
 
@@ -185,23 +185,10 @@ export function matchShape(ref: ShapeReference, c: Silhouette, candidateAspect: 
  */
 export function strayInk(ref: ShapeReference, c: Silhouette): { share: number; cells: Rect | null } {
   const near = ref.rotations[0]!.shape.near;
+  const off = (k: number) => c.cells[k]! * (1 - near[k]!);
   let stray = 0;
-  let x0 = GRID;
-  let y0 = GRID;
-  let x1 = -1;
-  let y1 = -1;
-  for (let k = 0; k < GRID * GRID; k++) {
-    const off = c.cells[k]! * (1 - near[k]!);
-    stray += off;
-    if (off < 0.25) continue;
-    const x = k % GRID;
-    const y = (k - x) / GRID;
-    x0 = Math.min(x0, x);
-    x1 = Math.max(x1, x);
-    y0 = Math.min(y0, y);
-    y1 = Math.max(y1, y);
-  }
-  return { share: c.sum === 0 ? 0 : stray / c.sum, cells: x1 < 0 ? null : { left: x0, top: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 } };
+  for (let k = 0; k < GRID * GRID; k++) stray += off(k);
+  return { share: c.sum === 0 ? 0 : stray / c.sum, cells: cellBox((k) => off(k) >= 0.25) };
 }
 
 /** The silhouette flipped about one axis (the grid is normalised to the box, so the box stays). */

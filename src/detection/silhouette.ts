@@ -103,33 +103,39 @@ export function compare(c: Silhouette, ref: ArrayLike<number>, refNear: ArrayLik
   let masked = false;
   if (precision >= 0.9 && recall < 0.95 && recall > 0.4) {
     // is the missing part one block that holds no ink (an occluder), rather than a different drawing?
-    let x0 = GRID;
-    let y0 = GRID;
-    let x1 = -1;
-    let y1 = -1;
-    for (let k = 0; k < n; k++) {
-      if (ref[k]! * (1 - c.near[k]!) < 0.5) continue;
-      const x = k % GRID;
-      const y = (k - x) / GRID;
-      x0 = Math.min(x0, x);
-      x1 = Math.max(x1, x);
-      y0 = Math.min(y0, y);
-      y1 = Math.max(y1, y);
-    }
+    const gap = cellBox((k) => ref[k]! * (1 - c.near[k]!) >= 0.5);
     let inkInside = 0;
     let refInside = 0;
-    for (let y = y0 + 1; y < y1; y++) {
-      for (let x = x0 + 1; x < x1; x++) {
+    for (let y = (gap?.top ?? 0) + 1; gap && y < gap.top + gap.height - 1; y++) {
+      for (let x = gap.left + 1; x < gap.left + gap.width - 1; x++) {
         inkInside += c.cells[y * GRID + x]!;
         refInside += ref[y * GRID + x]!;
       }
     }
-    if (x1 >= x0 && inkInside <= 0.04 * Math.max(1, refInside)) {
+    if (gap && inkInside <= 0.04 * Math.max(1, refInside)) {
       masked = true;
       score = harmonic(precision, 1);
     }
   }
   return { precision, recall, score, coverage: visible * recall, masked };
+}
+
+/** The bounding box, in grid cells, of the cells `hit` holds for; null when it holds for none. */
+export function cellBox(hit: (k: number) => boolean): { left: number; top: number; width: number; height: number } | null {
+  let x0 = GRID;
+  let y0 = GRID;
+  let x1 = -1;
+  let y1 = -1;
+  for (let k = 0; k < GRID * GRID; k++) {
+    if (!hit(k)) continue;
+    const x = k % GRID;
+    const y = (k - x) / GRID;
+    x0 = Math.min(x0, x);
+    x1 = Math.max(x1, x);
+    y0 = Math.min(y0, y);
+    y1 = Math.max(y1, y);
+  }
+  return x1 < 0 ? null : { left: x0, top: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
 }
 
 /** Strict overlap (no tolerance) of two silhouettes on the grid: sum of minima over sum of maxima. */
