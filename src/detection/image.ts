@@ -225,8 +225,10 @@ function judge(ref: MarkReference, img: Raster, cand: Candidate, searched: numbe
   if (Math.abs(Math.log(aspectRatio)) > Math.log(1 + tolerance)) return verdict('distorted', whole, {}, m);
   // Art. 10.5: nothing drawn over it (text, a stamp, a line, a sticker): the mark "otherwise altered"
   if (m?.official && m.overlay) return verdict('distorted', whole, { overlay: m.overlay }, m);
-  // ...nor into it: ink inside the mark's box where the mark has none (text or a line across the ring's inside)
-  const drawnInto = m?.official ? strayOverlay(ref, sil, box, T) : null;
+  // ...nor into it: ink inside the mark's box where the mark has none (text or a line across the ring's inside). A
+  // recolouring keeps the mark's silhouette; ink off it in colours that are not official is a sticker or a stamp
+  // over the mark, not a recoloured mark
+  const drawnInto = m !== null ? strayOverlay(ref, sil, box, T) : null;
   if (drawnInto) return verdict('distorted', whole, { overlay: drawnInto }, m);
   // Art. 10.5: no recolouring (the colours must be those of the colour or the monochrome version)
   return verdict(m?.official ? 'ok' : 'recoloured', whole, {}, m);

@@ -83,6 +83,23 @@ describe('Art. 10.5: a mark with something drawn over it is altered, with the re
     expect(r.top + r.height).toBeLessThan(300 + 0.85 * size);
   });
 
+  // the sticker hides most of one part (the cross) in a colour that is not official: the parts' colours alone read as
+  // a recolouring, but a recolouring leaves no part split between official ink and another colour
+  it('a coloured sticker over most of one part and some of the ring is an overlay, not a recolouring', async () => {
+    for (const variant of ['colour', 'mono'] as const) {
+      for (const size of [256, 512]) {
+        for (const format of ['png', 'jpeg'] as const) {
+          const s = size;
+          const body = `<rect x="${s * 0.12}" y="${s * 0.26}" width="${s * 0.34}" height="${s * 0.2}" rx="${s * 0.03}" fill="hsl(314,53%,35%)" stroke="#cccccc"/>`;
+          const v = await analyse(await overlaid(variant, size, body, format));
+          const label = `${variant} ${size} ${format}`;
+          expect(v.finding, label).toBe('distorted');
+          expect(v.evidence.overlay, label).toBeDefined();
+        }
+      }
+    }
+  });
+
   it('puts the sticker’s region in the evidence', async () => {
     const size = 256;
     const v = await analyse(await overlaid('mono', size, OVERLAYS['a white sticker']!(size), 'png'));
