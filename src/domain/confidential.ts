@@ -14,6 +14,14 @@ export interface StaffReader {
   staffId: string;
 }
 
+/**
+ * A vendor user reading their own vendor's confidential material in the portal (a misuse case and its evidence, the
+ * body's notices and their letters): "by anyone" (Art. 20, DOMAIN.md), so audited too, as `vendor-user:{id}`.
+ */
+export function vendorReader(db: Db, clock: Clock, user: { id: string }): StaffReader {
+  return { db, clock, staffId: `vendor-user:${user.id}` };
+}
+
 /** One audit entry per kind of confidential material read (`read vendor contact`, `read case`, …). */
 export async function auditConfidentialRead(reader: StaffReader, subject: string, kinds: readonly string[]): Promise<void> {
   const at = reader.clock.now();

@@ -5,7 +5,9 @@
  * actors, no reasons of a dismissal, no revocation proposals. A case of another vendor's service, or with no
  * service, answers as unknown, and so does an image not seen in the case.
  */
+import type { Clock } from '../clock';
 import type { Db } from '../db/database';
+import { auditConfidentialRead, vendorReader } from '../domain/confidential';
 import { AppError } from '../errors';
 import { findCase } from '../repositories/cases';
 import { findImage, sightingsOfCase } from '../repositories/sightings';
@@ -41,8 +43,9 @@ async function caseOfVendor(db: Db, user: VendorUser, serviceRef: string, caseId
   return { service, found, sightings };
 }
 
-export async function vendorCase(db: Db, user: VendorUser, serviceRef: string, caseId: string): Promise<VendorCaseView> {
+export async function vendorCase(db: Db, clock: Clock, user: VendorUser, serviceRef: string, caseId: string): Promise<VendorCaseView> {
   const { service, found: k, sightings } = await caseOfVendor(db, user, serviceRef, caseId);
+  await auditConfidentialRead(vendorReader(db, clock, user), k.id, ['case']); // Art. 20
   const latest = sightings[0] ?? null;
   const withImage = sightings.find((s) => s.image_sha256 !== null);
   const image = (latest?.evidence as { image?: { variant?: unknown } } | undefined)?.image;
@@ -69,10 +72,11 @@ export async function vendorCase(db: Db, user: VendorUser, serviceRef: string, c
 }
 
 /** The image of a sighting of the case (the stored, metadata-free PNG); any other answers as unknown. */
-export async function vendorCaseImage(db: Db, user: VendorUser, serviceRef: string, caseId: string, sha256: string): Promise<Buffer> {
+export async function vendorCaseImage(db: Db, clock: Clock, user: VendorUser, serviceRef: string, caseId: string, sha256: string): Promise<Buffer> {
   const { sightings } = await caseOfVendor(db, user, serviceRef, caseId);
   if (!/^[0-9a-f]{64}$/.test(sha256) || !sightings.some((s) => s.image_sha256 === sha256)) throw new AppError('not_found', 'no such image');
   const image = await findImage(db, sha256);
   if (!image) throw new AppError('not_found', 'no such image');
+  await auditConfidentialRead(vendorReader(db, clock, user), sha256, ['sighting image']); // Art. 20
   return Buffer.from(image.bytes);
 }

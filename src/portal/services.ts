@@ -8,6 +8,7 @@ import type { Clock } from '../clock';
 import type { Db } from '../db/database';
 import type { ServiceRow } from '../db/schema';
 import { daysBetween, jstDate, type CalendarDate } from '../domain/calendar';
+import { auditConfidentialRead, vendorReader } from '../domain/confidential';
 import { oversightOf } from '../domain/lifecycle/oversight';
 import { resolveService, summaryOf } from '../domain/lifecycle/staff-view';
 import { currentPeriod, foldEvents } from '../domain/lifecycle/state';
@@ -137,8 +138,14 @@ export async function vendorServiceView(db: Db, clock: Clock, service: ServiceRo
 
 export type VendorServiceView = Awaited<ReturnType<typeof vendorServiceView>>;
 
-/** A notice the vendor was sent, in full, if it is about one of the vendor's services. */
-export async function vendorNotice(db: Db, user: VendorUser, id: string) {
+/** A notice the vendor was sent, in full, if it is about one of the vendor's services (an audited read, Art. 20). */
+export async function vendorNotice(db: Db, clock: Clock, user: VendorUser, id: string) {
+  const n = await noticeOfVendor(db, user, id);
+  await auditConfidentialRead(vendorReader(db, clock, user), n.id, ['notice']);
+  return n;
+}
+
+async function noticeOfVendor(db: Db, user: VendorUser, id: string) {
   const n = await findNotice(db, id.slice(0, 64));
   if (!n?.service_id || !toVendor(n.kind)) throw new AppError('not_found', 'no such notice');
   const service = await services.findService(db, n.service_id);
@@ -154,12 +161,13 @@ export async function vendorNotice(db: Db, user: VendorUser, id: string) {
   };
 }
 
-/** A file attached to one of the vendor's notices (the letter or the certificate, PDF). */
-export async function vendorNoticeFile(db: Db, user: VendorUser, noticeId: string, sha256: string) {
-  const n = await vendorNotice(db, user, noticeId);
+/** A file attached to one of the vendor's notices (the letter or the certificate, PDF; an audited read, Art. 20). */
+export async function vendorNoticeFile(db: Db, clock: Clock, user: VendorUser, noticeId: string, sha256: string) {
+  const n = await noticeOfVendor(db, user, noticeId);
   const listed = n.attachments.find((a) => a.sha256 === sha256);
   if (!listed) throw new AppError('not_found', 'no such file');
   const [file] = await noticeFiles(db, [sha256]);
   if (!file) throw new AppError('not_found', 'no such file');
+  await auditConfidentialRead(vendorReader(db, clock, user), `${n.id}/${sha256}`, ['notice file']);
   return { name: listed.name, contentType: file.content_type, bytes: Buffer.from(file.bytes) };
 }

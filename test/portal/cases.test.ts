@@ -111,6 +111,40 @@ describe('a vendor’s misuse case with its evidence', () => {
   });
 });
 
+describe('Art. 20: a vendor user’s reads of its case and the case’s image are audited', () => {
+  const entries = async (actor: string) =>
+    (await t.database.db.selectFrom('audit_log').select(['action', 'subject']).where('staff_token_id', '=', actor).orderBy('id').execute()).map(
+      (r) => `${r.action} ${r.subject}`,
+    );
+
+  // people of their own: each may ask for a few sign-in links an hour
+  let reader: VendorPerson;
+  beforeAll(async () => {
+    reader = await vendorPerson(t, me.vendorId);
+  });
+
+  it('writes one entry per read, as vendor-user:{id}, with what was read', async () => {
+    const c = new Client(t);
+    await portalSignIn(c, reader);
+    const actor = `vendor-user:${reader.id}`;
+    const before = (await entries(actor)).length;
+    const image = await imageOf(mine.id);
+    expect((await c.request(`/vendor/services/${mine.number}/cases/${myCase}`)).status).toBe(200);
+    expect((await c.request(`/vendor/services/${mine.number}/cases/${myCase}/images/${image}`)).status).toBe(200);
+    expect((await entries(actor)).slice(before)).toEqual([`read case ${myCase}`, `read sighting image ${image}`]);
+  });
+
+  it('writes nothing for a read that is refused (another vendor’s case or image)', async () => {
+    const c = new Client(t);
+    await portalSignIn(c, reader);
+    const actor = `vendor-user:${reader.id}`;
+    const before = (await entries(actor)).length;
+    expect((await c.request(`/vendor/services/${theirs.number}/cases/${theirCase}`)).status).toBe(404);
+    expect((await c.request(`/vendor/services/${mine.number}/cases/${myCase}/images/${theirImage}`)).status).toBe(404);
+    expect((await entries(actor)).length).toBe(before);
+  });
+});
+
 describe('isolation: another vendor’s case and image answer 404 on every new route', () => {
   it('answers 404 for the other vendor’s service, case and image, by any combination', async () => {
     const c = new Client(t);

@@ -167,6 +167,34 @@ describe('what a vendor user sees', () => {
   });
 });
 
+describe('Art. 20: a vendor user’s reads of the body’s notices and their letters are audited', () => {
+  it('writes one entry for the notice and one for its PDF, as vendor-user:{id}; none for another vendor’s user refused', async () => {
+    const p = await vendorPerson(t, them.vendorId);
+    const c = new Client(t);
+    await portalSignIn(c, p);
+    const html = await (await c.request(`/vendor/services/${theirs.number}`)).text();
+    const pdf = /href="\/vendor\/notices\/([0-9a-f]+)\/files\/([0-9a-f]{64})/.exec(html);
+    expect(pdf).not.toBeNull();
+    const [, notice, sha] = pdf!;
+    expect((await c.request(`/vendor/notices/${notice}`)).status).toBe(200);
+    expect((await c.request(`/vendor/notices/${notice}/files/${sha}`)).status).toBe(200);
+    const rows = await t.database.db
+      .selectFrom('audit_log')
+      .select(['action', 'subject'])
+      .where('staff_token_id', '=', `vendor-user:${p.id}`)
+      .orderBy('id')
+      .execute();
+    expect(rows.map((r) => `${r.action} ${r.subject}`)).toEqual([`read notice ${notice}`, `read notice file ${notice}/${sha}`]);
+    // the same reads by another vendor's user are refused, and leave no entry
+    const other = await vendorPerson(t, me.vendorId);
+    const d = new Client(t);
+    await portalSignIn(d, other);
+    expect((await d.request(`/vendor/notices/${notice}`)).status).toBe(404);
+    expect((await d.request(`/vendor/notices/${notice}/files/${sha}`)).status).toBe(404);
+    expect(await t.database.db.selectFrom('audit_log').select('id').where('staff_token_id', '=', `vendor-user:${other.id}`).execute()).toEqual([]);
+  });
+});
+
 describe('isolation: one vendor’s user reaches nothing of another vendor’s, on every route', () => {
   let admin: VendorPerson;
   beforeAll(async () => {

@@ -13,12 +13,19 @@ export function caseRoutes() {
 
   r.get('/services/:service/cases/:case', async (c) => {
     const user = vendorUser(c);
-    const k = await vendorCase(c.get('deps').database.db, user, c.req.param('service'), c.req.param('case'));
+    const k = await vendorCase(c.get('deps').database.db, c.get('deps').clock, user, c.req.param('service'), c.req.param('case'));
     return page(c, <PortalCasePage lang={langOf(c)} user={user} csrf={portalSession(c)!.csrf} k={k} />);
   });
 
   r.get('/services/:service/cases/:case/images/:sha256', async (c) => {
-    const bytes = await vendorCaseImage(c.get('deps').database.db, vendorUser(c), c.req.param('service'), c.req.param('case'), c.req.param('sha256'));
+    const bytes = await vendorCaseImage(
+      c.get('deps').database.db,
+      c.get('deps').clock,
+      vendorUser(c),
+      c.req.param('service'),
+      c.req.param('case'),
+      c.req.param('sha256'),
+    );
     return c.body(new Uint8Array(bytes), 200, { 'Content-Type': 'image/png', 'X-Content-Type-Options': 'nosniff' });
   });
 

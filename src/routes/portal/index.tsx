@@ -120,14 +120,14 @@ export function portalRoutes() {
   });
 
   r.get('/notices/:id', async (c) => {
-    const n = await vendorNotice(c.get('deps').database.db, vendorUser(c), c.req.param('id'));
+    const n = await vendorNotice(c.get('deps').database.db, c.get('deps').clock, vendorUser(c), c.req.param('id'));
     return page(c, <PortalNoticePage lang={langOf(c)} user={vendorUser(c)} csrf={portalSession(c)!.csrf} n={n} />);
   });
 
   r.get('/notices/:id/files/:sha256', async (c) => {
     const sha = Sha256.safeParse(c.req.param('sha256'));
     if (!sha.success) throw new AppError('not_found', 'no such file');
-    const f = await vendorNoticeFile(c.get('deps').database.db, vendorUser(c), c.req.param('id'), sha.data);
+    const f = await vendorNoticeFile(c.get('deps').database.db, c.get('deps').clock, vendorUser(c), c.req.param('id'), sha.data);
     return c.body(new Uint8Array(f.bytes), 200, {
       'Content-Type': f.contentType,
       'Content-Disposition': `attachment; filename="${f.name.replace(/[^\w.-]/g, '_')}"`,
