@@ -35,6 +35,7 @@ const SWEEPS: Array<[string, number[]]> = [
   ['shape.aspect', [0.04, 0.06, 0.08]],
   ['shape.missing', [0.03, 0.05, 0.08]],
   ['shape.strayInk', [0.005, 0.0075, 0.01, 0.015, 0.02]],
+  ['shape.coveredEdge', [0.15, 0.2, 0.25, 0.3, 0.4]],
   ['colour.hueDistance', [6, 8, 10, 12, 14]],
   ['colour.deltaEColour.base', [6, 8, 10, 12]],
 ];

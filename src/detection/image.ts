@@ -7,6 +7,7 @@
 import { buildMarkReference, type MarkReference } from './reference';
 import { GRID, matchShape, candidateSilhouette, strayInk, type Fit, type Mirror, type Silhouette } from './shape';
 import { COLOUR_THRESHOLDS, measureColours, OVERLAY_THRESHOLDS, type ColourMeasure, type ColourThresholds } from './verdict-colour';
+import { drawnEdges } from './edges';
 import { locateByInk, locateCandidates, type Candidate } from './locate';
 import { downscale, type Raster, type Rect } from './segment';
 
@@ -93,6 +94,12 @@ export const THRESHOLDS = {
    */
   strayInk: 0.01,
   strayInkMinSide: 60,
+  /**
+   * a hidden block is covered (a sticker), not cut away, when thin straight edges (edges.ts) in the mark's ink add up
+   * to this share of its shorter side. Fit (FIT_SEED 1701, FIT_RANGES, 16 per kind): masked partials have at most
+   * 0.15 (a sliver of a stroke left along the cut); held out, white stickers with a border 0.32–0.87.
+   */
+  coveredEdge: 0.25,
 };
 
 /**
@@ -216,6 +223,11 @@ function judge(ref: MarkReference, img: Raster, cand: Candidate, searched: numbe
   }
   if (whole.masked && 1 - whole.coverage >= T.shape.missing && partialPlausible(whole)) {
     const m = measureColours(ref, img, cand, { kind: 'window', window: { u0: 0, v0: 0, fx: 1, fy: 1 } }, T);
+    // ...unless a border is drawn around what is hidden: a sticker over the mark (Art. 10.5 "otherwise altered")
+    const edges = drawnEdges(cand);
+    if (edges.region !== null && edges.length >= T.shape.coveredEdge * Math.min(box.width, box.height)) {
+      return verdict('distorted', whole, { overlay: { share: 1 - whole.coverage, region: edges.region } }, m);
+    }
     return verdict('partial', whole, {}, m);
   }
   if (whole.score < T.shape.fit) return verdict('unrelated', bestFit(match), {}, null);

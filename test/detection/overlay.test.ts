@@ -100,6 +100,26 @@ describe('Art. 10.5: a mark with something drawn over it is altered, with the re
     }
   });
 
+  // a block hidden with a border drawn around it is covered by something (a sticker); the same block hidden without
+  // a border is only part of the mark (Art. 10.5 either way, told apart for the case's evidence)
+  it('a white sticker with a thin border over the mark is an overlay; the same block hidden without a border is partial', async () => {
+    for (const variant of ['colour', 'mono'] as const) {
+      for (const size of [128, 256]) {
+        for (const format of ['png', 'jpeg'] as const) {
+          const label = `${variant} ${size} ${format}`;
+          const block = (stroke: string) =>
+            `<rect x="${size * 0.55}" y="${size * 0.6}" width="${size * 0.35}" height="${size * 0.28}" rx="${size * 0.03}" fill="#ffffff" stroke="${stroke}"/>`;
+          const covered = await analyse(await overlaid(variant, size, block('#cccccc'), format));
+          expect(covered.finding, label).toBe('distorted');
+          const r = covered.evidence.overlay!.region;
+          expect(r.left, label).toBeGreaterThanOrEqual(size * 0.55 - 2);
+          expect(r.top, label).toBeGreaterThanOrEqual(size * 0.6 - 2);
+          expect((await analyse(await overlaid(variant, size, block('none'), format))).finding, label).toBe('partial');
+        }
+      }
+    }
+  });
+
   it('puts the sticker’s region in the evidence', async () => {
     const size = 256;
     const v = await analyse(await overlaid('mono', size, OVERLAYS['a white sticker']!(size), 'png'));
