@@ -28,6 +28,7 @@ const SWEEPS: Array<[string, number[]]> = [
   ['overlay.points', [2, 4, 6, 8]],
   ['overlay.maxShare', [0, 0.15, 0.3, 0.45]],
   ['overlay.density', [0, 0.03, 0.04, 0.05, 0.06, 0.08]],
+  ['overlay.edgeDepth', [0, 1.5, 2, 3]],
   ['shape.fit', [0.86, 0.88, 0.9, 0.92]],
   ['shape.partialFit', [0.9, 0.93, 0.95]],
   ['shape.margin', [0.01, 0.02, 0.03]],

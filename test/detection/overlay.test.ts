@@ -157,6 +157,18 @@ describe('the official mark stays ok', () => {
 
   // the points JPEG leaves off-colour on a small mark over a patterned background lie scattered, not crowded
   // together as under a stamp or a stroke (OVERLAY_THRESHOLDS.density)
+  it('in a lossy JPEG: the background’s chroma along the edges of the ink is not an overlay, colour, 160–240 px', async () => {
+    const flagged: string[] = [];
+    for (const size of [160, 180, 200, 220, 240]) {
+      for (const quality of [65, 75]) {
+        const png = await renderer.png('colour', size);
+        const v = await analyse(await jpeg(await onScene(png, size, (w, h) => patternSvg('dots', w, h, 'light')), quality));
+        if (v.finding !== 'ok') flagged.push(`${size} px q${quality}: ${v.finding}`);
+      }
+    }
+    expect(flagged).toEqual([]);
+  });
+
   it('in a lossy JPEG on a dotted background: scattered colour noise is not an overlay', async () => {
     const png = await renderer.png('mono', 192);
     const bytes = await jpeg(await onScene(png, 192, (w, h) => patternSvg('dots', w, h, 'light')), 70);
