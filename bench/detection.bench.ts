@@ -19,7 +19,7 @@ import { openPostgres } from '../src/db/open';
 import { createImageJudge } from '../src/sightings/images';
 import { loadMarkMatcher } from '../src/sightings/matcher';
 import { EXPECTED_FINDING, generateCorpus, type CorpusLabel, type CorpusSample } from '../test/corpus/generate';
-import { generateSeededCorpus, HELD_OUT_RANGES, HELD_OUT_SEED, LABELS, scoreSeeded, SEEDED_KINDS } from '../test/corpus/random';
+import { FIT_RANGES, FIT_SEED, generateSeededCorpus, HELD_OUT_RANGES, HELD_OUT_SEED, LABELS, scoreSeeded, SEEDED_KINDS } from '../test/corpus/random';
 import { cpuMicros, note, sharedCertmark, startCertmark, type CertmarkProcess } from './lib';
 
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -133,8 +133,29 @@ const form = (s: Setup, image: Buffer, page: string, linked: boolean) => {
   return f;
 };
 
-/** Every corpus image once (all new to the server), from 8 concurrent clients. */
+/** Images of the fit seed, none of them in the full corpus: sent first, not timed. */
+let warmUpImages: Promise<CorpusSample[]> | null = null;
+
+/**
+ * Every corpus image once (all new to the server), from 8 concurrent clients, after a warm-up of 100 other new
+ * images that is not timed: a server runs for weeks, so the figure is its steady state, not its first seconds
+ * (the lazy build of the matcher's references, the JIT, the demo notices' PDFs the outbox renders just after a start).
+ */
 export async function newImages(s: Setup, corpus: readonly CorpusSample[], target = NEW_PER_SECOND_TARGET): Promise<number> {
+  warmUpImages ??= generateSeededCorpus({ seed: FIT_SEED, ranges: FIT_RANGES, count: 5 });
+  const warmUp = await warmUpImages;
+  await Promise.all(
+    Array.from({ length: 8 }, async (_, c) => {
+      for (let i = c; i < warmUp.length; i += 8) {
+        const res = await fetch(`${s.certmark.url}/api/v1/sightings`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${s.key}`, 'Idempotency-Key': randomUUID() },
+          body: form(s, warmUp[i]!.bytes, `${s.origin}/warm-up/${i}`, true),
+        });
+        await res.arrayBuffer();
+      }
+    }),
+  );
   let next = 0;
   let failed = 0;
   const cpu0 = await cpuMicros(s.certmark.child.pid);
@@ -158,7 +179,7 @@ export async function newImages(s: Setup, corpus: readonly CorpusSample[], targe
   const rate = corpus.length / seconds;
   const cpu = cpu0 !== null && cpu1 !== null ? `, server cpu ${((cpu1 - cpu0) / corpus.length / 1000).toFixed(1)} ms/sighting` : '';
   note(
-    `${s.label}: sightings/s, new images (endpoint, ${corpus.length} corpus images, 8 clients): ${rate.toFixed(0)}/s${cpu}${failed ? `, ${failed} not 201` : ''} — target ${target}/s${rate >= target ? '' : '  MISSED'}`,
+    `${s.label}: sightings/s, new images (endpoint, ${corpus.length} corpus images, 8 clients, after ${warmUp.length} untimed): ${rate.toFixed(0)}/s${cpu}${failed ? `, ${failed} not 201` : ''} — target ${target}/s${rate >= target ? '' : '  MISSED'}`,
   );
   return rate;
 }
