@@ -5,9 +5,9 @@
  * two official versions. The mark is located inside larger images (screenshots) first (locate.ts).
  */
 import { buildMarkReference, type MarkReference } from './reference';
-import { GRID, matchShape, candidateSilhouette, strayInk, type Fit, type Mirror, type Silhouette } from './shape';
+import { matchShape, candidateSilhouette, type Fit, type Mirror } from './shape';
 import { COLOUR_THRESHOLDS, measureColours, OVERLAY_THRESHOLDS, type ColourMeasure, type ColourThresholds } from './verdict-colour';
-import { drawnEdges } from './edges';
+import { coveredBlock, strayOverlay } from './drawn-over';
 import { locateByInk, locateCandidates, type Candidate } from './locate';
 import { downscale, type Raster, type Rect } from './segment';
 
@@ -224,11 +224,8 @@ function judge(ref: MarkReference, img: Raster, cand: Candidate, searched: numbe
   if (whole.masked && 1 - whole.coverage >= T.shape.missing && partialPlausible(whole)) {
     const m = measureColours(ref, img, cand, { kind: 'window', window: { u0: 0, v0: 0, fx: 1, fy: 1 } }, T);
     // ...unless a border is drawn around what is hidden: a sticker over the mark (Art. 10.5 "otherwise altered")
-    const edges = drawnEdges(cand);
-    if (edges.region !== null && edges.length >= T.shape.coveredEdge * Math.min(box.width, box.height)) {
-      return verdict('distorted', whole, { overlay: { share: 1 - whole.coverage, region: edges.region } }, m);
-    }
-    return verdict('partial', whole, {}, m);
+    const covered = coveredBlock(cand, whole, T.shape);
+    return covered ? verdict('distorted', whole, { overlay: covered }, m) : verdict('partial', whole, {}, m);
   }
   if (whole.score < T.shape.fit) return verdict('unrelated', bestFit(match), {}, null);
   const m = measureColours(ref, img, cand, { kind: 'window', window: { u0: 0, v0: 0, fx: 1, fy: 1 } }, T);
@@ -240,27 +237,10 @@ function judge(ref: MarkReference, img: Raster, cand: Candidate, searched: numbe
   // ...nor into it: ink inside the mark's box where the mark has none (text or a line across the ring's inside). A
   // recolouring keeps the mark's silhouette; ink off it in colours that are not official is a sticker or a stamp
   // over the mark, not a recoloured mark
-  const drawnInto = m !== null ? strayOverlay(ref, sil, box, T) : null;
+  const drawnInto = m !== null ? strayOverlay(ref, sil, box, T.shape) : null;
   if (drawnInto) return verdict('distorted', whole, { overlay: drawnInto }, m);
   // Art. 10.5: no recolouring (the colours must be those of the colour or the monochrome version)
   return verdict(m?.official ? 'ok' : 'recoloured', whole, {}, m);
-}
-
-/**
- * Ink inside the candidate's box where the upright mark has none, as an overlay (share of the candidate's ink and
- * where, in image pixels), when there is enough of it on a mark large enough to tell.
- */
-function strayOverlay(ref: MarkReference, sil: Silhouette, box: Rect, T: MatcherThresholds): ImageEvidence['overlay'] | null {
-  if (Math.min(box.width, box.height) < T.shape.strayInkMinSide) return null;
-  const { share, cells } = strayInk(ref.shape, sil);
-  if (share < T.shape.strayInk || cells === null) return null;
-  const region = {
-    left: box.left + Math.floor((cells.left * box.width) / GRID),
-    top: box.top + Math.floor((cells.top * box.height) / GRID),
-    width: Math.ceil((cells.width * box.width) / GRID),
-    height: Math.ceil((cells.height * box.height) / GRID),
-  };
-  return { share, region };
 }
 
 /** The best-ranked judgement of `candidates` (or `best` so far); stops at a clear official mark. */
