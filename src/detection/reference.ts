@@ -5,6 +5,7 @@
 import sharp from 'sharp';
 import { srgbToLab, deltaE, type Lab } from './colour';
 import { buildShapeReference, type ShapeReference } from './shape';
+import { boundingBox } from './silhouette';
 
 export interface ColourSample {
   /** Position inside the mark's box, 0..1. */
@@ -78,27 +79,17 @@ export async function buildMarkReference(colourPng: Buffer, monoPng: Buffer, siz
   const { width: w, height: h } = c;
   const alpha = new Float32Array(w * h);
   const opaque = new Uint8Array(w * h);
-  let x0 = w;
-  let y0 = h;
-  let x1 = -1;
-  let y1 = -1;
   for (let k = 0; k < w * h; k++) {
     const a = c.data[k * 4 + 3]!;
     alpha[k] = a / 255;
     opaque[k] = a >= 250 ? 1 : 0;
-    if (a >= 128) {
-      const x = k % w;
-      const y = (k - x) / w;
-      x0 = Math.min(x0, x);
-      x1 = Math.max(x1, x);
-      y0 = Math.min(y0, y);
-      y1 = Math.max(y1, y);
-    }
   }
+  const inked = boundingBox(w, h, (k) => c.data[k * 4 + 3]! >= 128);
+  if (inked === null) throw new Error('the mark rendering has no ink');
+  const { left: x0, top: y0 } = inked;
   const shape = buildShapeReference(alpha, w, h);
   const depth = depthMap(opaque, w, h);
-  const bw = x1 - x0 + 1;
-  const bh = y1 - y0 + 1;
+  const { width: bw, height: bh } = inked;
   const longer = Math.max(bw, bh);
   const partColours: Lab[] = [];
   const samples: ColourSample[] = [];

@@ -122,14 +122,19 @@ export function compare(c: Silhouette, ref: ArrayLike<number>, refNear: ArrayLik
 
 /** The bounding box, in grid cells, of the cells `hit` holds for; null when it holds for none. */
 export function cellBox(hit: (k: number) => boolean): { left: number; top: number; width: number; height: number } | null {
-  let x0 = GRID;
-  let y0 = GRID;
+  return boundingBox(GRID, GRID, hit);
+}
+
+/** The bounding box of the points of a row-major `width` x `height` raster that `hit` holds for; null when none. */
+export function boundingBox(width: number, height: number, hit: (k: number) => boolean): { left: number; top: number; width: number; height: number } | null {
+  let x0 = width;
+  let y0 = height;
   let x1 = -1;
   let y1 = -1;
-  for (let k = 0; k < GRID * GRID; k++) {
+  for (let k = 0; k < width * height; k++) {
     if (!hit(k)) continue;
-    const x = k % GRID;
-    const y = (k - x) / GRID;
+    const x = k % width;
+    const y = (k - x) / width;
     x0 = Math.min(x0, x);
     x1 = Math.max(x1, x);
     y0 = Math.min(y0, y);
