@@ -20,7 +20,7 @@ import { createImageJudge } from '../src/sightings/images';
 import { loadMarkMatcher } from '../src/sightings/matcher';
 import { EXPECTED_FINDING, generateCorpus, type CorpusLabel, type CorpusSample } from '../test/corpus/generate';
 import { FIT_RANGES, FIT_SEED, generateSeededCorpus, HELD_OUT_RANGES, HELD_OUT_SEED, LABELS, scoreSeeded, SEEDED_KINDS } from '../test/corpus/random';
-import { cpuMicros, note, sharedCertmark, startCertmark, type CertmarkProcess } from './lib';
+import { cpuMicros, machineCpu, type MachineCpu, note, sharedCertmark, startCertmark, type CertmarkProcess } from './lib';
 
 const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const FINDINGS = ['ok', 'recoloured', 'partial', 'distorted', 'unrelated'] as const;
@@ -159,6 +159,7 @@ export async function newImages(s: Setup, corpus: readonly CorpusSample[], targe
   let next = 0;
   let failed = 0;
   const cpu0 = await cpuMicros(s.certmark.child.pid);
+  const machine0 = await machineCpu();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: 8 }, async () => {
@@ -176,12 +177,31 @@ export async function newImages(s: Setup, corpus: readonly CorpusSample[], targe
   );
   const seconds = (performance.now() - started) / 1000;
   const cpu1 = await cpuMicros(s.certmark.child.pid);
+  const machine1 = await machineCpu();
   const rate = corpus.length / seconds;
   const cpu = cpu0 !== null && cpu1 !== null ? `, server cpu ${((cpu1 - cpu0) / corpus.length / 1000).toFixed(1)} ms/sighting` : '';
   note(
     `${s.label}: sightings/s, new images (endpoint, ${corpus.length} corpus images, 8 clients, after ${warmUp.length} untimed): ${rate.toFixed(0)}/s${cpu}${failed ? `, ${failed} not 201` : ''} — target ${target}/s${rate >= target ? '' : '  MISSED'}`,
   );
+  if (machine0 && machine1 && cpu0 !== null && cpu1 !== null) note(machineBudget(machine0, machine1, cpu1 - cpu0, corpus.length));
   return rate;
+}
+
+/**
+ * What one new sighting costs the whole machine (certmark, PostgreSQL, this load client, anything else running),
+ * and the rate the machine's cores could sustain at that cost if they did nothing else, whatever the process count.
+ */
+function machineBudget(a: MachineCpu, b: MachineCpu, serverMicros: number, n: number): string {
+  const ms = (micros: number) => micros / n / 1000;
+  const all = ms(b.busy - a.busy);
+  const server = ms(serverMicros);
+  const postgres = ms(b.postgres - a.postgres);
+  const client = ms(b.self - a.self);
+  const other = Math.max(0, all - server - postgres - client);
+  return (
+    `    CPU per new sighting, whole machine: ${all.toFixed(1)} ms (certmark ${server.toFixed(1)}, PostgreSQL ${postgres.toFixed(1)}, ` +
+    `this load client ${client.toFixed(1)}, other ${other.toFixed(1)}): ${b.cores} cores sustain at most ${((b.cores * 1000) / all).toFixed(0)}/s at this cost`
+  );
 }
 
 function multipart(s: Setup, image: Buffer, page: string, linked: boolean): { body: Buffer; type: string } {

@@ -5,9 +5,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 
@@ -205,6 +205,8 @@ export interface LoadResult {
   cpuMicrosPerRequest: number | null;
 }
 
+const TICK_MICROS = 10_000; // USER_HZ is 100 on Linux
+
 /** The process and its descendants (a cluster's primary and workers), by /proc/{pid}/task/{pid}/children. */
 export async function processTree(pid: number): Promise<number[]> {
   const out = [pid];
@@ -230,13 +232,45 @@ export async function cpuMicros(pid: number | undefined): Promise<number | null>
     try {
       const stat = await readFile(`/proc/${p}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // fields[11], fields[12]: utime and stime in clock ticks (USER_HZ, 100 on Linux)
-      total += (Number(fields[11]) + Number(fields[12])) * 10_000;
+      // fields[11], fields[12]: utime and stime in clock ticks
+      total += (Number(fields[11]) + Number(fields[12])) * TICK_MICROS;
     } catch {
       if (p === pid) return null;
     }
   }
   return total;
+}
+
+/** CPU time so far, in microseconds: the whole machine's busy time (all cores), PostgreSQL's processes, this process. */
+export interface MachineCpu {
+  busy: number;
+  postgres: number;
+  self: number;
+  cores: number;
+}
+
+/** Linux /proc only (null elsewhere): what a run costs the machine, not only certmark. */
+export async function machineCpu(): Promise<MachineCpu | null> {
+  try {
+    // cpu user nice system idle iowait irq softirq steal: busy is all but idle and iowait
+    const f = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const busy = (f[0]! + f[1]! + f[2]! + f[5]! + f[6]! + f[7]!) * TICK_MICROS;
+    let postgres = 0;
+    for (const pid of (await readdir('/proc')).filter((d) => /^\d+$/.test(d))) {
+      try {
+        const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+        if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        postgres += (Number(fields[11]) + Number(fields[12])) * TICK_MICROS;
+      } catch {
+        // gone meanwhile
+      }
+    }
+    const me = process.cpuUsage();
+    return { busy, postgres, self: me.user + me.system, cores: availableParallelism() };
+  } catch {
+    return null;
+  }
 }
 
 /** Resident memory of one process in MB (VmRSS), null off Linux. */

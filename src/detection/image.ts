@@ -8,6 +8,7 @@ import { buildMarkReference, type MarkReference } from './reference';
 import { matchShape, candidateSilhouette, type Fit, type Mirror } from './shape';
 import { COLOUR_THRESHOLDS, measureColours, OVERLAY_THRESHOLDS, type ColourMeasure, type ColourThresholds } from './verdict-colour';
 import { coveredBlock, strayOverlay } from './drawn-over';
+import { registeredBox } from './register';
 import { locateByInk, locateCandidates, type Candidate } from './locate';
 import { downscale, type Raster, type Rect } from './segment';
 
@@ -228,7 +229,7 @@ function judge(ref: MarkReference, img: Raster, cand: Candidate, searched: numbe
     return covered ? verdict('distorted', whole, { overlay: covered }, m) : verdict('partial', whole, {}, m);
   }
   if (whole.score < T.shape.fit) return verdict('unrelated', bestFit(match), {}, null);
-  const m = measureColours(ref, img, cand, { kind: 'window', window: { u0: 0, v0: 0, fx: 1, fy: 1 } }, T);
+  const m = wholeColours(ref, img, cand, T);
   // Art. 10.5: stretched in one direction
   const tolerance = Math.max(T.shape.aspect, 2.2 / Math.min(box.width, box.height));
   if (Math.abs(Math.log(aspectRatio)) > Math.log(1 + tolerance)) return verdict('distorted', whole, {}, m);
@@ -241,6 +242,19 @@ function judge(ref: MarkReference, img: Raster, cand: Candidate, searched: numbe
   if (drawnInto) return verdict('distorted', whole, { overlay: drawnInto }, m);
   // Art. 10.5: no recolouring (the colours must be those of the colour or the monochrome version)
   return verdict(m?.official ? 'ok' : 'recoloured', whole, {}, m);
+}
+
+/**
+ * The colours of the whole mark. A flag (points off the official colours, or an overlay) is measured again on the
+ * registered box (register.ts): a box widened by ink that is not the mark's samples beside the strokes, and an
+ * official mark must not be flagged for that.
+ */
+function wholeColours(ref: MarkReference, img: Raster, cand: Candidate, T: MatcherThresholds): ColourMeasure | null {
+  const whole = { kind: 'window', window: { u0: 0, v0: 0, fx: 1, fy: 1 } } as const;
+  const m = measureColours(ref, img, cand, whole, T);
+  if (m === null || (m.official && m.overlay === null)) return m;
+  const box = registeredBox(ref, cand);
+  return box === null ? m : (measureColours(ref, img, { ...cand, box }, whole, T) ?? m);
 }
 
 /** The best-ranked judgement of `candidates` (or `best` so far); stops at a clear official mark. */
