@@ -9,7 +9,7 @@ import { matchShape, candidateSilhouette, type Fit, type Mirror } from './shape'
 import { COLOUR_THRESHOLDS, measureColours, OVERLAY_THRESHOLDS, type ColourMeasure, type ColourThresholds } from './verdict-colour';
 import { coveredBlock, strayOverlay } from './drawn-over';
 import { registeredBox } from './register';
-import { locateByInk, locateCandidates, type Candidate } from './locate';
+import { locateByInk, locateCandidates, locateCores, type Candidate } from './locate';
 import { downscale, type Raster, type Rect } from './segment';
 
 export type ImageFinding = 'ok' | 'recoloured' | 'partial' | 'distorted' | 'unrelated';
@@ -290,6 +290,8 @@ export function createMarkMatcher(references: { colour: Buffer; mono: Buffer }, 
       let best = bestOf(ref, img, locateCandidates(img), null, T);
       // nothing of the mark stands apart from the background (a busy one): look for its official inks instead
       if (best === null || best.verdict.finding === 'unrelated') best = bestOf(ref, img, locateByInk(img, ref.inks), best, T);
+      // page content joined to the mark (a rule or text up to its edge): the mark's parts around its largest one
+      if (best === null || best.verdict.finding === 'unrelated') best = bestOf(ref, img, locateCores(img), best, T);
       const verdict: ImageVerdict = best?.verdict ?? {
         finding: 'unrelated',
         variant: null,

@@ -69,7 +69,7 @@ function refine(img: Raster, group: Rect, within: Rect, global: Segmentation): C
 
 /** The candidate made of `seg`'s parts that touch `group` (specks left out), with its own mask. */
 function ownParts(group: Rect, seg: Segmentation): Candidate | null {
-  const { parts, label, mask, rect } = seg;
+  const { parts, rect } = seg;
   const gx0 = group.left - rect.left;
   const gy0 = group.top - rect.top;
   const gx1 = gx0 + group.width;
@@ -85,14 +85,22 @@ function ownParts(group: Rect, seg: Segmentation): Candidate | null {
   }
   // specks (a dotted background, JPEG debris) are not parts of the drawing
   const minArea = Math.max(2, 0.01 * largest);
+  return candidateOf(
+    seg,
+    hits.filter((i) => parts[i]!.area >= minArea),
+  );
+}
+
+/** The candidate made of the parts `kept` (indices into seg.parts), with its own mask; null when none. */
+function candidateOf(seg: Segmentation, kept: readonly number[]): Candidate | null {
+  const { parts, label, mask, rect } = seg;
   const keep = new Uint8Array(parts.length);
   let x0 = Infinity;
   let y0 = Infinity;
   let x1 = -Infinity;
   let y1 = -Infinity;
-  for (const i of hits) {
+  for (const i of kept) {
     const p = parts[i]!;
-    if (p.area < minArea) continue;
     keep[i] = 1;
     if (p.left < x0) x0 = p.left;
     if (p.top < y0) y0 = p.top;
@@ -118,6 +126,48 @@ function ownParts(group: Rect, seg: Segmentation): Candidate | null {
     outer: around,
     boxInMask: { left: box.left - around.left, top: box.top - around.top, width: box.width, height: box.height },
   };
+}
+
+/** Share of rect `a` inside rect `b`. */
+function shareInside(a: Rect, b: Rect): number {
+  const w = Math.min(a.left + a.width, b.left + b.width) - Math.max(a.left, b.left);
+  const h = Math.min(a.top + a.height, b.top + b.height) - Math.max(a.top, b.top);
+  return w <= 0 || h <= 0 ? 0 : (w * h) / (a.width * a.height);
+}
+
+/**
+ * How far around a core part its companions may reach, as a share of its size (the mark's check rises 4 % of the
+ * mark above its ring), and how much of a companion's box must lie within that reach.
+ */
+const CORE_REACH = 0.06;
+const COMPANION_INSIDE = 0.9;
+/** At most this many cores, each at least this share of the largest part's area. */
+const MAX_CORES = 4;
+const CORE_MIN_SHARE = 0.25;
+
+/**
+ * Candidates cut out of what page content joined to the mark (a rule or a line of text up to its edge, grouped with
+ * it by proximity): each large part with the parts that lie inside its box widened by CORE_REACH. The mark's
+ * ring holds its cross, its check and its bar that way; a rule or text beside it lies outside.
+ */
+export function locateCores(img: Raster): Candidate[] {
+  const seg = segment(img, { left: 0, top: 0, width: img.width, height: img.height });
+  const { parts } = seg;
+  // the mark's ring is its largest part: a letter or a dot of the page is far smaller than the largest part there
+  const cores = parts.filter(plausible).sort((a, b) => b.area - a.area);
+  const largest = cores[0]?.area ?? 0;
+  const out: Candidate[] = [];
+  for (const core of cores.slice(0, MAX_CORES)) {
+    if (core.area < CORE_MIN_SHARE * largest) break;
+    const reach = Math.round(CORE_REACH * Math.max(core.width, core.height));
+    const zone = { left: core.left - reach, top: core.top - reach, width: core.width + 2 * reach, height: core.height + 2 * reach };
+    const minArea = Math.max(2, 0.01 * core.area);
+    const kept: number[] = [];
+    for (let i = 0; i < parts.length; i++) if (parts[i]!.area >= minArea && shareInside(parts[i]!, zone) >= COMPANION_INSIDE) kept.push(i);
+    const c = candidateOf(seg, kept);
+    if (c !== null && plausible(c.box) && !out.some((o) => same(o.box, c.box))) out.push(c);
+  }
+  return out;
 }
 
 function groupsIn(img: Raster, rect: Rect): { groups: Component[]; seg: Segmentation } {

@@ -4,7 +4,7 @@ import { decodeImage } from '../../src/detection/decode.js';
 import { createMarkMatcher } from '../../src/detection/image.js';
 import { loadMarkMasters } from '../../src/mark/masters.js';
 import { createMarkRenderer } from '../../src/mark/render.js';
-import { jpeg, onScene } from '../corpus/generate.js';
+import { inkBox, jpeg, onScene } from '../corpus/generate.js';
 import { patternSvg } from '../corpus/scenes.js';
 
 /**
@@ -191,6 +191,37 @@ describe('the official mark stays ok', () => {
       }
     }
     expect(flagged).toEqual([]);
+  });
+
+  // the rule and the text join the mark's group (grouped by proximity), and mark and page together fit nothing:
+  // the mark is found again as its largest part with the parts inside that part's box (locate.ts, locateCores)
+  it('beside a card whose text and rule reach its edge, colour and monochrome, 64–192 px, 0–3 px apart', async () => {
+    const missed: string[] = [];
+    for (const variant of ['colour', 'mono'] as const) {
+      for (const width of [64, 96, 128, 192]) {
+        const png = await renderer.png(variant, width);
+        const box = await inkBox(png);
+        const fs = Math.max(10, Math.round(width * 0.16));
+        for (const gap of [0, 1, 2, 3]) {
+          const [markLeft, markTop] = [10, 20];
+          const cx = markLeft + box.width + gap;
+          const W = box.width + 6 * fs + gap + 20;
+          const H = box.height + 40;
+          const card =
+            `<rect width="${W}" height="${H}" fill="#fff"/><rect x="${cx}" y="${markTop}" width="${6 * fs}" height="${box.height}" fill="#e8e8f4"/>` +
+            `<text x="${cx + fs * 0.3}" y="${markTop + fs * 1.4}" font-size="${fs}" font-family="DejaVu Sans,sans-serif" fill="#2a2a2e">Clinic</text>` +
+            `<rect x="${cx}" y="${markTop + box.height - fs}" width="${4 * fs}" height="${Math.max(2, fs / 3)}" fill="#2a2a2e"/>`;
+          const mark = await sharp(png).extract(box).png().toBuffer();
+          const bytes = await sharp(svg(W, H, card))
+            .composite([{ input: mark, left: markLeft, top: markTop }])
+            .png()
+            .toBuffer();
+          const v = await analyse(bytes);
+          if (v.finding !== 'ok') missed.push(`${variant} ${width} px, ${gap} px apart: ${v.finding}`);
+        }
+      }
+    }
+    expect(missed).toEqual([]);
   });
 
   it('touched by the page’s content next to it (a box and text up to its edge)', async () => {
