@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
 import { AppError } from '../errors';
+import { withoutMetadata } from './jpeg';
 import { DEFAULT_IMAGE_LIMITS, type ImageLimits, type SniffedImageType } from './limits';
 
 export interface DecodedImage {
@@ -16,8 +17,12 @@ export interface DecodedImage {
   rgba: Buffer;
   /** SHA-256 (hex) of the bytes as received. */
   sha256: string;
-  /** The first frame as PNG, no metadata, no trailing bytes: re-encoded, or the bytes themselves when they are such a PNG. */
-  normalisedPng: Buffer;
+  /**
+   * What is kept as evidence: the first frame, no metadata, nothing past the image's end, exactly the pixels judged.
+   * A PNG of image chunks only is kept as received; a JPEG that is sRGB or grey, upright and without an ICC profile
+   * is kept with its metadata segments taken out (jpeg.ts); anything else is re-encoded as PNG.
+   */
+  evidence: { type: 'png' | 'jpeg'; bytes: Buffer };
 }
 
 const FIELD = 'image';
@@ -95,6 +100,17 @@ function cleanPng(bytes: Buffer): boolean {
   return false;
 }
 
+/**
+ * The received bytes as evidence, when they need no re-encoding: a PNG of clean chunks, or a JPEG whose pixels read
+ * the same without its metadata (sRGB or grey, no ICC profile, no EXIF turn). Null when they must be re-encoded.
+ */
+function keptAsReceived(type: SniffedImageType, bytes: Buffer, meta: Metadata): DecodedImage['evidence'] | null {
+  if (type === 'png') return cleanPng(bytes) ? { type: 'png', bytes } : null;
+  if (type !== 'jpeg' || meta.hasProfile || (meta.orientation ?? 1) !== 1 || (meta.space !== 'srgb' && meta.space !== 'b-w')) return null;
+  const stripped = withoutMetadata(bytes);
+  return stripped === null ? null : { type: 'jpeg', bytes: stripped };
+}
+
 /** Every pixel fully opaque (RGBA). */
 function opaque(rgba: Buffer): boolean {
   for (let k = 3; k < rgba.length; k += 4) if (rgba[k] !== 255) return false;
@@ -151,16 +167,19 @@ export async function decodeImage(bytes: Buffer, limits: ImageLimits = DEFAULT_I
     input = () => sharp(bytes, base).rotate();
   }
 
-  // decoded once: the raw pixels are judged, and the clean PNG is written from them (fast, level 1: it is kept for
-  // evidence, not served; without an alpha channel when every pixel is opaque). A PNG that is clean already is kept.
+  // decoded once: the raw pixels are judged, and the evidence is written from them when the bytes themselves cannot
+  // be kept (PNG level 1: it is kept, not served often; without an alpha channel when every pixel is opaque)
   let raw: { data: Buffer; info: OutputInfo };
-  let normalisedPng: Buffer;
+  let evidence: DecodedImage['evidence'];
   try {
     raw = await input().toColourspace('srgb').ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-    const { width: w, height: h } = raw.info;
-    const png = sharp(raw.data, { raw: { width: w, height: h, channels: 4 } });
-    normalisedPng =
-      type === 'png' && cleanPng(bytes) ? bytes : await (!meta.hasAlpha || opaque(raw.data) ? png.removeAlpha() : png).png({ compressionLevel: 1 }).toBuffer();
+    const kept = keptAsReceived(type, bytes, meta);
+    if (kept !== null) evidence = kept;
+    else {
+      const { width: w, height: h } = raw.info;
+      const png = sharp(raw.data, { raw: { width: w, height: h, channels: 4 } });
+      evidence = { type: 'png', bytes: await (!meta.hasAlpha || opaque(raw.data) ? png.removeAlpha() : png).png({ compressionLevel: 1 }).toBuffer() };
+    }
   } catch (cause) {
     if (cause instanceof Error && /pixel limit/i.test(cause.message)) {
       throw new AppError('too_large', `the image has more than ${limits.maxPixels} pixels`, { field: FIELD, cause });
@@ -177,6 +196,6 @@ export async function decodeImage(bytes: Buffer, limits: ImageLimits = DEFAULT_I
     height: info.height,
     rgba: data,
     sha256: createHash('sha256').update(bytes).digest('hex'),
-    normalisedPng,
+    evidence,
   };
 }

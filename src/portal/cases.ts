@@ -11,6 +11,7 @@ import { auditConfidentialRead, vendorReader } from '../domain/confidential';
 import { AppError } from '../errors';
 import { findCase } from '../repositories/cases';
 import { findImage, sightingsOfCase } from '../repositories/sightings';
+import { storedImage, type StoredImage } from '../sightings/images';
 import type { VendorUser } from './sessions';
 import { vendorServiceOf } from './services';
 
@@ -71,12 +72,12 @@ export async function vendorCase(db: Db, clock: Clock, user: VendorUser, service
   };
 }
 
-/** The image of a sighting of the case (the stored, metadata-free PNG); any other answers as unknown. */
-export async function vendorCaseImage(db: Db, clock: Clock, user: VendorUser, serviceRef: string, caseId: string, sha256: string): Promise<Buffer> {
+/** The image of a sighting of the case (as stored: metadata-free PNG or JPEG); any other answers as unknown. */
+export async function vendorCaseImage(db: Db, clock: Clock, user: VendorUser, serviceRef: string, caseId: string, sha256: string): Promise<StoredImage> {
   const { sightings } = await caseOfVendor(db, user, serviceRef, caseId);
   if (!/^[0-9a-f]{64}$/.test(sha256) || !sightings.some((s) => s.image_sha256 === sha256)) throw new AppError('not_found', 'no such image');
   const image = await findImage(db, sha256);
   if (!image) throw new AppError('not_found', 'no such image');
   await auditConfidentialRead(vendorReader(db, clock, user), sha256, ['sighting image']); // Art. 20
-  return Buffer.from(image.bytes);
+  return storedImage(Buffer.from(image.bytes));
 }

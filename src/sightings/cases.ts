@@ -28,6 +28,7 @@ import {
   type CaseView,
 } from '../repositories/cases';
 import { findImage, sightingsOfCase, type SightingRow } from '../repositories/sightings';
+import { storedImage, type StoredImage } from './images';
 
 export type CaseAction =
   | { kind: 'investigation'; subject: string; dueOn: CalendarDate }
@@ -204,11 +205,11 @@ export async function caseForStaff(
 }
 
 /** An image a crawler sent, as stored. */
-export async function sightingImageForStaff(reader: StaffReader, sha256: string): Promise<Buffer> {
+export async function sightingImageForStaff(reader: StaffReader, sha256: string): Promise<StoredImage> {
   const image = await findImage(reader.db, sha256);
   if (!image) throw new AppError('not_found', 'no such image', { field: 'sha256' });
   await auditConfidentialRead(reader, sha256, ['sighting image']);
-  return image.bytes;
+  return storedImage(image.bytes);
 }
 
 /** The case as it is after staff acted on it, with its history (the writer's own answer). */

@@ -18,9 +18,17 @@ export interface ImageToStore {
   type: string;
   width: number;
   height: number;
-  /** The first frame as PNG: metadata and trailing bytes gone. */
+  /** The evidence (decode.ts): the first frame, metadata and trailing bytes gone; PNG or JPEG. */
   bytes: Buffer;
 }
+
+/** A stored image as it is served: its bytes and their type, read from the bytes (images stored before 2026-12-03 are all PNG). */
+export interface StoredImage {
+  bytes: Buffer;
+  contentType: 'image/png' | 'image/jpeg';
+}
+
+export const storedImage = (bytes: Buffer): StoredImage => ({ bytes, contentType: sniffImageType(bytes) === 'jpeg' ? 'image/jpeg' : 'image/png' });
 
 export interface JudgedImage {
   verdict: ImageVerdict;
@@ -56,7 +64,7 @@ export function createImageJudge(matcher: MarkMatcher, options: { limits?: Image
       if (type !== null) refuseTrailingData(type, image.bytes);
       const decoded = await decodeImage(image.bytes, limits);
       const verdict = await matcher.analyse(decoded);
-      return { verdict, store: { sha256: image.sha256, type: decoded.type, width: decoded.width, height: decoded.height, bytes: decoded.normalisedPng } };
+      return { verdict, store: { sha256: image.sha256, type: decoded.type, width: decoded.width, height: decoded.height, bytes: decoded.evidence.bytes } };
     },
     remember(sha256, verdict) {
       if (!verdicts.has(sha256)) verdicts.set(sha256, verdict);

@@ -1,9 +1,10 @@
 /**
  * Polyglots: bytes that are an image and something else at once (a PNG with a ZIP or an HTML page after its end,
  * a GIF followed by script). Decoders stop at the image's end and never see the rest, so the container is
- * walked here and anything after the image's end is refused. (The stored copy is re-encoded anyway.)
+ * walked here and anything after the image's end is refused. (The stored copy keeps nothing past the image's end.)
  */
 import { AppError } from '../errors';
+import { jpegEnd } from '../detection/jpeg';
 import type { SniffedImageType } from '../detection/limits';
 
 const refuse = (what: string) => new AppError('unsupported_media_type', `${what}: the bytes are an image and something else (a polyglot)`, { field: 'image' });
@@ -44,29 +45,6 @@ function gifEnd(bytes: Buffer): number | null {
       if (at + 10 > bytes.length) return null;
       at = subBlocks(at + 10 + table(bytes[at + 9]!) + 1);
     } else return null;
-  }
-  return null;
-}
-
-/** JPEG: marker segments; after each SOS the entropy-coded data runs to the next marker; EOI ends it. */
-function jpegEnd(bytes: Buffer): number | null {
-  let at = 2;
-  while (at + 1 < bytes.length) {
-    if (bytes[at] !== 0xff) return null;
-    while (bytes[at + 1] === 0xff) at++; // fill bytes
-    const marker = bytes[at + 1];
-    if (marker === undefined) return null;
-    if (marker === 0xd9) return at + 2;
-    if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
-      at += 2;
-      continue;
-    }
-    if (at + 4 > bytes.length) return null;
-    at += 2 + bytes.readUInt16BE(at + 2);
-    if (marker === 0xda) {
-      // entropy-coded data: 0xFF00 is a stuffed byte, 0xFFD0-D7 a restart marker
-      while (at + 1 < bytes.length && !(bytes[at] === 0xff && bytes[at + 1] !== 0x00 && !(bytes[at + 1]! >= 0xd0 && bytes[at + 1]! <= 0xd7))) at++;
-    }
   }
   return null;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { serviceEvents } from '../../src/repositories/events';
 import { issueStaffToken } from '../../src/access/staff-tokens';
@@ -99,6 +100,28 @@ describe('reading a case (Art. 20: confidential, audited)', () => {
     expect(audited.map((a) => a.action)).toEqual(['read case']);
     const listed = await t.database.db.selectFrom('audit_log').select('subject').where('action', '=', 'read case list').execute();
     expect(listed.map((a) => a.subject)).toContain(`?service=${body.serviceNumber}`);
+  });
+
+  it('serves a JPEG sighting as the JPEG received, without its EXIF, and audits the read', async () => {
+    const s = await certifiedService(t);
+    const jpeg = await sharp(await markPng())
+      .flatten({ background: '#ffffff' })
+      .withExif({ IFD0: { Copyright: 'secret-marker' } })
+      .jpeg({ quality: 85 })
+      .toBuffer();
+    const sent = await postSighting(t, key, { image: jpeg, pageUrl: s.page, seenAt: t.clock.now().toISOString() });
+    expect(sent.status).toBe(201);
+    const { imageSha256 } = (await sent.json()) as { imageSha256: string };
+    const res = await t.app.request(`/api/v1/admin/sighting-images/${imageSha256}`, { headers: t.auth() });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/jpeg');
+    const served = Buffer.from(await res.arrayBuffer());
+    expect(jpeg.includes('secret-marker')).toBe(true);
+    expect(served.includes('secret-marker')).toBe(false);
+    const [a, b] = await Promise.all([jpeg, served].map((x) => sharp(x).raw().toBuffer()));
+    expect(b!.equals(a!)).toBe(true);
+    const audited = await t.database.db.selectFrom('audit_log').select('action').where('subject', '=', imageSha256).execute();
+    expect(audited.map((x) => x.action)).toEqual(['read sighting image']);
   });
 
   it('is not shown without a staff token', async () => {

@@ -234,7 +234,7 @@ export function caseRoutes() {
       path: '/sighting-images/{sha256}',
       tags: [TAG],
       security,
-      summary: 'An image a crawler sent, as stored: PNG without metadata (audited read, Art. 20)',
+      summary: 'An image a crawler sent, as stored: PNG or JPEG without metadata (audited read, Art. 20)',
       request: {
         params: z.object({
           sha256: z
@@ -244,15 +244,18 @@ export function caseRoutes() {
         }),
       },
       responses: {
-        200: { content: { 'image/png': { schema: z.string().openapi({ format: 'binary' }) } }, description: 'the image' },
+        200: {
+          content: { 'image/png': { schema: z.string().openapi({ format: 'binary' }) }, 'image/jpeg': { schema: z.string().openapi({ format: 'binary' }) } },
+          description: 'the image',
+        },
         401: problems[401],
         404: problems[404],
       },
     }),
     async (c) => {
       const { sha256 } = c.req.valid('param');
-      const bytes = await sightingImageForStaff(staffReader(c), sha256);
-      return c.body(new Uint8Array(bytes), 200, { 'Content-Type': 'image/png', 'Cache-Control': 'private, no-store' });
+      const image = await sightingImageForStaff(staffReader(c), sha256);
+      return c.body(new Uint8Array(image.bytes), 200, { 'Content-Type': image.contentType, 'Cache-Control': 'private, no-store' });
     },
   );
 

@@ -230,8 +230,8 @@ export function caseRoutes() {
     const who = requireRole(c, ...READERS);
     if (!/^[0-9a-f]{64}$/.test(sha)) throw new AppError('not_found', 'no such image');
     if (who.scope && !(await imageSeenOnServices(c.get('deps').database.db, sha, [...who.scope]))) throw new AppError('not_found', 'no such image');
-    const bytes = await sightingImageForStaff(reader(c), sha);
-    return c.body(new Uint8Array(bytes), 200, { 'Content-Type': 'image/png', 'Cache-Control': 'private, no-store' });
+    const image = await sightingImageForStaff(reader(c), sha);
+    return c.body(new Uint8Array(image.bytes), 200, { 'Content-Type': image.contentType, 'Cache-Control': 'private, no-store' });
   });
 
   // The official mark as the public mark endpoint draws it (not confidential), to compare at the same size.

@@ -18,7 +18,7 @@ export function caseRoutes() {
   });
 
   r.get('/services/:service/cases/:case/images/:sha256', async (c) => {
-    const bytes = await vendorCaseImage(
+    const image = await vendorCaseImage(
       c.get('deps').database.db,
       c.get('deps').clock,
       vendorUser(c),
@@ -26,7 +26,7 @@ export function caseRoutes() {
       c.req.param('case'),
       c.req.param('sha256'),
     );
-    return c.body(new Uint8Array(bytes), 200, { 'Content-Type': 'image/png', 'X-Content-Type-Options': 'nosniff' });
+    return c.body(new Uint8Array(image.bytes), 200, { 'Content-Type': image.contentType, 'X-Content-Type-Options': 'nosniff' });
   });
 
   // The official mark as the public mark endpoint draws it (not confidential), to compare at the same size.
