@@ -41,14 +41,15 @@ function landing(ref: MarkReference, cand: Candidate, box: Rect): number {
 export function registeredBox(ref: MarkReference, cand: Candidate): Rect | null {
   const start = cand.box;
   const reach = Math.max(MIN_SHIFT, Math.round(SHIFT_SHARE * Math.min(start.width, start.height)));
-  let sides = [start.left, start.top, start.left + start.width, start.top + start.height];
+  const segmented = [start.left, start.top, start.left + start.width, start.top + start.height];
+  let sides = segmented;
   const boxOf = ([l, t, r, b]: number[]): Rect => ({ left: l!, top: t!, width: r! - l!, height: b! - t! });
   let best = landing(ref, cand, start);
   const first = best;
   for (let round = 0; round < 2; round++) {
     for (let side = 0; side < 4; side++) {
       const from = sides[side]!;
-      const origin = side < 2 ? (side === 0 ? start.left : start.top) : side === 2 ? start.left + start.width : start.top + start.height;
+      const origin = segmented[side]!;
       // inward only: ink that is not the mark's widens the box; a box the mark would overrun is a mark cut short
       const [lo, hi] = side < 2 ? [origin, origin + reach] : [origin - reach, origin];
       for (let at = lo; at <= hi; at++) {
