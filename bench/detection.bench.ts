@@ -199,7 +199,7 @@ function machineBudget(a: MachineCpu, b: MachineCpu, serverMicros: number, n: nu
   const client = ms(b.self - a.self);
   const other = Math.max(0, all - server - postgres - client);
   return (
-    `    CPU per new sighting, whole machine: ${all.toFixed(1)} ms (certmark ${server.toFixed(1)}, PostgreSQL ${postgres.toFixed(1)}, ` +
+    `    CPU per new sighting, whole machine: ${all.toFixed(1)} ms (certmark ${server.toFixed(1)}${postgres > 0 ? `, PostgreSQL ${postgres.toFixed(1)}` : ''}, ` +
     `this load client ${client.toFixed(1)}, other ${other.toFixed(1)}): ${b.cores} cores sustain at most ${((b.cores * 1000) / all).toFixed(0)}/s at this cost`
   );
 }
