@@ -155,7 +155,7 @@ describe('held-out official marks stay ok', () => {
   });
 
   // On a busy background the mark does not stand apart from the scene; the locator then looks for the official inks
-  // (locate.ts, locateByInk). The bench's 25 per kind still miss 2 of 25 (README, "Misuse detection").
+  // (locate.ts, locateByInk). The bench's 25 per kind still miss 1 of 25 (README, "Held-out detection").
   it('on a busy background (photo-like blobs, colour stripes)', SLOW, async () => {
     const results = await judged('official-busy');
     expect(results.filter((r) => r.verdict.finding !== 'ok').map(describeMiss)).toEqual([]);
