@@ -207,6 +207,18 @@ export interface LoadResult {
 
 const TICK_MICROS = 10_000; // USER_HZ is 100 on Linux
 
+/** A process's name and its user + system CPU time so far in microseconds (/proc/{pid}/stat); null when it is gone. */
+async function processStat(pid: number | string): Promise<{ name: string; micros: number } | null> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[11], fields[12]: utime and stime in clock ticks
+    return { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), micros: (Number(fields[11]) + Number(fields[12])) * TICK_MICROS };
+  } catch {
+    return null;
+  }
+}
+
 /** The process and its descendants (a cluster's primary and workers), by /proc/{pid}/task/{pid}/children. */
 export async function processTree(pid: number): Promise<number[]> {
   const out = [pid];
@@ -229,14 +241,9 @@ export async function cpuMicros(pid: number | undefined): Promise<number | null>
   if (pid === undefined) return null;
   let total = 0;
   for (const p of await processTree(pid)) {
-    try {
-      const stat = await readFile(`/proc/${p}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // fields[11], fields[12]: utime and stime in clock ticks
-      total += (Number(fields[11]) + Number(fields[12])) * TICK_MICROS;
-    } catch {
-      if (p === pid) return null;
-    }
+    const stat = await processStat(p);
+    if (stat !== null) total += stat.micros;
+    else if (p === pid) return null;
   }
   return total;
 }
@@ -257,14 +264,8 @@ export async function machineCpu(): Promise<MachineCpu | null> {
     const busy = (f[0]! + f[1]! + f[2]! + f[5]! + f[6]! + f[7]!) * TICK_MICROS;
     let postgres = 0;
     for (const pid of (await readdir('/proc')).filter((d) => /^\d+$/.test(d))) {
-      try {
-        const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-        if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        postgres += (Number(fields[11]) + Number(fields[12])) * TICK_MICROS;
-      } catch {
-        // gone meanwhile
-      }
+      const stat = await processStat(pid);
+      if (stat?.name === 'postgres') postgres += stat.micros;
     }
     const me = process.cpuUsage();
     return { busy, postgres, self: me.user + me.system, cores: availableParallelism() };

@@ -33,8 +33,18 @@ export function jpegSegments(bytes: Buffer): JpegSegment[] | null {
     if (at + 4 > bytes.length) return null;
     at += 2 + bytes.readUInt16BE(at + 2);
     if (marker === 0xda) {
-      // entropy-coded data: 0xFF00 is a stuffed byte, 0xFFD0-D7 a restart marker
-      while (at + 1 < bytes.length && !(bytes[at] === 0xff && bytes[at + 1] !== 0x00 && !(bytes[at + 1]! >= 0xd0 && bytes[at + 1]! <= 0xd7))) at++;
+      // entropy-coded data, up to the next 0xFF that is neither a stuffed byte (0xFF00) nor a restart marker (0xFFD0-D7)
+      for (;;) {
+        const ff = bytes.indexOf(0xff, at);
+        if (ff === -1 || ff + 1 >= bytes.length) {
+          at = bytes.length;
+          break;
+        }
+        const next = bytes[ff + 1]!;
+        at = ff;
+        if (next !== 0x00 && !(next >= 0xd0 && next <= 0xd7)) break;
+        at = ff + 2;
+      }
     }
     if (at > bytes.length) return null;
     out.push({ marker, start, end: at });
