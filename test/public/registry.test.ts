@@ -50,6 +50,17 @@ const section = (page: string, id: string) => {
   return page.slice(start, page.indexOf('</section>', start));
 };
 
+describe('GET / (the front page)', () => {
+  it('sends a visitor to the public registry, keeping the language asked for', async () => {
+    const plain = await t.app.request('/');
+    expect(plain.status).toBe(302);
+    expect(plain.headers.get('location')).toBe('/registry');
+    const english = await t.app.request('/?lang=en');
+    expect(english.headers.get('location')).toBe('/registry?lang=en');
+    expect((await t.app.request(english.headers.get('location')!)).status).toBe(200);
+  });
+});
+
 describe('GET /registry (Arts. 11, 16.2, 17.3, 19.2)', () => {
   it('lists the services in force by default, and each section of the rules', async () => {
     const { res, text } = await html('/registry');

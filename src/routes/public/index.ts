@@ -16,6 +16,8 @@ export function publicRoutes(deps: AppDeps) {
   const ctx = publicContext(deps);
   const inquiries = inquiryRoutes(ctx);
   const r = newRouter();
+  // the site's front page is the public registry (Art. 11); a language asked for in the query is kept
+  r.get('/', (c) => c.redirect(`/registry${new URL(c.req.url).search}`, 302));
   r.route('/', assetRoutes(deps.siteCss, deps.config.certifier.logoFile));
   r.route('/', verifyRoutes(ctx));
   r.route('/', registryRoutes(ctx));
