@@ -300,11 +300,14 @@ export interface CrawlerKeyTable {
   revoked_at: Instant | null;
 }
 
+/** A sighting's image, once per content (SHA-256 of the bytes as received). */
 export interface ImageTable {
   sha256: string;
+  /** The type the crawler sent, by its bytes (png, jpeg, webp, gif, svg); not the type of `bytes`. */
   type: string;
   width: number;
   height: number;
+  /** The evidence: PNG or JPEG (src/detection/decode.ts); src/sightings/images.ts `storedImage` reads which. */
   bytes: Buffer;
   created_at: Instant;
 }
